@@ -1,0 +1,3 @@
+from carescore.cli import main
+
+main()

@@ -1,0 +1,44 @@
+"""Helpers shared by the command modules."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+
+import click
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from carescore.config import Settings
+from carescore.db import engine_for, ping, session_scope
+
+
+def engine() -> Engine:
+    """The configured engine, checked to answer, so a dead database is one clear line."""
+    settings = Settings.from_env()
+    settings.check()
+    eng = engine_for(settings.database_url)
+    ping(eng)
+    return eng
+
+
+@contextmanager
+def session() -> Iterator[Session]:
+    with session_scope(engine()) as s:
+        yield s
+
+
+def interactive() -> bool:
+    """Progress bars only for a person at a terminal, never in CI or logs."""
+    return sys.stderr.isatty()
+
+
+def parse_day(_ctx, _param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(f"expected YYYY-MM-DD, got {value!r}") from exc

@@ -1,0 +1,14 @@
+"""Exceptions whose message is meant for a person, turned into one line at the edges."""
+
+from __future__ import annotations
+
+from carescore.brands import RegistryError
+from carescore.config import ConfigError
+from carescore.db import DatabaseUnavailable
+
+
+class BadInput(ValueError):
+    """Input a person gave us (a file, an option) that we cannot use."""
+
+
+UserError = (BadInput, RegistryError, ConfigError, DatabaseUnavailable)

@@ -1,0 +1,123 @@
+"""Fixtures over real databases: a SQLite file and a PostgreSQL database.
+
+Tests that take `engine` (or `session`, `app`, `client`) run once per database. The
+PostgreSQL half uses CARESCORE_TEST_DATABASE_URL; outside CI it skips with a visible
+reason when no server answers, under CI=true an unreachable server fails the run.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel
+
+from carescore.db import DatabaseUnavailable, make_engine, ping
+from carescore.migrate import upgrade
+
+DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+DATA_DIR = Path(os.environ.get("CARESCORE_SHARED_DATA", SHARED_DATA))
+
+
+def shared_data(relative: str) -> Path:
+    """A file of ../shared/data, or a skip that says it is missing."""
+    path = DATA_DIR / relative
+    if not path.exists():
+        pytest.skip(f"shared dataset not found: {path} (set CARESCORE_SHARED_DATA)")
+    return path
+
+
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A migrated SQLite file, copied for each test (much faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("sqlite") / "template.db"
+    eng = make_engine(f"sqlite:///{path}")
+    upgrade(eng)
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this test worker's own."""
+    base = make_url(os.environ.get("CARESCORE_TEST_DATABASE_URL", DEFAULT_PG))
+    admin = make_engine(base.render_as_string(hide_password=False))
+    try:
+        ping(admin)
+    except DatabaseUnavailable as exc:
+        admin.dispose()
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL is required under CI: {exc}")
+        pytest.skip(f"PostgreSQL not reachable, skipping its half: {exc}")
+    name = f"{base.database}_{_worker()}"
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    url = base.set(database=name).render_as_string(hide_password=False)
+    eng = make_engine(url)
+    upgrade(eng)
+    eng.dispose()
+    yield url
+
+
+def _truncate(engine: Engine) -> None:
+    tables = ", ".join(f'"{t.name}"' for t in reversed(SQLModel.metadata.sorted_tables))
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, tmp_path) -> Iterator[str]:
+    """The URL of an empty, migrated database of each kind."""
+    if request.param == "sqlite":
+        path = tmp_path / "carescore.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite:///{path}"
+    else:
+        url = request.getfixturevalue("pg_url")
+        eng = make_engine(url)
+        _truncate(eng)
+        eng.dispose()
+        yield url
+
+
+@pytest.fixture
+def engine(db_url) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
+
+
+@pytest.fixture
+def session(engine) -> Iterator[Session]:
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture
+def app(db_url, monkeypatch):
+    from carescore.db import engine_for
+    from website import create_app
+
+    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
+    application = create_app({"TESTING": True})
+    yield application
+    engine_for(db_url).dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

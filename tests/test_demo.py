@@ -1,0 +1,64 @@
+import hashlib
+from datetime import date
+
+from sqlalchemy import func, select
+
+from carescore.demo import BRANDS, build_demo, generate_posts
+from carescore.models import Brand, BrandScore, Post
+from carescore.ranking import rank_brands
+
+AS_OF = date(2026, 6, 30)
+
+
+def _digest(posts) -> str:
+    h = hashlib.sha256()
+    for p in posts:
+        h.update(f"{p.external_id}|{p.author_id}|{p.created_at.isoformat()}|{p.text}".encode())
+    return h.hexdigest()
+
+
+def test_generator_is_deterministic_and_seed_sensitive():
+    a = _digest(generate_posts(AS_OF, n_posts=3000))
+    assert a == _digest(generate_posts(AS_OF, n_posts=3000))
+    assert a != _digest(generate_posts(AS_OF, n_posts=3000, seed=7))
+
+
+def test_demo_brands_are_fictional_and_cover_four_sectors():
+    assert len(BRANDS) >= 20
+    assert len({b.sector for b in BRANDS}) >= 4
+    from carescore.brands import load_registry_file
+    from tests.test_brands import REGISTRY
+
+    real = {s.name.lower() for s in load_registry_file(REGISTRY)}
+    assert not real & {b.name.lower() for b in BRANDS}
+
+
+def test_posts_span_a_year_in_two_languages_with_brand_specific_replies():
+    posts = list(generate_posts(AS_OF, n_posts=20_000))
+    inbound = [p for p in posts if p.direction == "inbound"]
+    assert {p.lang for p in posts} == {"en", "fr"}
+    span = max(p.created_at for p in posts) - min(p.created_at for p in posts)
+    assert span.days >= 360
+    replies = {}
+    for p in posts:
+        if p.direction == "brand":
+            replies[p.brand_slug] = replies.get(p.brand_slug, 0) + 1
+    by_brand = {}
+    for p in inbound:
+        by_brand[p.brand_slug] = by_brand.get(p.brand_slug, 0) + 1
+    rates = {slug: replies.get(slug, 0) / n for slug, n in by_brand.items() if n > 300}
+    assert max(rates.values()) - min(rates.values()) > 0.3
+
+
+def test_build_demo_stores_threads_and_ranks_idempotently(session):
+    first = build_demo(session, AS_OF, n_posts=4000)
+    second = build_demo(session, AS_OF, n_posts=4000)
+    assert first.inserted > 4000 and second.inserted == 0
+    assert session.execute(select(func.count()).select_from(Post)).scalar() == first.inserted
+    assert all(session.execute(select(Brand.is_demo)).scalars())
+    answered = session.execute(
+        select(func.count()).where(Post.first_reply_seconds.is_not(None))
+    ).scalar()
+    assert answered > 500
+    assert rank_brands(session, "90d", AS_OF) == len(BRANDS)
+    assert session.execute(select(func.count()).select_from(BrandScore)).scalar() == len(BRANDS)

@@ -1,0 +1,57 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import inspect, select
+from sqlalchemy.exc import IntegrityError
+
+from carescore.migrate import current_revision, upgrade
+from carescore.models import Brand, Post
+
+
+def test_migration_creates_every_table_and_is_idempotent(engine):
+    upgrade(engine)  # second run on an up-to-date database
+    tables = set(inspect(engine).get_table_names())
+    assert {"brand", "brandaccount", "post", "brandscore", "checkpoint", "collectorrun",
+            "removal"} <= tables
+    assert current_revision(engine) == "0001"
+
+
+def _post(**kw):
+    base = dict(platform="x", external_id="1", author_id="a", text="hi", direction="inbound",
+                created_at=datetime(2024, 5, 13, 9, 15, tzinfo=UTC),
+                collected_at=datetime.now(UTC))
+    base.update(kw)
+    return Post(**base)
+
+
+def test_post_platform_external_id_is_unique(session):
+    session.add(_post())
+    session.commit()
+    session.add(_post(text="again"))
+    with pytest.raises(IntegrityError):
+        session.commit()
+
+
+def test_timestamps_come_back_as_aware_utc(session):
+    paris = timezone(timedelta(hours=2))
+    session.add(_post(created_at=datetime(2024, 5, 13, 11, 15, tzinfo=paris)))
+    session.commit()
+    session.expunge_all()
+    post = session.execute(select(Post)).scalar_one()
+    assert post.created_at == datetime(2024, 5, 13, 9, 15, tzinfo=UTC)
+    assert post.created_at.tzinfo is not None
+
+
+def test_naive_datetimes_are_refused(session):
+    session.add(_post(created_at=datetime(2024, 5, 13, 9, 15)))
+    with pytest.raises(Exception, match="naive datetime"):
+        session.commit()
+
+
+def test_json_columns_round_trip(session):
+    session.add(Brand(slug="b", name="B", sector="telecom", country="FR",
+                      keywords=["box", "fibre"], hashtags=["#bfail"]))
+    session.commit()
+    session.expunge_all()
+    brand = session.execute(select(Brand)).scalar_one()
+    assert brand.keywords == ["box", "fibre"]

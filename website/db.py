@@ -1,0 +1,29 @@
+"""One SQLModel session per request, opened lazily on `g` and closed on teardown."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from carescore.db import engine_for
+
+
+def get_engine() -> Engine:
+    return engine_for(current_app.config["CARESCORE_DATABASE_URL"])
+
+
+def get_session() -> Session:
+    if "db_session" not in g:
+        g.db_session = Session(get_engine(), expire_on_commit=False)
+    return g.db_session
+
+
+def close_session(_exc: BaseException | None = None) -> None:
+    session = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(close_session)

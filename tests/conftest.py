@@ -61,7 +61,8 @@ def pg_url() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(f"PostgreSQL is required under CI: {exc}")
         pytest.skip(f"PostgreSQL not reachable, skipping its half: {exc}")
-    name = f"{base.database}_{_worker()}"
+    # One database per test process, so parallel runs never drop each other's.
+    name = f"{base.database}_{_worker()}_{os.getpid()}"
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -71,6 +72,13 @@ def pg_url() -> Iterator[str]:
     upgrade(eng)
     eng.dispose()
     yield url
+    from carescore.db import engine_for
+
+    engine_for.cache_clear()
+    admin = make_engine(base.render_as_string(hide_password=False))
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
 
 
 def _truncate(engine: Engine) -> None:

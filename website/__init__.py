@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from carescore.config import Settings
-from website import db, errors, security
+from website import db, errors, observability, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    observability.init_app(app)
 
     from website.api import bp as api_bp
     from website.pages import bp as pages_bp

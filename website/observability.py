@@ -1,0 +1,160 @@
+"""Request ids, structured JSON logs and Prometheus metrics.
+
+Every request gets an id (the caller's `X-Request-ID` when it looks sane, else a new
+one), echoed in the response and in every log line written while serving it, so one
+complaint about one page can be traced through the logs. Metrics are shared between
+gunicorn workers through `PROMETHEUS_MULTIPROC_DIR` when it is set (gunicorn.conf.py
+sets it).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import time
+import uuid
+
+from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+from prometheus_client.core import GaugeMetricFamily
+from pythonjsonlogger.json import JsonFormatter
+from sqlalchemy import func, select
+
+from carescore.models import CollectorRun, Post
+from website.db import get_session
+
+log = logging.getLogger("carescore.request")
+bp = Blueprint("ops", __name__)
+_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+REQUESTS = Counter(
+    "carescore_http_requests_total", "HTTP requests served", ["method", "endpoint", "status"]
+)
+LATENCY = Histogram(
+    "carescore_http_request_duration_seconds",
+    "Time to serve a request",
+    ["endpoint"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+
+
+class RequestContextFilter(logging.Filter):
+    """Adds the request id to log records, and blanks the secrets we know of."""
+
+    def __init__(self, secrets: list[str] | None = None) -> None:
+        super().__init__()
+        self.secrets = [s for s in (secrets or []) if s and len(s) >= 6]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = g.get("request_id") if has_request_context() else None
+        if self.secrets:
+            message = record.getMessage()
+            for secret in self.secrets:
+                message = message.replace(secret, "[redacted]")
+            record.msg, record.args = message, None
+        return True
+
+
+def configure_logging(app: Flask) -> None:
+    """JSON lines on stderr, one object per event, with the request id."""
+    from sqlalchemy.engine import make_url
+
+    secrets = [app.config.get("SECRET_KEY") or ""]
+    password = make_url(app.config["CARESCORE_DATABASE_URL"]).password
+    if password:
+        secrets.append(str(password))
+    handler = logging.StreamHandler()
+    handler.setFormatter(
+        JsonFormatter(
+            "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},
+        )
+    )
+    handler.addFilter(RequestContextFilter(secrets))
+    root = logging.getLogger("carescore")
+    root.handlers = [handler]
+    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    root.propagate = False
+    for name in ("website", "collectors"):
+        other = logging.getLogger(name)
+        other.handlers = [handler]
+        other.setLevel(root.level)
+        other.propagate = False
+
+
+def _start() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+    g.started = time.perf_counter()
+
+
+def _finish(response: Response) -> Response:
+    elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    endpoint = request.url_rule.rule if request.url_rule else "unmatched"
+    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
+    LATENCY.labels(endpoint).observe(elapsed)
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    if current_app.config.get("CARESCORE_ACCESS_LOG", True):
+        log.info(
+            "request",
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": response.status_code,
+                "duration_ms": round(elapsed * 1000, 2),
+            },
+        )
+    return response
+
+
+class DatabaseCollector:
+    """Figures read from the database at scrape time: what the collectors have stored."""
+
+    def collect(self):
+        session = get_session()
+        posts = GaugeMetricFamily(
+            "carescore_posts_stored", "Posts in the database", labels=["platform"]
+        )
+        for platform, count in session.execute(
+            select(Post.platform, func.count()).group_by(Post.platform)
+        ).all():
+            posts.add_metric([platform], count)
+        yield posts
+        runs = GaugeMetricFamily(
+            "carescore_collector_runs", "Collector runs recorded", labels=["source", "status"]
+        )
+        for source, status, count in session.execute(
+            select(CollectorRun.source, CollectorRun.status, func.count()).group_by(
+                CollectorRun.source, CollectorRun.status
+            )
+        ).all():
+            runs.add_metric([source, status], count)
+        yield runs
+
+
+@bp.get("/metrics")
+def metrics() -> Response:
+    registry = CollectorRegistry()
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        multiprocess.MultiProcessCollector(registry)
+    else:
+        registry.register(REQUESTS)
+        registry.register(LATENCY)
+    registry.register(DatabaseCollector())
+    return Response(generate_latest(registry), mimetype=CONTENT_TYPE_LATEST)
+
+
+def init_app(app: Flask) -> None:
+    if not app.testing or app.config.get("CARESCORE_JSON_LOGS"):
+        configure_logging(app)
+    app.before_request(_start)
+    app.after_request(_finish)
+    app.register_blueprint(bp)

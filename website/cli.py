@@ -1,23 +1,27 @@
-"""`carescore serve`: the site under gunicorn."""
+"""`carescore serve`: the site under gunicorn with the production settings."""
 
 from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 
 import click
 
+CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+
 
 @click.command("serve")
-@click.option("--bind", default="127.0.0.1:8000", show_default=True)
-@click.option("--workers", type=int, default=None, help="default: from the CPU count")
-def serve(bind: str, workers: int | None) -> None:
-    """Serve the site with gunicorn (the production server)."""
-    args = ["gunicorn", "--bind", bind, "--access-logfile", "-"]
+@click.option("--bind", default=None, help="address:port (default 127.0.0.1:8000)")
+@click.option("--workers", type=int, default=None, help="default: 2 x CPUs + 1")
+def serve(bind: str | None, workers: int | None) -> None:
+    """Serve the site with gunicorn and gunicorn.conf.py."""
+    if bind:
+        os.environ["CARESCORE_BIND"] = bind
     if workers:
-        args += ["--workers", str(workers)]
-    else:
-        args += ["--workers", str(max(2, (os.cpu_count() or 1) * 2))]
-    args.append("wsgi:app")
-    click.echo(f"serving on http://{bind}", err=True)
-    os.execvp(sys.executable, [sys.executable, "-m", *args])  # noqa: S606 - replaces this process
+        os.environ["CARESCORE_WORKERS"] = str(workers)
+    address = os.environ.get("CARESCORE_BIND", "127.0.0.1:8000")
+    click.echo(f"serving on http://{address}", err=True)
+    args = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "wsgi:app"]
+    os.chdir(CONFIG.parent)
+    os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn

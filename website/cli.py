@@ -8,6 +8,8 @@ from pathlib import Path
 
 import click
 
+from carescore.cli.common import engine
+
 CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 
 
@@ -15,7 +17,12 @@ CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
 @click.option("--bind", default=None, help="address:port (default 127.0.0.1:8000)")
 @click.option("--workers", type=int, default=None, help="default: 2 x CPUs + 1")
 def serve(bind: str | None, workers: int | None) -> None:
-    """Serve the site with gunicorn and gunicorn.conf.py."""
+    """Serve the site with gunicorn and gunicorn.conf.py.
+
+    The database is checked first, so a wrong URL or a server that is down is one line
+    and a non-zero exit, not a crash loop of workers.
+    """
+    engine()
     if bind:
         os.environ["CARESCORE_BIND"] = bind
     if workers:

@@ -1,0 +1,50 @@
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from carescore.locks import AlreadyRunning, job_lock
+
+
+def test_second_holder_is_refused_then_admitted(engine):
+    with job_lock(engine, "collect:x"):
+        with pytest.raises(AlreadyRunning), job_lock(engine, "collect:x"):
+            pass
+        with job_lock(engine, "collect:reddit"):
+            pass
+    with job_lock(engine, "collect:x"):
+        pass
+
+
+def test_lock_of_a_killed_process_is_released(db_url):
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
+            import sys, time
+            from carescore.db import make_engine
+            from carescore.locks import job_lock
+            with job_lock(make_engine({db_url!r}), "collect:x"):
+                print("held", flush=True)
+                time.sleep(60)
+        """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        from carescore.db import make_engine
+
+        engine = make_engine(db_url)
+        with pytest.raises(AlreadyRunning), job_lock(engine, "collect:x"):
+            pass
+        holder.kill()
+        holder.wait(timeout=10)
+        with job_lock(engine, "collect:x"):
+            pass
+        engine.dispose()
+    finally:
+        holder.kill()

@@ -1,0 +1,121 @@
+"""Real servers for fault tests: gunicorn on a free loopback port, a private PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(db_url: str, workers: int = 2, extra_env: dict | None = None) -> Iterator[str]:
+    """Serve the real app with the production config; yields the base URL."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "CARESCORE_DATABASE_URL": db_url,
+        "CARESCORE_BIND": f"127.0.0.1:{port}",
+        "CARESCORE_WORKERS": str(workers),
+        "CARESCORE_ACCESS_LOG_FILE": "/dev/null",
+        "CARESCORE_RATELIMIT": "100000 per minute",
+        **(extra_env or {}),
+    }
+    env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=2).status_code in (200, 503):
+                    break
+            except httpx.TransportError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}")
+            time.sleep(0.2)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def private_postgres() -> Iterator[dict]:
+    """A PostgreSQL cluster of this test's own, which it may stop and restart freely.
+
+    The shared server on 5432 serves the other tests; restarting it would break them.
+    """
+    versions = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))
+    if not versions:
+        if os.environ.get("CI") == "true":
+            pytest.fail("PostgreSQL binaries not found")
+        pytest.skip("PostgreSQL binaries not found")
+    bin_dir = versions[-1].parent
+    data = Path(tempfile.mkdtemp(prefix="carescore-pg-"))
+    port = free_port()
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    shutil.chown(data, "postgres") if os.geteuid() == 0 else None
+    subprocess.run(
+        [*as_postgres, str(bin_dir / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres"],
+        check=True,
+        capture_output=True,
+    )
+
+    def ctl(*args: str) -> None:
+        subprocess.run(
+            [
+                *as_postgres,
+                str(bin_dir / "pg_ctl"),
+                "-D",
+                str(data),
+                "-w",
+                "-o",
+                f"-p {port} -k {data} -c listen_addresses=127.0.0.1",
+                *args,
+            ],
+            check=True,
+            capture_output=True,
+            timeout=60,
+        )
+
+    ctl("-l", str(data / "log"), "start")
+    try:
+        yield {
+            "url": f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
+            "stop": lambda: ctl("-m", "fast", "stop"),
+            "start": lambda: ctl("-l", str(data / "log"), "start"),
+        }
+    finally:
+        subprocess.run(
+            [*as_postgres, str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+            capture_output=True,
+        )
+        shutil.rmtree(data, ignore_errors=True)

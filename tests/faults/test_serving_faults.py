@@ -1,0 +1,134 @@
+"""Faults the site must survive, each against real gunicorn and real databases."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from datetime import date
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from carescore.db import make_engine
+from carescore.demo import build_demo
+from carescore.migrate import upgrade
+from carescore.models import Post
+from carescore.ranking import rank_brands
+from tests.faults.conftest import gunicorn
+from tests.faults.load import run_load
+
+pytestmark = pytest.mark.slow
+AS_OF = date(2026, 6, 30)
+PAGES = ["/", "/healthz", "/api/v1/brands"]
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from datetime import UTC, datetime, timedelta
+    from sqlmodel import Session
+    from carescore.db import make_engine
+    from carescore.normalised import NewPost
+    from carescore.store import BrandDirectory, store_posts
+
+    url, total, batch = sys.argv[1], int(sys.argv[2]), 2000
+    engine = make_engine(url)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
+    with Session(engine) as session:
+        directory = BrandDirectory(session)
+        for first in range(0, total, batch):
+            posts = [
+                NewPost("x", f"w{i}", f"author{i % 5000}", start + timedelta(seconds=i),
+                        "@NimbusAide still no signal since this morning #fail",
+                        brand_slug="nimbus-telecom")
+                for i in range(first, min(total, first + batch))
+            ]
+            store_posts(session, posts, directory=directory)
+            session.commit()
+    print("written", flush=True)
+    """
+)
+
+
+def _prepare(url: str) -> int:
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        build_demo(session, AS_OF, n_posts=1500)
+        rank_brands(session, "90d", AS_OF)
+        session.commit()
+        count = session.execute(select(func.count()).select_from(Post)).scalar()
+    engine.dispose()
+    return count
+
+
+def test_site_serves_while_a_collector_writes_100k_posts(db_url, capsys):
+    before = _prepare(db_url)
+    total = 100_000
+    with gunicorn(db_url) as base:
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, db_url, str(total)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        stop = threading.Event()
+        watcher = threading.Thread(target=lambda: (writer.wait(), stop.set()))
+        watcher.start()
+        load = run_load(base, PAGES, requests=200_000, concurrency=3, stop=stop)
+        watcher.join()
+        _out, err = writer.communicate()
+    assert writer.returncode == 0, err[-2000:]
+    assert load.failures == [], load.failures[:5]
+    assert sum(load.statuses.values()) > 50, "the site was not exercised during the writes"
+    engine = make_engine(db_url)
+    with Session(engine) as session:
+        after = session.execute(select(func.count()).select_from(Post)).scalar()
+    engine.dispose()
+    assert after == before + total
+    with capsys.disabled():
+        p99 = load.percentile(0.99) * 1000
+        print(
+            f"\n[{db_url.split(':')[0]}] {len(load.latencies)} requests during a {total}-post "
+            f"write: 0 errors, {load.throughput:.0f} req/s, p99 {p99:.1f} ms"
+        )
+
+
+def test_postgres_restart_fails_cleanly_and_recovers(private_postgres):
+    url = private_postgres["url"]
+    _prepare(url)
+    with gunicorn(url) as base, httpx.Client(base_url=base, timeout=10) as client:
+        assert client.get("/api/v1/brands").status_code == 200
+        private_postgres["stop"]()
+        for path in PAGES:
+            response = client.get(path)
+            assert response.status_code in (500, 503), path
+            assert "Traceback" not in response.text and "psycopg" not in response.text
+            if path.startswith("/api/"):
+                assert response.headers["content-type"].startswith("application/problem+json")
+        private_postgres["start"]()
+        deadline = time.monotonic() + 20
+        statuses: list[int] = []
+        while time.monotonic() < deadline:
+            statuses = [client.get(path).status_code for path in PAGES]
+            if statuses == [200, 200, 200]:
+                break
+            time.sleep(0.5)
+        assert statuses == [200, 200, 200]
+
+
+def test_bounded_load_has_zero_errors(db_url, capsys):
+    _prepare(db_url)
+    with gunicorn(db_url) as base:
+        load = run_load(base, PAGES, requests=1500, concurrency=4)
+    assert load.failures == []
+    assert sum(load.statuses.values()) == 1500
+    with capsys.disabled():
+        print(
+            f"\n[{db_url.split(':')[0]}] load: 1500 requests, 0 errors, "
+            f"{load.throughput:.0f} req/s, p99 {load.percentile(0.99) * 1000:.1f} ms"
+        )

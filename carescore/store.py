@@ -147,6 +147,21 @@ def store_posts(
     return result
 
 
+REPLY_IDS_MAX = Post.__table__.c.reply_ids.type.length or 2000
+
+
+def _join_ids(ids: Sequence[str]) -> str | None:
+    """Comma-separated ids, keeping whole ids within the column's width.
+
+    A viral TWCS tweet lists hundreds of answers; the thread links through the replies'
+    own reply-to ids, so dropping the tail of this list loses no link.
+    """
+    joined = ",".join(ids)
+    if len(joined) <= REPLY_IDS_MAX:
+        return joined or None
+    return joined[: joined.rfind(",", 0, REPLY_IDS_MAX + 1)]
+
+
 def _row(post: NewPost, directory: BrandDirectory, now, run_id: int | None) -> dict:
     official = directory.official_brand(post)
     direction = post.direction or ("brand" if official else "inbound")
@@ -170,7 +185,7 @@ def _row(post: NewPost, directory: BrandDirectory, now, run_id: int | None) -> d
         "direction": direction,
         "in_reply_to_id": post.in_reply_to_id,
         "conversation_id": post.conversation_id,
-        "reply_ids": ",".join(post.reply_ids) or None,
+        "reply_ids": _join_ids(post.reply_ids),
         "sentiment": score.sentiment,
         "label": score.label,
         "topics": ",".join(score.topics),

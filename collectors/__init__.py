@@ -1,0 +1,25 @@
+"""Collectors: one module per source, a small shared base and the runner.
+
+Sources turn platform payloads and files into `carescore.normalised.NewPost`; the runner
+stores them through `carescore.store.store_posts` and keeps the checkpoints and run records.
+"""
+
+from collectors.base import (
+    Batch,
+    BrandTarget,
+    CollectorError,
+    MissingCredentials,
+    PageLimitReached,
+    RateLimited,
+    Source,
+)
+
+__all__ = [
+    "Batch",
+    "BrandTarget",
+    "CollectorError",
+    "MissingCredentials",
+    "PageLimitReached",
+    "RateLimited",
+    "Source",
+]

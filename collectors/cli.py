@@ -1,0 +1,154 @@
+"""`carescore collect` and `carescore import`, registered through entry points.
+
+Reports print one line per run; errors meant for a person raise BadInput, which the
+`carescore` group prints as one line with exit status 2.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+from sqlmodel import Session
+from tqdm import tqdm
+
+from carescore.cli.common import interactive, session
+from carescore.errors import BadInput
+from carescore.models import Brand, BrandAccount
+from collectors.base import Source
+from collectors.files import MappedFile
+from collectors.http import make_client
+from collectors.runner import RunReport, load_targets, run_one, run_sources
+from collectors.sources import SOURCE_NAMES, build_sources
+from collectors.twcs import TwcsFile
+
+UNKNOWN_SECTOR = "unknown"
+
+
+def _progress(total_unit: str) -> tqdm:
+    return tqdm(unit=total_unit, disable=not interactive(), leave=False, dynamic_ncols=True)
+
+
+def _print(reports: list[RunReport]) -> None:
+    for report in reports:
+        click.echo(report.line())
+        for error in report.errors[:20]:
+            click.echo(f"  {error}")
+        if len(report.errors) > 20 or report.rejected > len(report.errors):
+            click.echo(f"  ... {report.rejected} rejected in all")
+
+
+@click.command("collect")
+@click.option("--source", "source_name", type=click.Choice(SOURCE_NAMES), help="one source only")
+@click.option("--brand", "brand_slug", help="one brand of the registry only")
+@click.option("--max-pages", default=50, show_default=True, help="page budget per source run")
+def collect(source_name: str | None, brand_slug: str | None, max_pages: int) -> None:
+    """Collect new public posts about the registry's brands from the platforms.
+
+    Sources without credentials are skipped with a one-line reason. Running it twice adds
+    nothing that is already stored; each source resumes from its checkpoint.
+    """
+    with session() as s:
+        brands = load_targets(s, brand_slug)
+        if brand_slug and not brands:
+            raise BadInput(f"no brand {brand_slug!r} in the registry (carescore brands load)")
+        sources = build_sources([source_name] if source_name else SOURCE_NAMES, max_pages)
+        with make_client() as client, _progress("post") as bar:
+            reports = run_sources(s, sources, client, brands, on_batch=bar.update)
+    _print(reports)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Load posts from files; posts are scored and threaded, and re-running adds nothing."""
+
+
+def _run_file(source: Source, s: Session) -> RunReport:
+    with _progress("post") as bar:
+        report = run_one(s, source, None, None, on_batch=bar.update)
+    _print([report])
+    if report.status == "failed":
+        raise click.exceptions.Exit(1)
+    return report
+
+
+def _slug(handle: str, taken: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", handle.lower()).strip("-") or "brand"
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    taken.add(slug)
+    return slug
+
+
+def _unknown(s: Session, handles: Counter[str]) -> list[tuple[str, int]]:
+    known = set(s.execute(select(BrandAccount.handle_key).where(BrandAccount.platform == "x")))
+    known_keys = {k for (k,) in known}
+    return sorted(
+        ((h, n) for h, n in handles.items() if h.lower() not in known_keys),
+        key=lambda item: (-item[1], item[0].lower()),
+    )
+
+
+def _create_brands(s: Session, handles: list[str]) -> int:
+    """A brand (sector "unknown") with one X account for each unknown TWCS brand handle."""
+    taken = set(s.execute(select(Brand.slug)).scalars())
+    for handle in handles:
+        brand = Brand(slug=_slug(handle, taken), name=handle, sector=UNKNOWN_SECTOR, country="ZZ")
+        s.add(brand)
+        s.flush()
+        s.add(
+            BrandAccount(brand_id=brand.id, platform="x", handle=handle, handle_key=handle.lower())
+        )
+    s.commit()
+    return len(handles)
+
+
+@import_group.command("twcs")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--create-brands", is_flag=True, help='create unknown brand accounts (sector "unknown")'
+)
+def import_twcs(file: Path, create_brands: bool) -> None:
+    """Import a Kaggle "Customer Support on Twitter" file (twcs.csv format)."""
+    source = TwcsFile(file)
+    with session() as s:
+        if create_brands:
+            made = _create_brands_from(s, source)
+            if made:
+                click.echo(f"created {made} brands (sector {UNKNOWN_SECTOR!r})")
+        _run_file(source, s)
+        unknown = _unknown(s, source.brand_handles)
+    if unknown:
+        click.echo(
+            f"{len(unknown)} brand accounts are not in the registry "
+            "(their replies are stored without a brand; use --create-brands):"
+        )
+        for handle, count in unknown:
+            click.echo(f"  {handle} ({count} posts)")
+
+
+def _create_brands_from(s: Session, source: TwcsFile) -> int:
+    return _create_brands(s, [h for h, _n in _unknown(s, source.scan_brand_handles())])
+
+
+def _generic(kind: str) -> Callable[..., None]:
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @click.option("--platform", default="import", show_default=True, help="when a row has none")
+    def command(file: Path, platform: str) -> None:
+        with session() as s:
+            _run_file(MappedFile(file, kind, platform), s)
+
+    command.__doc__ = (
+        f"Import a {kind.upper()} file in the generic mapping (docs/import-formats.md)."
+    )
+    return import_group.command(kind)(command)
+
+
+_generic("csv")
+_generic("jsonl")

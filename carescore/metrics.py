@@ -1,0 +1,304 @@
+"""Per-brand counts and order statistics of methodology v1, computed in SQL.
+
+Everything is grouped in the database (GROUP BY and window functions that SQLite and
+PostgreSQL share), so the cost grows with the number of brands, not of posts. Several
+non-overlapping windows (the months of a year) are computed in one pass: each post
+falls in at most one `slot`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from carescore.businesshours import is_business_hours
+from carescore.models import Brand, Post
+from carescore.stats import median_ci_ranks, median_ranks, percentile_rank
+from carescore.windows import ANSWER_WINDOW, Window
+
+TOPICS = ("outage", "billing", "delivery", "delay", "waiting", "account", "defect", "staff")
+# Upper bounds in seconds (inclusive) of the delay histogram, over answered posts.
+DELAY_BUCKETS = (
+    ("0-15m", 900),
+    ("15-30m", 1800),
+    ("30-60m", 3600),
+    ("1-4h", 14400),
+    ("4-24h", 86400),
+    ("1-7d", int(ANSWER_WINDOW.total_seconds())),
+)
+SMALL_AUTHOR = 1_000  # followers below this: an ordinary customer
+LARGE_AUTHOR = 10_000  # followers from this on: an influencer
+POSITIVE_SENTIMENT = 0.05  # VADER's usual threshold
+
+
+@dataclass
+class Counts:
+    """Raw figures for one brand in one window; `delays` maps order-statistic ranks."""
+
+    inbound: int = 0
+    praise: int = 0
+    fail: int = 0
+    question: int = 0
+    actionable: int = 0
+    answered: int = 0
+    within_1h: int = 0
+    within_30m: int = 0
+    business: int = 0
+    offhours: int = 0
+    small: int = 0
+    small_answered: int = 0
+    large: int = 0
+    large_answered: int = 0
+    answered_fail: int = 0
+    recovered: int = 0
+    opinion_praise: int = 0
+    opinion: int = 0
+    histogram: dict[str, int] = field(default_factory=dict)
+    topics: dict[str, int] = field(default_factory=dict)
+    delays: dict[int, float] = field(default_factory=dict)
+    business_delays: dict[int, float] = field(default_factory=dict)
+    offhours_delays: dict[int, float] = field(default_factory=dict)
+
+
+_COUNT_COLUMNS = (
+    "inbound",
+    "praise",
+    "fail",
+    "question",
+    "actionable",
+    "answered",
+    "within_1h",
+    "within_30m",
+    "business",
+    "small",
+    "small_answered",
+    "large",
+    "large_answered",
+    "answered_fail",
+    "recovered",
+)
+
+
+def _sum(condition) -> object:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _slot(windows: Sequence[Window]) -> object:
+    if len(windows) == 1 and windows[0].start is None:
+        return literal(0)
+    return case(
+        *[
+            (and_(Post.created_at >= w.start, Post.created_at < w.end), index)
+            for index, w in enumerate(windows)
+        ],
+        else_=None,
+    )
+
+
+def _base_filter(windows: Sequence[Window]) -> list:
+    starts = [w.start for w in windows]
+    clauses = [
+        Post.direction == "inbound",
+        Post.brand_id.is_not(None),
+        Post.created_at < max(w.end for w in windows),
+    ]
+    if None not in starts:
+        clauses.append(Post.created_at >= min(starts))
+    return clauses
+
+
+def _judged(windows: Sequence[Window]) -> object:
+    """Old enough to have had its 7 days, in whichever window the post falls."""
+    limits = []
+    for w in windows:
+        cut = min(w.end, w.judged_before)
+        limits.append(
+            Post.created_at < cut
+            if w.start is None
+            else and_(Post.created_at >= w.start, Post.created_at < cut)
+        )
+    return or_(*limits) if len(limits) > 1 else limits[0]
+
+
+def compute(
+    session: Session, windows: Sequence[Window], brand_ids: Sequence[int] | None = None
+) -> dict[tuple[int, int], Counts]:
+    """Counts per (window index, brand id) for non-overlapping `windows`."""
+    dialect = session.get_bind().dialect.name
+    slot = _slot(windows).label("slot")
+    base = _base_filter(windows)
+    if brand_ids is not None:
+        base.append(Post.brand_id.in_(list(brand_ids)))
+    limit = int(ANSWER_WINDOW.total_seconds())
+    answered = Post.first_reply_seconds <= limit
+    actionable = and_(Post.label.in_(("fail", "question")), or_(_judged(windows), answered))
+    ok = and_(actionable, answered)
+    timezones = dict(session.execute(select(Brand.id, Brand.timezone)).all())
+    span_start = min((w.start for w in windows if w.start), default=None)
+    if span_start is None:
+        span_start = session.execute(select(func.min(Post.created_at))).scalar()
+    span_end = max(w.end for w in windows)
+    business = (
+        is_business_hours(dialect, Post.created_at, Post.brand_id, timezones, span_start, span_end)
+        if span_start is not None
+        else literal(0)
+    )
+    later = aliased(Post)
+
+    def last_positive(thread_match) -> object:
+        positive = case(
+            (or_(later.label == "praise", later.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
+        )
+        return (
+            select(positive)
+            .where(
+                later.platform == Post.platform,
+                thread_match,
+                later.author_id == Post.author_id,
+                later.direction == "inbound",
+                later.created_at > Post.created_at,
+            )
+            .order_by(later.created_at.desc(), later.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    recovered = func.coalesce(
+        last_positive(later.conversation_id == Post.conversation_id),
+        last_positive(later.in_reply_to_id == Post.first_reply_id),
+        0,
+    )
+    answered_fail = and_(ok, Post.label == "fail")
+    bounds = [0, *(upper for _, upper in DELAY_BUCKETS)]
+    columns = [
+        func.count().label("inbound"),
+        _sum(Post.label == "praise").label("praise"),
+        _sum(Post.label == "fail").label("fail"),
+        _sum(Post.label == "question").label("question"),
+        _sum(actionable).label("actionable"),
+        _sum(ok).label("answered"),
+        _sum(and_(ok, Post.first_reply_seconds <= 3600)).label("within_1h"),
+        _sum(and_(ok, Post.first_reply_seconds <= 1800)).label("within_30m"),
+        _sum(and_(ok, business == 1)).label("business"),
+        _sum(and_(actionable, Post.author_followers < SMALL_AUTHOR)).label("small"),
+        _sum(and_(ok, Post.author_followers < SMALL_AUTHOR)).label("small_answered"),
+        _sum(and_(actionable, Post.author_followers >= LARGE_AUTHOR)).label("large"),
+        _sum(and_(ok, Post.author_followers >= LARGE_AUTHOR)).label("large_answered"),
+        _sum(answered_fail).label("answered_fail"),
+        func.coalesce(func.sum(case((answered_fail, recovered), else_=0)), 0).label("recovered"),
+    ]
+    for index, (_, upper) in enumerate(DELAY_BUCKETS):
+        lower = bounds[index]
+        in_bucket = and_(ok, Post.first_reply_seconds <= upper)
+        if index:
+            in_bucket = and_(in_bucket, Post.first_reply_seconds > lower)
+        columns.append(_sum(in_bucket).label(f"h{index}"))
+    wrapped = literal(",") + Post.topics + literal(",")
+    complaint = Post.label.in_(("fail", "question"))
+    for index, code in enumerate(TOPICS):
+        columns.append(_sum(and_(complaint, wrapped.like(f"%,{code},%"))).label(f"t{index}"))
+
+    results: dict[tuple[int, int], Counts] = {}
+    query = select(slot, Post.brand_id, *columns).where(*base).group_by(slot, Post.brand_id)
+    for row in session.execute(query).mappings():
+        if row["slot"] is None:
+            continue
+        c = Counts(**{name: int(row[name] or 0) for name in _COUNT_COLUMNS})
+        c.offhours = c.answered - c.business
+        c.histogram = {name: int(row[f"h{i}"]) for i, (name, _) in enumerate(DELAY_BUCKETS)}
+        c.topics = {code: int(row[f"t{i}"]) for i, code in enumerate(TOPICS) if row[f"t{i}"]}
+        results[(row["slot"], row["brand_id"])] = c
+
+    _opinions(session, slot, base, results)
+    _order_statistics(session, slot, base, ok, business, results)
+    return results
+
+
+def _opinions(session: Session, slot, base: list, results: dict) -> None:
+    """Praise and fail with one vote per author, brand, UTC day and label."""
+    distinct = (
+        select(
+            slot,
+            Post.brand_id.label("brand_id"),
+            Post.author_id,
+            func.date(Post.created_at).label("day"),
+            Post.label.label("label"),
+        )
+        .where(*base, Post.label.in_(("praise", "fail")))
+        .distinct()
+        .subquery()
+    )
+    query = select(
+        distinct.c.slot,
+        distinct.c.brand_id,
+        _sum(distinct.c.label == "praise"),
+        func.count(),
+    ).group_by(distinct.c.slot, distinct.c.brand_id)
+    for slot_value, brand_id, praise, total in session.execute(query).all():
+        counts = results.get((slot_value, brand_id))
+        if counts is not None:
+            counts.opinion_praise, counts.opinion = int(praise), int(total)
+
+
+def needed_ranks(n: int) -> set[int]:
+    """Order statistics the published delay figures need for n answered posts."""
+    if n <= 0:
+        return set()
+    ranks = set(median_ranks(n)) | {percentile_rank(n, 0.9)}
+    ci = median_ci_ranks(n)
+    if ci:
+        ranks |= set(ci)
+    return ranks
+
+
+def _order_statistics(session: Session, slot, base: list, ok, business, results: dict) -> None:
+    """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER."""
+    delay = Post.first_reply_seconds
+    ranked = (
+        select(
+            slot,
+            Post.brand_id.label("brand_id"),
+            business.label("biz"),
+            delay.label("delay"),
+            func.row_number()
+            .over(partition_by=(slot, Post.brand_id), order_by=(delay, Post.id))
+            .label("rn"),
+            func.row_number()
+            .over(partition_by=(slot, Post.brand_id, business), order_by=(delay, Post.id))
+            .label("rn_split"),
+        )
+        .where(*base, ok)
+        .subquery()
+    )
+    overall: list[tuple[int, int, int]] = []
+    split: list[tuple[int, int, int, int]] = []
+    for (slot_value, brand_id), c in results.items():
+        overall += [(slot_value, brand_id, r) for r in needed_ranks(c.answered)]
+        split += [(slot_value, brand_id, 1, r) for r in median_ranks(c.business) if c.business]
+        split += [(slot_value, brand_id, 0, r) for r in median_ranks(c.offhours) if c.offhours]
+    if not overall:
+        return
+    r = ranked.c
+    conditions = [tuple_(r.slot, r.brand_id, r.rn).in_(overall)]
+    if split:
+        conditions.append(tuple_(r.slot, r.brand_id, r.biz, r.rn_split).in_(split))
+    query = select(r.slot, r.brand_id, r.biz, r.delay, r.rn, r.rn_split).where(or_(*conditions))
+    wanted_overall = set(overall)
+    wanted_split = set(split)
+    picked: dict[tuple[int, int], dict[str, dict[int, float]]] = defaultdict(
+        lambda: {"all": {}, "biz": {}, "off": {}}
+    )
+    for row in session.execute(query).all():
+        key = (row.slot, row.brand_id)
+        if (row.slot, row.brand_id, row.rn) in wanted_overall:
+            picked[key]["all"][row.rn] = float(row.delay)
+        if (row.slot, row.brand_id, row.biz, row.rn_split) in wanted_split:
+            picked[key]["biz" if row.biz == 1 else "off"][row.rn_split] = float(row.delay)
+    for key, parts in picked.items():
+        c = results[key]
+        c.delays, c.business_delays, c.offhours_delays = parts["all"], parts["biz"], parts["off"]

@@ -1,0 +1,79 @@
+"""Small statistics of methodology v1: intervals, shrinkage and order-statistic ranks.
+
+Pure functions of counts, so the SQL side only has to count and pick order statistics
+(ranks are 1-based, as SQL's ROW_NUMBER gives them).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+Z95 = 1.959963984540054
+PRIOR = 30  # prior sample size of the Bayesian averages
+
+
+def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | tuple[None, None]:
+    """95% Wilson score interval of a proportion; (None, None) without observations.
+
+    Chosen over the normal interval because it stays inside [0, 1] and behaves at 0/n
+    and n/n, which small brands hit all the time.
+    """
+    if n <= 0:
+        return None, None
+    p = successes / n
+    denominator = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denominator
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def shrink(successes: int, n: int, prior_mean: float | None, prior: int = PRIOR) -> float | None:
+    """Bayesian average: the share pulled toward `prior_mean` as if `prior` posts had it.
+
+    A brand with 3 posts out of 3 does not top a brand with 900 out of 1,000.
+    """
+    if prior_mean is None:
+        return successes / n if n else None
+    return (successes + prior * prior_mean) / (n + prior)
+
+
+def median_ranks(n: int) -> tuple[int, int]:
+    """The one or two order statistics whose mean is the median (equal when n is odd)."""
+    return (n + 1) // 2, n // 2 + 1
+
+
+def percentile_rank(n: int, q: float) -> int:
+    """Nearest-rank percentile: the smallest rank covering a share `q` of the values."""
+    return max(1, min(n, math.ceil(q * n - 1e-9)))
+
+
+@lru_cache(maxsize=4096)
+def median_ci_ranks(n: int, confidence: float = 0.95) -> tuple[int, int] | None:
+    """Ranks (j, n + 1 - j) of a distribution-free interval for the median.
+
+    The number of values below the true median is Binomial(n, 1/2), so
+    [x_(j), x_(n+1-j)] covers it with probability 1 - 2 P(B <= j - 1). We take the
+    largest j keeping that at least `confidence`; None when n < 6 (no such j exists).
+    """
+    if n < 1:
+        return None
+    alpha = (1 - confidence) / 2
+    if n > 1000:
+        j = math.floor(n / 2 - Z95 * math.sqrt(n) / 2)
+        return (j, n + 1 - j) if j >= 1 else None
+    tail = 0.0
+    j = 0
+    log_half_n = n * math.log(0.5)
+    for k in range(0, n // 2 + 1):
+        tail += math.exp(
+            math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1) + log_half_n
+        )
+        if tail > alpha:
+            break
+        j = k + 1
+    return (j, n + 1 - j) if j >= 1 else None
+
+
+def ratio(numerator: int, denominator: int) -> float | None:
+    return numerator / denominator if denominator else None

@@ -282,3 +282,123 @@ def posts(
     ]
     last = rows[limit - 1][0] if len(rows) > limit else None
     return PostPage(items, encode_cursor(last.created_at, last.id) if last else None)
+
+
+# --- Composite reads for the JSON API: one call per request, a fixed number of queries.
+
+
+@dataclass
+class BrandListing:
+    brand: BrandRef
+    accounts: list[BrandAccount]
+
+
+@dataclass
+class BrandPage:
+    items: list[BrandListing]
+    next_cursor: str | None
+
+
+def _encode_key(key: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps(["b", key]).encode()).decode().rstrip("=")
+
+
+def _decode_key(cursor: str) -> str:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        tag, key = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if tag != "b" or not isinstance(key, str):
+            raise ValueError
+        return key
+    except (ValueError, TypeError, json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise BadCursor("malformed cursor") from exc
+
+
+def _accounts_of(session: Session, brand_ids: list[int]) -> dict[int, list[BrandAccount]]:
+    found: dict[int, list[BrandAccount]] = {}
+    if not brand_ids:
+        return found
+    for account in session.execute(
+        select(BrandAccount)
+        .where(BrandAccount.brand_id.in_(brand_ids))
+        .order_by(BrandAccount.platform, BrandAccount.handle)
+    ).scalars():
+        found.setdefault(account.brand_id, []).append(account)
+    return found
+
+
+def brand_directory(
+    session: Session,
+    *,
+    sector: str | None = None,
+    country: str | None = None,
+    text: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> BrandPage:
+    """Brands by slug with their official accounts, keyset-paginated on the slug.
+
+    `text` matches anywhere in the name or the slug, ignoring case (ASCII case only on
+    SQLite). Unknown sectors or countries simply match nothing.
+    """
+    query = select(Brand).order_by(Brand.slug).limit(limit + 1)
+    if sector:
+        query = query.where(Brand.sector == sector)
+    if country:
+        query = query.where(Brand.country == country)
+    if text:
+        needle = text.lower()
+        query = query.where(
+            or_(
+                func.lower(Brand.name).contains(needle, autoescape=True),
+                Brand.slug.contains(needle, autoescape=True),
+            )
+        )
+    if cursor:
+        query = query.where(Brand.slug > _decode_key(cursor))
+    rows = list(session.execute(query).scalars())
+    page = rows[:limit]
+    accounts_by_brand = _accounts_of(session, [b.id for b in page])
+    items = [BrandListing(_ref(b), accounts_by_brand.get(b.id, [])) for b in page]
+    more = len(rows) > limit
+    return BrandPage(items, _encode_key(page[-1].slug) if more and page else None)
+
+
+@dataclass
+class BrandReport:
+    brand: BrandRef
+    accounts: list[BrandAccount]
+    score: BrandScore | None
+    window: str
+    period: str | None
+
+
+def brand_report(session: Session, slug: str, window: str = "90d") -> BrandReport:
+    """A brand, its official accounts and its newest score in `window` (None: not computed)."""
+    brand = get_brand(session, slug)
+    period = latest_period(session, window)
+    return BrandReport(
+        _ref(brand),
+        accounts(session, brand),
+        brand_score(session, brand, window, period),
+        window,
+        period,
+    )
+
+
+@dataclass
+class BrandTimeline:
+    brand: BrandRef
+    snapshots: list[BrandScore]
+
+
+def brand_timeline(session: Session, slug: str) -> BrandTimeline:
+    """A brand's monthly snapshots, oldest first."""
+    brand = get_brand(session, slug)
+    return BrandTimeline(_ref(brand), brand_history(session, brand))
+
+
+def find_posts(session: Session, *, brand_slug: str | None = None, **filters) -> PostPage:
+    """`posts` with the brand given by slug (NotFound when there is no such brand)."""
+    brand = get_brand(session, brand_slug) if brand_slug else None
+    return posts(session, brand=brand, **filters)

@@ -28,7 +28,12 @@ def _wants_problem() -> bool:
 
 def _handle_http(exc: HTTPException):
     if _wants_problem():
-        return problem(exc.code or 500, exc.name, exc.description)
+        response = problem(exc.code or 500, exc.name, exc.description)
+        # Keep what the exception says about retrying: Allow on 405, Retry-After on 429.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
     return render_template("error.html", code=exc.code, title=exc.name), exc.code
 
 

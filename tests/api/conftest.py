@@ -1,0 +1,59 @@
+"""API fixtures: the demo brands and posts, ranked by the production functions.
+
+`demo_app` is one SQLite database per test module, loaded once, for the many read-only
+tests; tests that take `app` (from tests/conftest.py) run on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlmodel import Session
+
+from carescore.db import engine_for
+from carescore.demo import build_demo
+from carescore.ranking import rank_brands
+
+AS_OF = date(2026, 6, 30)
+NOW = datetime(2026, 7, 1, tzinfo=UTC)
+MONTHS = ("2026-04", "2026-05")
+POSTS = 1500
+
+
+def load_demo(app, n_posts: int = POSTS) -> None:
+    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as session:
+        build_demo(session, AS_OF, n_posts=n_posts)
+        rank_brands(session, "90d", AS_OF, now=NOW)
+        for month in MONTHS:
+            rank_brands(session, month, AS_OF, now=NOW)
+        session.commit()
+
+
+@pytest.fixture(scope="module")
+def demo_app(sqlite_template, tmp_path_factory):
+    """A ranked demo database shared by the read-only tests of one module."""
+    from website import create_app
+
+    path = tmp_path_factory.mktemp("api") / "demo.db"
+    shutil.copy(sqlite_template, path)
+    url = f"sqlite:///{path}"
+    application = create_app(
+        {"TESTING": True, "CARESCORE_DATABASE_URL": url, "CARESCORE_RATELIMIT": "100000/minute"}
+    )
+    load_demo(application)
+    yield application
+    engine_for(url).dispose()
+
+
+@pytest.fixture
+def api(demo_app):
+    return demo_app.test_client()
+
+
+@pytest.fixture
+def demo_client(app):
+    """A client over ranked demo data, once per database kind."""
+    load_demo(app, n_posts=600)
+    return app.test_client()

@@ -1,0 +1,107 @@
+"""The HTTP edge of the API: JSON or CSV from the same `...Public` object, ETag and 304,
+Cache-Control and CORS. Views build data; this module decides how it travels.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from flask import Flask, Response, request
+
+from website.api_params import CSV_ROW_CAP
+
+MAX_AGE = 60
+EXPOSED = "ETag, Link, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
+_CSV_CHUNK = 500
+
+
+def wants_csv(fmt: str | None) -> bool:
+    """`.csv` in the path, or an Accept header that prefers CSV to JSON."""
+    if fmt == "csv":
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
+    return best == "text/csv"
+
+
+def _etag(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=12).hexdigest()
+
+
+def json_response(shape: Any) -> Response:
+    """A `...Public` dataclass as compact JSON with the ETag of its bytes."""
+    return document_response(asdict(shape))
+
+
+def document_response(document: dict[str, Any]) -> Response:
+    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    response = Response(body, mimetype="application/json")
+    response.set_etag(_etag(body))
+    return response
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if isinstance(value, list):
+        return " ".join(
+            ":".join(str(x) for x in v.values()) if isinstance(v, dict) else str(v) for v in value
+        )
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else value
+
+
+def _lines(columns: list[str], rows: list[dict[str, Any]]) -> Iterator[str]:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for start in range(0, len(rows), _CSV_CHUNK):
+        for row in rows[start : start + _CSV_CHUNK]:
+            writer.writerow([_cell(row[c]) for c in columns])
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    yield buffer.getvalue()
+
+
+def csv_response(shape_type: type, items: Iterable[Any], filename: str) -> Response:
+    """Rows streamed in chunks, at most CSV_ROW_CAP of them; the ETag covers the rows sent."""
+    rows = [asdict(item) for item in list(items)[:CSV_ROW_CAP]]
+    columns = list(shape_type.__dataclass_fields__)
+    digest = _etag(json.dumps(rows, sort_keys=True, default=str).encode())
+    response = Response(_lines(columns, rows), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    response.set_etag(digest)
+    return response
+
+
+def _finish(response: Response) -> Response:
+    if not request.path.startswith("/api/"):
+        return response
+    headers = response.headers
+    headers["Access-Control-Allow-Origin"] = "*"
+    headers["Access-Control-Expose-Headers"] = EXPOSED
+    if request.method == "OPTIONS":
+        headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
+        headers["Access-Control-Allow-Headers"] = "Accept, If-None-Match, Cache-Control"
+        headers["Access-Control-Max-Age"] = "86400"
+        return response
+    response.vary.add("Accept")
+    if "ETag" not in headers and not response.is_streamed:
+        response.set_etag(_etag(response.get_data()))
+    if response.status_code == 200 and request.method in ("GET", "HEAD"):
+        headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
+        response.make_conditional(request)
+    else:
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.after_request(_finish)

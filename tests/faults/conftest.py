@@ -39,12 +39,14 @@ def gunicorn(db_url: str, workers: int = 2, extra_env: dict | None = None) -> It
         **(extra_env or {}),
     }
     env.pop("PROMETHEUS_MULTIPROC_DIR", None)
+    # A file, not a pipe: an undrained pipe fills up and blocks the workers' logging.
+    log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -56,7 +58,8 @@ def gunicorn(db_url: str, workers: int = 2, extra_env: dict | None = None) -> It
             except httpx.TransportError:
                 pass
             if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError(f"gunicorn did not start: {proc.stderr.read().decode()[-2000:]}")
+                tail = Path(log.name).read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"gunicorn did not start: {tail}")
             time.sleep(0.2)
         yield base
     finally:
@@ -65,6 +68,8 @@ def gunicorn(db_url: str, workers: int = 2, extra_env: dict | None = None) -> It
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             proc.kill()
+        log.close()
+        os.unlink(log.name)
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """The periods a ranking covers: rolling 90 days, calendar months, and everything.
 
 All bounds are aware UTC, half-open [start, end). `judged_before` is the moment before
-which an unanswered post has had its full 7 days to be answered.
+which an unanswered post has had its full 7 days to be answered: 7 days before the
+as-of day's end for rolling windows (what the ranking said that day), 7 days before
+now for months (a month becomes final once all its posts are judged).
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ def month(year: int, month_number: int, now: datetime) -> Window:
         f"{year:04d}-{month_number:02d}",
         start,
         end,
-        min(end, now) - ANSWER_WINDOW,
+        now - ANSWER_WINDOW,
         now >= end + ANSWER_WINDOW,
     )
 

@@ -6,6 +6,8 @@ so a package named `site` could never be imported.
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +17,22 @@ from carescore.config import Settings
 from website import db, errors, observability, security
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def _prefixed_env() -> dict[str, Any]:
+    """Every CARESCORE_* variable under its full name (JSON values decoded, as Flask does).
+
+    Flask's own `from_prefixed_env` strips the prefix; keeping it means one name for a
+    setting everywhere: in the environment, in app.config and in the docs.
+    """
+    config: dict[str, Any] = {}
+    for key, value in os.environ.items():
+        if key.startswith("CARESCORE_"):
+            try:
+                config[key] = json.loads(value)
+            except ValueError:
+                config[key] = value
+    return config
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -30,9 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=settings.secret_key,
         CARESCORE_DATABASE_URL=settings.database_url,
         CARESCORE_ENV=settings.env,
+        CARESCORE_RATELIMIT_STORAGE=settings.ratelimit_storage,
         JSON_SORT_KEYS=False,
     )
-    app.config.from_prefixed_env("CARESCORE")
+    app.config.update(_prefixed_env())
     if config:
         app.config.update(config)
 

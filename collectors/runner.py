@@ -120,7 +120,7 @@ def run_one(
             _store(session, batch, report, directory)
             if on_batch:
                 on_batch(len(batch.posts) + batch.rejected)
-        report.status = "partial" if report.rejected else "ok"
+        report.status = "partial" if report.rejected or report.errors else "ok"
     except MissingCredentials as exc:
         session.rollback()
         report.status, report.message = "skipped", str(exc)

@@ -1,0 +1,210 @@
+"""Mastodon: a brand's hashtag timelines, its official accounts' statuses, and search.
+
+Ids are local to the configured instance, so posts are stored under the instance's ids
+and authors under their `acct` (what the brand registry lists). Content is HTML and is
+turned into plain text before scoring. Search needs a user token and only sees accounts
+that opted in, so it is an extra, never the main route.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from functools import partial
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from carescore.normalised import NewPost
+from collectors.base import (
+    BadPayload,
+    Batch,
+    BrandTarget,
+    Sweep,
+    dump_streams,
+    load_streams,
+    normalise_each,
+    parse_iso,
+    require_env,
+    require_str,
+)
+from collectors.http import Fetcher, json_of
+from collectors.text import html_to_text
+
+INSTANCE_ENV = "CARESCORE_MASTODON_INSTANCE"
+TOKEN_ENV = "CARESCORE_MASTODON_TOKEN"  # noqa: S105 (a variable name, not a secret)
+LIMIT = "40"
+
+
+def newer(status_id: str, since: str | None) -> bool:
+    """Mastodon ids are numeric strings that grow with time."""
+    return since is None or (len(status_id), status_id) > (len(since), since)
+
+
+def to_post(status: dict[str, Any], brand: BrandTarget | None) -> NewPost:
+    status = status.get("reblog") or status  # a boost carries the original post
+    account = status["account"]
+    acct = require_str(account, "acct")
+    content = status["content"]
+    if not isinstance(content, str):
+        raise TypeError("content must be a string")
+    text = html_to_text(content)
+    warning = status.get("spoiler_text")
+    if isinstance(warning, str) and warning:
+        text = f"{warning}\n\n{text}"
+    followers = account.get("followers_count")
+    return NewPost(
+        platform="mastodon",
+        external_id=require_str(status, "id"),
+        author_id=acct,
+        created_at=parse_iso(status["created_at"]),
+        text=text,
+        brand_slug=brand.slug if brand else None,
+        author_handle=acct,
+        author_followers=followers if isinstance(followers, int) else None,
+        url=status.get("url") or status.get("uri"),
+        lang=status.get("language"),
+        in_reply_to_id=status.get("in_reply_to_id"),
+    )
+
+
+class MastodonSource:
+    name = "mastodon"
+    per_brand = True
+
+    def __init__(
+        self,
+        instance: str | None = None,
+        token: str | None = None,
+        *,
+        max_pages: int = 50,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        instance = instance if instance is not None else os.environ.get(INSTANCE_ENV, "")
+        if instance and "://" not in instance:
+            instance = f"https://{instance}"
+        self.base = instance.rstrip("/")
+        self.token = token if token is not None else os.environ.get(TOKEN_ENV)
+        self.max_pages = max_pages
+        self.sleep = sleep
+
+    def configured(self) -> str | None:
+        return None if self.base else require_env(INSTANCE_ENV)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"} if self.token else {}
+
+    def batches(
+        self, client: httpx.Client, brand: BrandTarget | None, checkpoint: str | None
+    ) -> Iterator[Batch]:
+        if brand is None:
+            return
+        fetcher = Fetcher(client, max_pages=self.max_pages, sleep=self.sleep)
+        streams = load_streams(checkpoint)
+        for tag in brand.hashtags:
+            url = f"{self.base}/api/v1/timelines/tag/{quote(tag, safe='')}"
+            yield from self._timeline(fetcher, f"tag:{tag}", url, streams, brand)
+        for acct in brand.handles("mastodon"):
+            account_id = self._lookup(fetcher, acct)
+            if account_id:
+                url = f"{self.base}/api/v1/accounts/{account_id}/statuses"
+                yield from self._timeline(fetcher, f"account:{acct}", url, streams, brand)
+        if self.token:
+            for keyword in brand.keywords:
+                yield from self._search(fetcher, keyword, streams, brand)
+
+    def _lookup(self, fetcher: Fetcher, acct: str) -> str | None:
+        try:
+            body = fetcher.get_json(
+                f"{self.base}/api/v1/accounts/lookup", params={"acct": acct}, headers=self.headers
+            )
+        except BadPayload as exc:
+            if exc.response is not None and exc.response.status_code == 404:
+                return None
+            raise
+        return body.get("id") if isinstance(body, dict) else None
+
+    def _timeline(
+        self,
+        fetcher: Fetcher,
+        key: str,
+        url: str,
+        streams: dict[str, Sweep],
+        brand: BrandTarget,
+    ) -> Iterator[Batch]:
+        """Newest to oldest through the Link header, down to the previous run's newest id."""
+        sweep = streams.setdefault(key, Sweep())
+        params: dict[str, str] | None = {"limit": LIMIT}
+        if sweep.since:
+            params["since_id"] = sweep.since
+        if sweep.page:
+            url, params = sweep.page, None
+        while True:
+            try:
+                response = fetcher.request("GET", url, params=params, headers=self.headers)
+            except BadPayload as exc:  # an unknown hashtag is a 404 on recent servers
+                if exc.response is None or exc.response.status_code != 404:
+                    raise
+                return
+            body = json_of(response)
+            if not isinstance(body, list):
+                raise BadPayload(f"mastodon {key}: expected a list of statuses")
+            ids = [s.get("id") for s in body if isinstance(s, dict)]
+            fresh = [
+                s
+                for s, i in zip(body, ids, strict=False)
+                if not isinstance(i, str) or newer(i, sweep.since)
+            ]
+            known = [i for i in ids if isinstance(i, str)]
+            if known and sweep.newest is None:
+                sweep.newest = max(known, key=lambda i: (len(i), i))
+            next_url = response.links.get("next", {}).get("url")
+            done = not body or len(fresh) < len(body) or not next_url
+            batch = normalise_each(fresh, partial(to_post, brand=brand), f"mastodon {key}")
+            sweep.page = None if done else next_url
+            if done:
+                streams[key] = Sweep(since=sweep.newest or sweep.since)
+            batch.checkpoint = dump_streams(streams)
+            yield batch
+            if done:
+                return
+            url, params = next_url, None
+
+    def _search(
+        self, fetcher: Fetcher, keyword: str, streams: dict[str, Sweep], brand: BrandTarget
+    ) -> Iterator[Batch]:
+        """`/api/v2/search` sends no Link header: page down with max_id."""
+        key = f"search:{keyword}"
+        sweep = streams.setdefault(key, Sweep())
+        while True:
+            params = {"q": keyword, "type": "statuses", "limit": LIMIT}
+            if sweep.page:
+                params["max_id"] = sweep.page
+            body = fetcher.get_json(
+                f"{self.base}/api/v2/search", params=params, headers=self.headers
+            )
+            statuses = body.get("statuses") if isinstance(body, dict) else None
+            if not isinstance(statuses, list):
+                raise BadPayload(f"mastodon {key}: expected an object with statuses")
+            ids = [
+                s["id"] for s in statuses if isinstance(s, dict) and isinstance(s.get("id"), str)
+            ]
+            fresh = [
+                s
+                for s in statuses
+                if not (isinstance(s, dict) and isinstance(s.get("id"), str))
+                or newer(s["id"], sweep.since)
+            ]
+            if ids and sweep.newest is None:
+                sweep.newest = max(ids, key=lambda i: (len(i), i))
+            done = not ids or len(fresh) < len(statuses)
+            batch = normalise_each(fresh, partial(to_post, brand=brand), f"mastodon {key}")
+            sweep.page = None if done else min(ids, key=lambda i: (len(i), i))
+            if done:
+                streams[key] = Sweep(since=sweep.newest or sweep.since)
+            batch.checkpoint = dump_streams(streams)
+            yield batch
+            if done:
+                return

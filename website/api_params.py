@@ -50,10 +50,12 @@ class Param:
         values = args.getlist(self.name)
         if len(values) > 1:
             raise BadParameter(self.name, "given more than once")
-        if not values or values[0] == "":
+        if not values:
             if self.required:
                 raise BadParameter(self.name, "required")
             return self.default
+        if values[0] == "":
+            raise BadParameter(self.name, "empty; leave the parameter out instead")
         try:
             return self.convert(values[0])
         except BadParameter:

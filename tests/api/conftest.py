@@ -57,3 +57,10 @@ def demo_client(app):
     """A client over ranked demo data, once per database kind."""
     load_demo(app, n_posts=600)
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def fuzz_schema(demo_app):
+    import schemathesis
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", demo_app)

@@ -1,0 +1,60 @@
+"""Rate limiting per client address: a 429 problem with the standard headers, and one
+count shared through Redis by every app instance (gunicorn workers, hosts)."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+
+def _app(db_url: str, **config):
+    from website import create_app
+
+    return create_app({"TESTING": True, "CARESCORE_DATABASE_URL": db_url, **config})
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path):
+    import shutil
+
+    path = tmp_path / "limit.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+def test_the_limit_gives_a_429_problem_with_headers(sqlite_url):
+    client = _app(sqlite_url, CARESCORE_RATELIMIT="3 per minute").test_client()
+    remaining = [
+        int(client.get("/api/v1/sectors").headers["X-RateLimit-Remaining"]) for _ in range(3)
+    ]
+    assert remaining == [2, 1, 0]
+    blocked = client.get("/api/v1/sectors")
+    assert blocked.status_code == 429
+    assert blocked.mimetype == "application/problem+json"
+    assert blocked.get_json()["status"] == 429
+    assert int(blocked.headers["Retry-After"]) > 0
+    assert blocked.headers["X-RateLimit-Limit"] == "3"
+    other = client.get("/api/v1/sectors", environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert other.status_code == 200, "the count is per client address"
+    assert client.get("/").status_code != 429, "the pages are not limited"
+
+
+def test_two_app_instances_share_the_count_in_redis(sqlite_url):
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    config = {
+        "CARESCORE_RATELIMIT": "4 per minute",
+        "CARESCORE_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0",
+        # A fresh namespace, so that parallel and repeated runs never share a count.
+        "CARESCORE_RATELIMIT_PREFIX": f"carescore-test-{uuid.uuid4().hex}",
+    }
+    first = _app(sqlite_url, **config).test_client()
+    second = _app(sqlite_url, **config).test_client()
+    statuses = [c.get("/api/v1/sectors").status_code for c in (first, second, first, second)]
+    assert statuses == [200, 200, 200, 200]
+    assert first.get("/api/v1/sectors").status_code == 429
+    assert second.get("/api/v1/sectors").status_code == 429

@@ -20,7 +20,7 @@ from carescore.reports import (
     ranking,
     sectors,
 )
-from website import api_http, ratelimit
+from website import api_docs, api_http, ratelimit
 from website.api_http import csv_response, document_response, json_response, wants_csv
 from website.api_methodology import RULES
 from website.api_params import (
@@ -62,9 +62,11 @@ bp = Blueprint("api", __name__)
 
 @bp.record_once
 def _edge(state) -> None:
-    """The API brings its own HTTP edge and rate limit to whichever app mounts it."""
+    """The API brings its own HTTP edge, rate limit and documentation page to whichever app
+    mounts it, so the factory needs one line for all of it."""
     api_http.init_app(state.app)
     ratelimit.init_app(state.app, bp)
+    state.app.register_blueprint(api_docs.bp)
 
 
 @bp.before_request

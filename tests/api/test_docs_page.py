@@ -1,0 +1,28 @@
+"""The site's API page documents every operation, and its curl examples work."""
+
+from __future__ import annotations
+
+import html
+import re
+
+from website.openapi import document
+
+
+def test_api_page_lists_every_operation_and_field(api):
+    page = api.get("/api")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    text = page.get_data(as_text=True)
+    for path in document()["paths"]:
+        assert f"GET /api/v1{path}</code>" in text, path
+    for field in ("reply_rate_low", "median_reply_s", "actionable_n", "next_cursor"):
+        assert f"<code>{field}</code>" in text
+    assert "Demo data" in text
+
+
+def test_every_curl_example_on_the_page_answers(api):
+    text = html.unescape(api.get("/api").get_data(as_text=True))
+    urls = set(re.findall(r"curl -s '(http://localhost/api/v1/[^']+)'", text))
+    assert "http://localhost/api/v1/brands/nimbus-telecom/history" in urls
+    for url in urls:
+        response = api.get(url.removeprefix("http://localhost"))
+        assert response.status_code == (400 if "limit=-1" in url else 200), url

@@ -1,22 +1,39 @@
-"""Placeholder scorer: VADER plus a '#fail' cue. Replaced by the real scorer (issue 8).
+"""Score one post: language, sentiment, a label and complaint topics.
 
-The contract every caller relies on is `score_text(text, lang_hint) -> Score` and
-`SCORER_VERSION`; both stay when the internals change.
+The pipeline is fold -> language -> cues -> logistic model -> label -> topics; each step
+is its own module. The contract every caller relies on is `score_text(text, lang_hint)
+-> Score` and `SCORER_VERSION`; bump the version whenever a change could move a label,
+so `carescore score` re-scores the stored posts.
 """
 
 from __future__ import annotations
 
-import re
+import logging
 from dataclasses import dataclass
-from functools import lru_cache
 
-SCORER_VERSION = "0.1-placeholder"
+from carescore.classifier import features, load_model
+from carescore.cues import FAULT_FAMILIES, find_cues
+from carescore.language import detect_language
+from carescore.textfold import fold
+from carescore.topics import find_topics
 
-_QUESTION = re.compile(r"\?\s*$|^(how|when|why|what|can|is|do|does|comment|quand|pourquoi)\b", re.I)
+SCORER_VERSION = "1.0"
+LABELS = ("praise", "fail", "question", "neutral")
+
+# Topics are complaint topics: only posts that ask the brand to act carry them.
+_TOPIC_LABELS = frozenset({"fail", "question"})
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
 class Score:
+    """What the scorer says about one post.
+
+    `sentiment` runs from -1 (surely a complaint) to 1 (surely praise): the model's
+    P(praise) - P(fail), not VADER's compound, which misreads most customer posts.
+    """
+
     lang: str
     sentiment: float
     label: str
@@ -24,24 +41,47 @@ class Score:
     version: str = SCORER_VERSION
 
 
-@lru_cache(maxsize=1)
-def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+def decide(p_fail: float, p_praise: float, cues: frozenset[str], thresholds: dict) -> str:
+    """The label from the model's two probabilities and the cue families found.
 
-    return SentimentIntensityAnalyzer()
+    A thank-you for a fix is praise even though it names the fault; a complaint wins over
+    a question ("why is my box still down?"); a question with no fault is a question.
+    """
+    if "fixed" in cues and "thanks" in cues and not cues & {"sarcasm", "waiting"}:
+        return "praise"
+    if p_fail >= thresholds["fail"]:
+        return "fail"
+    if "question" in cues:
+        return "question"
+    if p_praise >= thresholds["praise"]:
+        return "praise"
+    if cues & FAULT_FAMILIES and p_fail >= thresholds.get("fail_with_cue", 1.0):
+        return "fail"
+    return "neutral"
+
+
+def _score(text: object, lang_hint: str | None) -> Score:
+    folded = fold(text)
+    lang = detect_language(folded, lang_hint)
+    if not any(t not in ("!", "?") for t in folded.tokens):
+        return Score(lang=lang, sentiment=0.0, label="neutral", topics=())
+    cues = find_cues(folded.folded)
+    model = load_model()
+    p_fail, p_praise = model.probabilities(features(folded.tokens, cues, lang, folded.shouting))
+    label = decide(p_fail, p_praise, cues, model.thresholds)
+    topics = find_topics(folded.folded, cues) if label in _TOPIC_LABELS else ()
+    sentiment = round((1.0 - p_fail) * p_praise - p_fail, 4)
+    return Score(lang=lang, sentiment=sentiment, label=label, topics=topics)
 
 
 def score_text(text: str, lang_hint: str | None = None) -> Score:
-    """Score one post's text; never raises, whatever the input."""
-    text = (text or "")[:5000]
-    lang = lang_hint if lang_hint in ("en", "fr") else "en"
-    compound = _vader().polarity_scores(text)["compound"] if text.strip() else 0.0
-    if "#fail" in text.lower() or compound <= -0.05:
-        label = "fail"
-    elif _QUESTION.search(text.strip()):
-        label = "question"
-    elif compound >= 0.05:
-        label = "praise"
-    else:
-        label = "neutral"
-    return Score(lang=lang, sentiment=compound, label=label, topics=())
+    """Score one post's text; never raises, whatever the input.
+
+    A failure inside the scorer must not lose a post at import, so it becomes a neutral
+    score and a logged warning, never an exception.
+    """
+    try:
+        return _score(text, lang_hint)
+    except Exception:
+        log.warning("scorer failed on a post; stored as neutral", exc_info=True)
+        return Score(lang="other", sentiment=0.0, label="neutral", topics=())

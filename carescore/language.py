@@ -1,0 +1,142 @@
+"""Which language a post is in: "en", "fr" or "other".
+
+py3langid (an offline naive Bayes over byte n-grams, the maintained fork of langid.py) is
+restricted to a handful of European languages that customers of our brands write in, so
+that a short English or French post is not read as, say, Tagalog. Posts under a few words
+carry too little signal for it; for those, common English and French function words
+decide, and a post with no letters at all is "other".
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from carescore.textfold import Folded
+
+LANGUAGES = ("en", "fr", "other")
+
+# langid decides among these; everything but en and fr becomes "other".
+_CANDIDATES = ["en", "fr", "es", "de", "it", "pt", "nl"]
+_DETECT_CHARS = 400
+_SHORT_LETTERS = 15
+
+_EN_WORDS = frozenset(
+    [
+        "the",
+        "you",
+        "your",
+        "my",
+        "is",
+        "are",
+        "was",
+        "not",
+        "no",
+        "and",
+        "to",
+        "for",
+        "of",
+        "it",
+        "this",
+        "that",
+        "with",
+        "have",
+        "has",
+        "why",
+        "what",
+        "when",
+        "how",
+        "can",
+        "thanks",
+        "thank",
+        "please",
+        "still",
+        "just",
+        "been",
+        "don",
+        "dont",
+        "cant",
+    ]
+)
+_FR_WORDS = frozenset(
+    [
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "des",
+        "du",
+        "de",
+        "est",
+        "et",
+        "pas",
+        "plus",
+        "je",
+        "tu",
+        "vous",
+        "mon",
+        "ma",
+        "mes",
+        "ton",
+        "votre",
+        "vos",
+        "avec",
+        "pour",
+        "sur",
+        "depuis",
+        "toujours",
+        "merci",
+        "bonjour",
+        "pourquoi",
+        "comment",
+        "quand",
+        "c",
+        "j",
+        "ai",
+        "ca",
+        "encore",
+        "rien",
+        "panne",
+    ]
+)
+
+# A source's own language tag is trusted when it is one we score; "und" means unknown.
+_HINTS = {"en": "en", "fr": "fr", "other": "other"}
+
+
+@lru_cache(maxsize=1)
+def _identifier():
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier.set_languages(_CANDIDATES)
+    return identifier
+
+
+def _by_words(tokens: tuple[str, ...]) -> str | None:
+    en = sum(t in _EN_WORDS for t in tokens)
+    fr = sum(t in _FR_WORDS for t in tokens)
+    if en > fr:
+        return "en"
+    if fr > en:
+        return "fr"
+    return None
+
+
+def detect_language(text: Folded, hint: str | None = None) -> str:
+    """The post's language among LANGUAGES; a known hint from the source wins."""
+    if hint:
+        code = hint.strip().lower()[:2]
+        if code in _HINTS:
+            return _HINTS[code]
+        if code.isalpha() and hint.lower() != "und":
+            return "other"
+    letters = sum(c.isalpha() for c in text.clean[:_DETECT_CHARS])
+    if letters == 0:
+        return "other"
+    if letters < _SHORT_LETTERS:
+        guess = _by_words(text.tokens)
+        if guess:
+            return guess
+    code, _ = _identifier().classify(text.clean[:_DETECT_CHARS])
+    return code if code in ("en", "fr") else "other"

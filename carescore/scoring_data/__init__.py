@@ -1,0 +1,1 @@
+"""The scorer's trained weights (model.json), rebuilt by `python -m carescore.training`."""

@@ -1,0 +1,271 @@
+"""Rebuild the scorer's weights from ../shared/data: `python -m carescore.training`.
+
+Training data: the airline sentiment set and the complaint set (their train parts only,
+see `carescore.evaluation.is_heldout`) and the tune part of our own French labels. The
+held-out parts are never read here except to be written out, untouched, as CSV files for
+`carescore eval`. scikit-learn (a dev dependency) fits two logistic heads; the weights go
+to carescore/scoring_data/model.json, which scoring reads with plain Python.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from carescore.classifier import Model, features
+from carescore.cues import find_cues
+from carescore.evaluation import is_heldout, metrics
+from carescore.language import detect_language
+from carescore.scoring import SCORER_VERSION, decide
+from carescore.textfold import fold
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+DEFAULT_FR_LABELS = ROOT / "tests" / "fixtures" / "scoring" / "fr-free-labels.csv"
+MODEL_PATH = Path(__file__).resolve().parent / "scoring_data" / "model.json"
+
+AIRLINE = "airline-sentiment/labels-dev.csv"
+COMPLAINTS = "complaints/complaints-dev.csv"
+FR_TWEETS = "fr-free/free-tweets-dev.csv"
+
+# French rows are few beside ~7,000 English ones; they count this many times over.
+FRENCH_WEIGHT = 3.0
+MIN_COUNT = 2
+# The praise head learns praise against neutral only: a complaint is the fail head's.
+OPINION = ("praise", "neutral")
+
+
+@dataclass
+class Row:
+    source: str
+    key: str
+    text: str
+    label: str  # praise / fail / question / neutral, or complaint / other for the complaint set
+    feats: dict[str, float] | None = None
+    cues: frozenset[str] = frozenset()
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
+    """All labelled rows, by part: train and held-out per source."""
+    parts: dict[str, list[Row]] = {}
+
+    def add(source: str, key: str, text: str, label: str, heldout: bool) -> None:
+        part = f"{source}-{'heldout' if heldout else 'train'}"
+        parts.setdefault(part, []).append(Row(source, key, text, label))
+
+    for r in _read_csv(data / AIRLINE):
+        add(
+            "airline",
+            r["external_id"],
+            r["text"],
+            r["label"],
+            is_heldout(r["external_id"], "airline"),
+        )
+    for r in _read_csv(data / COMPLAINTS):
+        label = "complaint" if r["complaint"] == "1" else "other"
+        add("complaints", r["tweet_id"], r["text"], label, is_heldout(r["tweet_id"], "complaints"))
+    texts = {r["tweet_id"]: r["text"] for r in _read_csv(data / FR_TWEETS)}
+    for r in _read_csv(fr_labels):
+        add("fr", r["tweet_id"], texts[r["tweet_id"]], r["label"], r["split"] == "heldout")
+    return parts
+
+
+def featurize(rows: list[Row]) -> None:
+    for row in rows:
+        folded = fold(row.text)
+        row.cues = find_cues(folded.folded)
+        row.feats = features(folded.tokens, row.cues, detect_language(folded), folded.shouting)
+
+
+def _fail_target(row: Row) -> int:
+    return int(row.label in ("fail", "complaint"))
+
+
+def _vocabulary(rows: list[Row]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        for name in row.feats or {}:
+            counts[name] = counts.get(name, 0) + 1
+    kept = sorted(n for n, c in counts.items() if c >= MIN_COUNT or not n.startswith(("w:", "b:")))
+    return {name: i for i, name in enumerate(kept)}
+
+
+def _matrix(rows: list[Row], vocab: dict[str, int]):
+    from scipy.sparse import csr_matrix
+
+    data, indices, indptr = [], [], [0]
+    for row in rows:
+        for name, value in (row.feats or {}).items():
+            j = vocab.get(name)
+            if j is not None:
+                indices.append(j)
+                data.append(value)
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)))
+
+
+def _nb_ratio(matrix, target: list[int]):
+    """Naive Bayes log-count ratio per feature (Wang and Manning 2012, "NBSVM")."""
+    import numpy as np
+
+    y = np.asarray(target)
+    p = 1.0 + np.asarray(matrix[y == 1].sum(axis=0)).ravel()
+    q = 1.0 + np.asarray(matrix[y == 0].sum(axis=0)).ravel()
+    return np.log((p / p.sum()) / (q / q.sum()))
+
+
+def _head(matrix, target: list[int], weight: list[float], c_value: float):
+    """One head: the mean of a plain logistic regression and one over NB-scaled inputs.
+
+    Both are linear in the features, so their mean is one weight per feature and scoring
+    stays a sum of lookups. The NB-scaled model is the sharper on the airline set, the
+    plain one on complaints; the mean beat either on the tune slice.
+    """
+    import numpy as np
+    from scipy.sparse import diags
+    from sklearn.linear_model import LogisticRegression
+
+    plain = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear")
+    plain.fit(matrix, target, sample_weight=weight)
+    ratio = _nb_ratio(matrix, target)
+    scaled = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear")
+    scaled.fit(matrix @ diags(ratio), target, sample_weight=weight)
+    coef = (plain.coef_[0] + scaled.coef_[0] * ratio) / 2.0
+    bias = (plain.intercept_[0] + scaled.intercept_[0]) / 2.0
+    return np.asarray(coef), float(bias)
+
+
+def _weight(row: Row) -> float:
+    return FRENCH_WEIGHT if row.source == "fr" else 1.0
+
+
+def fit(rows: list[Row], c_value: float, thresholds: dict[str, float]) -> Model:
+    """Both heads on `rows`; weights under 0.002 in both heads are dropped."""
+    vocab = _vocabulary(rows)
+    fail_coef, fail_bias = _head(
+        _matrix(rows, vocab), [_fail_target(r) for r in rows], [_weight(r) for r in rows], c_value
+    )
+    opinion = [r for r in rows if r.label in OPINION]
+    praise_coef, praise_bias = _head(
+        _matrix(opinion, vocab),
+        [int(r.label == "praise") for r in opinion],
+        [_weight(r) for r in opinion],
+        c_value,
+    )
+    weights = {}
+    for name, j in vocab.items():
+        pair = (round(float(fail_coef[j]), 3), round(float(praise_coef[j]), 3))
+        if abs(pair[0]) >= 0.002 or abs(pair[1]) >= 0.002:
+            weights[name] = pair
+    return Model(
+        SCORER_VERSION, (round(fail_bias, 4), round(praise_bias, 4)), weights, dict(thresholds)
+    )
+
+
+def predict(model: Model, rows: list[Row], thresholds: dict[str, float]) -> list[str]:
+    out = []
+    for row in rows:
+        p_fail, p_praise = model.probabilities(row.feats or {})
+        out.append(decide(p_fail, p_praise, row.cues, thresholds))
+    return out
+
+
+def report(model: Model, rows: list[Row], source: str, thresholds: dict[str, float]) -> dict:
+    """The figures of one source, as `carescore eval` computes them."""
+    predicted = predict(model, rows, thresholds)
+    gold = [r.label for r in rows]
+    if source == "complaints":
+        pred = ["complaint" if p == "fail" else "other" for p in predicted]
+        m = metrics(gold, pred, ("complaint", "other"))
+        m["f1"] = m["labels"]["complaint"]["f1"]
+        return m
+    if source == "airline":
+        pred = ["neutral" if p == "question" else p for p in predicted]
+        return metrics(gold, pred, ("praise", "fail", "neutral"))
+    return metrics(gold, predicted, ("praise", "fail", "question", "neutral"))
+
+
+def _objective(model: Model, tune: dict[str, list[Row]], thresholds: dict[str, float]) -> float:
+    airline = report(model, tune["airline"], "airline", thresholds)
+    complaints = report(model, tune["complaints"], "complaints", thresholds)
+    french = report(model, tune["fr"], "fr", thresholds)
+    return (
+        airline["macro_f1"]
+        + airline["accuracy"]
+        + complaints["f1"]
+        + 0.5 * (french["accuracy"] + french["labels"]["question"]["f1"])
+    )
+
+
+def train(data: Path, fr_labels: Path, verbose: bool = True) -> Model:
+    """Choose C and thresholds on a tune slice of the train parts, then refit on all of them."""
+    parts = load_rows(data, fr_labels)
+    train_rows = [r for name, rows in parts.items() if name.endswith("-train") for r in rows]
+    featurize(train_rows)
+    fit_rows = [r for r in train_rows if not is_heldout(r.key, "tune", 2)]
+    tune: dict[str, list[Row]] = {}
+    for r in train_rows:
+        if is_heldout(r.key, "tune", 2):
+            tune.setdefault(r.source, []).append(r)
+    best = (-1.0, 1.0, {"fail": 0.5, "praise": 0.5})
+    for c_value in (0.2, 0.3, 0.6, 1.0):
+        model = fit(fit_rows, c_value, {})
+        for t_fail in (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65):
+            for t_praise in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6):
+                thresholds = {"fail": t_fail, "praise": t_praise}
+                score = _objective(model, tune, thresholds)
+                if score > best[0]:
+                    best = (score, c_value, thresholds)
+    _, c_value, thresholds = best
+    if verbose:
+        print(f"chosen C={c_value}, thresholds={thresholds} (tune objective {best[0]:.4f})")
+    return fit(train_rows, c_value, thresholds)
+
+
+def write_heldout(data: Path, fr_labels: Path, out: Path) -> list[Path]:
+    """The held-out parts as `carescore eval` files (texts stay outside the repo, in var/)."""
+    out.mkdir(parents=True, exist_ok=True)
+    parts = load_rows(data, fr_labels)
+    written = []
+    for name, column in (
+        ("airline-heldout", "label"),
+        ("complaints-heldout", "complaint"),
+        ("fr-heldout", "label"),
+        ("fr-train", "label"),
+    ):
+        path = out / f"{name}.csv"
+        with path.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["id", "text", column])
+            for r in parts[name]:
+                value = {"complaint": "1", "other": "0"}.get(r.label, r.label)
+                writer.writerow([r.key, r.text, value])
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m carescore.training", description=__doc__)
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--fr-labels", type=Path, default=DEFAULT_FR_LABELS)
+    parser.add_argument("--heldout-dir", type=Path, default=ROOT / "var" / "eval")
+    args = parser.parse_args(argv)
+    model = train(args.data, args.fr_labels)
+    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    MODEL_PATH.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n")
+    size_kb = MODEL_PATH.stat().st_size // 1024
+    print(f"wrote {MODEL_PATH} ({size_kb} KB, {len(model.weights)} features)")
+    for path in write_heldout(args.data, args.fr_labels, args.heldout_dir):
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

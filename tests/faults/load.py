@@ -37,8 +37,12 @@ def run_load(
     requests: int,
     concurrency: int = 4,
     stop: threading.Event | None = None,
+    pause: float = 0.0,
 ) -> LoadResult:
-    """Send `requests` GETs spread over `paths` (or until `stop` is set); never unbounded."""
+    """Send `requests` GETs spread over `paths` (or until `stop` is set); never unbounded.
+
+    `pause` seconds between a worker's requests gives steady traffic instead of a flood.
+    """
     result = LoadResult()
     lock = threading.Lock()
     counter = iter(range(requests))
@@ -63,6 +67,8 @@ def run_load(
                     result.statuses[status] += 1
                     if status >= 400:
                         result.failures.append(f"{path}: {status}")
+                if pause:
+                    time.sleep(pause)
 
     started = time.perf_counter()
     threads = [threading.Thread(target=worker) for _ in range(concurrency)]

@@ -79,7 +79,7 @@ def test_site_serves_while_a_collector_writes_100k_posts(db_url, capsys):
         stop = threading.Event()
         watcher = threading.Thread(target=lambda: (writer.wait(), stop.set()))
         watcher.start()
-        load = run_load(base, PAGES, requests=200_000, concurrency=3, stop=stop)
+        load = run_load(base, PAGES, requests=200_000, concurrency=2, stop=stop, pause=0.05)
         watcher.join()
         _out, err = writer.communicate()
     assert writer.returncode == 0, err[-2000:]

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 
 from carescore.config import Settings
-from website import db, errors, observability, security
+from website import db, errors, i18n, observability, security
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -58,11 +58,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    i18n.init_app(app)
     observability.init_app(app)
 
     from website.api import bp as api_bp
+    from website.embed import bp as embed_bp
     from website.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)
+    app.register_blueprint(embed_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     return app

@@ -1,0 +1,197 @@
+"""Every page renders what a reader needs, in both languages, and unknown things are 404."""
+
+from __future__ import annotations
+
+import re
+
+import feedparser
+import pytest
+
+from carescore import METHODOLOGY_VERSION
+from tests.site.snapshots import parse_xml
+
+EXTERNAL_ASSET = re.compile(r"<(img|script|link|iframe)\b[^>]*\b(src|href)=\"(https?:)?//")
+PAGES = [
+    "/",
+    "/rankings/telecom",
+    "/rankings/telecom?sort=median_reply",
+    "/brands/nimbus-telecom",
+    "/compare?brands=nimbus-telecom,ondeline",
+    "/compare",
+    "/methodology",
+    "/about/data",
+    "/search?q=sky",
+    "/embed/brands/nimbus-telecom",
+]
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_page_renders_in_both_languages(site_client, site_app, lang):
+    months = site_app.config["SITE_MONTHS"]
+    for url in [*PAGES, f"/rankings/telecom/{months[-1]}"]:
+        sep = "&" if "?" in url else "?"
+        response = site_client.get(f"{url}{sep}lang={lang}")
+        assert response.status_code == 200, url
+        assert f'<html lang="{lang}">' in text(response), url
+
+
+def test_home_lists_best_and_worst_per_sector_movers_and_search(site_client):
+    page = text(site_client.get("/?lang=en"))
+    assert "Telecoms" in page and "Airlines" in page
+    assert "Best" in page
+    assert "Biggest movers since last month" in page
+    assert 'role="search"' in page and 'name="q"' in page
+    assert "Demo data" in page
+
+
+def test_sector_ranking_sorts_and_lists_not_enough_data(site_client):
+    by_score = text(site_client.get("/rankings/telecom?lang=en"))
+    assert "Not enough data" in by_score
+    assert 'aria-sort="descending"' in by_score
+    assert "/api/v1/rankings.csv?sector=telecom&amp;window=90d" in by_score
+    assert "/api/v1/rankings?sector=telecom&amp;window=90d" in by_score
+    by_rate = text(site_client.get("/rankings/telecom?sort=reply_rate&lang=en"))
+    assert "sorted by Public reply rate" in by_rate
+    assert by_score != by_rate
+
+
+def test_unknown_sort_falls_back_to_carescore(site_client):
+    page = text(site_client.get("/rankings/telecom?sort=drop+table&lang=en"))
+    assert "sorted by Carescore" in page
+
+
+def test_monthly_snapshot_has_a_cite_box_with_permalink_and_version(site_client, site_app):
+    month = site_app.config["SITE_MONTHS"][-1]
+    page = text(site_client.get(f"/rankings/telecom/{month}?lang=en"))
+    assert "Cite this" in page
+    assert f"http://localhost/rankings/telecom/{month}" in page
+    assert f"methodology {METHODOLOGY_VERSION}" in page
+    assert "never change" in page
+    assert f"period={month}" in page
+
+
+def test_live_ranking_cites_the_latest_snapshot(site_client, site_app):
+    latest = site_app.config["SITE_MONTHS"][-1]
+    page = text(site_client.get("/rankings/telecom?lang=en"))
+    assert f"http://localhost/rankings/telecom/{latest}" in page
+
+
+def test_window_month_redirects_to_the_newest_snapshot(site_client, site_app):
+    response = site_client.get("/rankings/telecom?window=month")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(
+        f"/rankings/telecom/{site_app.config['SITE_MONTHS'][-1]}"
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/rankings/no-such-sector",
+        "/rankings/no-such-sector/2026-05",
+        "/rankings/telecom/1999-01",
+        "/rankings/telecom/2026-13",
+        "/rankings/telecom/latest",
+        "/brands/no-such-brand",
+        "/badge/no-such-brand.svg",
+        "/embed/brands/no-such-brand",
+        "/compare?brands=nimbus-telecom,no-such-brand",
+    ],
+)
+def test_unknown_things_are_friendly_404s(site_client, url):
+    response = site_client.get(url)
+    assert response.status_code == 404
+    assert "could not find" in text(response) or "introuvable" in text(response)
+    assert "Traceback" not in text(response)
+
+
+def test_brand_page_shows_metrics_samples_trend_posts_and_accounts(site_client):
+    page = text(site_client.get("/brands/nimbus-telecom?lang=en"))
+    for expected in (
+        "Public reply rate",
+        "95% interval",
+        "answered of",
+        "Monthly trend",
+        '<svg xmlns="http://www.w3.org/2000/svg" class="chart"',
+        "The figures as a table",
+        "Recent complaints",
+        "Recent praise",
+        "Official accounts",
+        "@NimbusAide",
+        "Cite this",
+        "/badge/nimbus-telecom.svg",
+        "/embed/brands/nimbus-telecom",
+        "/api/v1/brands/nimbus-telecom",
+    ):
+        assert expected in page, expected
+
+
+def test_compare_needs_two_to_four_brands(site_client):
+    picker = text(site_client.get("/compare?brands=ondeline&lang=en"))
+    assert "Choose two to four brands" in picker and 'value="ondeline" checked' in picker
+    both = text(site_client.get("/compare?brands=nimbus-telecom&brands=ondeline&lang=en"))
+    assert "Side by side: Nimbus Telecom, Ondeline Télécom" in both
+    five = "nimbus-telecom,ondeline,cirrus-mobile,beaconwave,parapluie-box"
+    assert site_client.get(f"/compare?brands={five}").status_code == 400
+
+
+def test_search_finds_brands_by_part_of_the_name(site_client):
+    page = text(site_client.get("/search?q=NIMBUS&lang=en"))
+    assert "/brands/nimbus-telecom" in page
+    assert "No brand matches" in text(site_client.get("/search?q=%25_%25&lang=en"))
+
+
+def test_methodology_shows_version_and_the_documents_or_says_they_are_missing(site_client):
+    page = text(site_client.get("/methodology?lang=en"))
+    assert f"Methodology version {METHODOLOGY_VERSION}" in page
+    assert "In plain words" in page
+    assert "measured accuracy" in page or "how accurately" in page
+
+
+def test_about_data_explains_sources_licences_and_removal(site_client):
+    page = text(site_client.get("/about/data?lang=en"))
+    assert "Licences" in page and "removal" in page
+
+
+def test_feed_lists_one_entry_per_sector_and_month(site_client, site_app):
+    response = site_client.get("/feed.atom")
+    assert response.mimetype == "application/atom+xml"
+    feed = feedparser.parse(response.get_data())
+    assert not feed.bozo, feed.bozo_exception
+    months = site_app.config["SITE_MONTHS"]
+    latest = [e for e in feed.entries if e.link.endswith(f"/rankings/telecom/{months[-1]}")]
+    assert len(latest) == 1
+    assert "Nimbus Telecom" in latest[0].summary or "Ondeline" in latest[0].summary
+
+
+def test_badge_is_an_svg_image_with_the_score(site_client):
+    response = site_client.get("/badge/nimbus-telecom.svg")
+    assert response.mimetype == "image/svg+xml"
+    root = parse_xml(response.get_data())
+    assert root.tag.endswith("svg")
+    assert "Carescore" in text(response)
+    assert "frame-ancestors *" in response.headers["Content-Security-Policy"]
+
+
+def test_only_embed_pages_and_badges_may_be_framed(site_client):
+    embed = site_client.get("/embed/brands/nimbus-telecom")
+    assert "X-Frame-Options" not in embed.headers
+    assert "frame-ancestors *" in embed.headers["Content-Security-Policy"]
+    for url in ("/", "/brands/nimbus-telecom", "/rankings/telecom"):
+        response = site_client.get(url)
+        assert response.headers["X-Frame-Options"] == "DENY"
+        csp = response.headers["Content-Security-Policy"]
+        assert "frame-ancestors 'none'" in csp and "script-src 'self'" in csp
+        assert "'unsafe-inline'" not in csp
+
+
+def test_pages_have_no_inline_script_and_no_external_assets(site_client):
+    for url in PAGES:
+        page = text(site_client.get(url))
+        assert "<script" not in page, url
+        assert "style=" not in page, url
+        assert not EXTERNAL_ASSET.search(page), url

@@ -1,0 +1,54 @@
+"""Each page runs a fixed number of SQL statements, whatever the number of brands or posts."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from carescore.brands import BrandSpec, upsert_brands
+from carescore.db import engine_for
+from carescore.demo import build_demo
+from carescore.ranking import rank_brands
+from tests.site.conftest import AS_OF, build_site
+
+# page -> statements: the demo flag, then the view's own reads (see each domain function).
+EXPECTED = {
+    "/": 6,
+    "/rankings/telecom": 6,
+    "/rankings/telecom/{month}": 5,
+    "/brands/nimbus-telecom": 8,
+    "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
+    "/badge/nimbus-telecom.svg": 3,
+    "/embed/brands/nimbus-telecom": 6,
+    "/feed.atom": 3,
+    "/search?q=a": 2,
+    "/methodology": 1,
+}
+
+
+def _counts(app, client, count_queries, month: str) -> dict[str, int]:
+    counts = {}
+    for page in EXPECTED:
+        url = page.format(month=month)
+        with count_queries(app) as seen:
+            assert client.get(url).status_code == 200, url
+        counts[page] = seen[0]
+    return counts
+
+
+def test_query_counts_are_fixed_and_do_not_grow_with_the_data(app, client, count_queries):
+    url = app.config["CARESCORE_DATABASE_URL"]
+    with Session(engine_for(url)) as session:
+        months = build_site(session, n_posts=2000, months=2)
+    small = _counts(app, client, count_queries, months[-1])
+    assert small == EXPECTED
+    with Session(engine_for(url)) as session:
+        extra = [
+            BrandSpec(f"extra-{i}", f"Extra {i}", "telecom", "FR", "Europe/Paris", [f"extra{i}"])
+            for i in range(12)
+        ]
+        upsert_brands(session, extra)
+        session.commit()
+        build_demo(session, AS_OF, n_posts=6000, seed=7)
+        rank_brands(session, "90d", AS_OF)
+        session.commit()
+    assert _counts(app, client, count_queries, months[-1]) == EXPECTED

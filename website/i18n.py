@@ -1,0 +1,172 @@
+"""French and English: locale choice, the language switch, and per-locale number formats.
+
+The locale comes from `?lang=en|fr` when present (a shareable, cacheable URL), otherwise
+from Accept-Language, otherwise English. Once a visitor picks a language, every link the
+site builds carries it, so the choice survives navigation without a cookie.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, g, request, url_for
+from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale
+from flask_babel import lazy_gettext as _l
+
+from carescore.catalog import sector_name
+
+LANGUAGES = ("en", "fr")
+LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
+TRANSLATIONS = Path(__file__).parent / "translations"
+DASH = "—"
+NBSP = "\u00a0"
+
+TOPIC_NAMES = {
+    "outage": _l("Outage"),
+    "billing": _l("Billing"),
+    "delivery": _l("Delivery"),
+    "delay": _l("Delay or cancellation"),
+    "waiting": _l("Waiting, no answer"),
+    "account": _l("Account access"),
+    "defect": _l("Product defect"),
+    "staff": _l("Staff attitude"),
+}
+
+
+def current_lang() -> str:
+    return str(get_locale() or "en")
+
+
+def _select_locale() -> str:
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        g.explicit_lang = asked
+        return asked
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def _keep_lang(endpoint: str, values: dict[str, Any]) -> None:
+    """Links built while a language was chosen by URL keep that language."""
+    lang = g.get("explicit_lang") if request else None
+    if lang and not endpoint.startswith(("static", "api")):
+        values.setdefault("lang", lang)
+
+
+def switch_url(lang: str) -> str:
+    """This page in another language (the home page when the page has no endpoint)."""
+    if request.endpoint is None or request.endpoint == "static":
+        return url_for("pages.home", lang=lang)
+    args = {k: v for k, v in request.args.items() if k != "lang"}
+    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=lang)
+
+
+def duration(seconds: float | None) -> str:
+    """A reply delay as people say it: "45 s", "12 min", "1 h 05", "2 d 3 h" ("2 j 3 h")."""
+    if seconds is None:
+        return DASH
+    seconds = round(seconds)
+    if seconds < 60:
+        return f"{seconds}{NBSP}s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes}{NBSP}min"
+    if minutes < 24 * 60:
+        return f"{minutes // 60}{NBSP}h{NBSP}{minutes % 60:02d}"
+    hours = round(seconds / 3600)
+    day = "j" if current_lang() == "fr" else "d"
+    return f"{hours // 24}{NBSP}{day}{NBSP}{hours % 24}{NBSP}h"
+
+
+def percent(value: float | None) -> str:
+    """A share as a whole percentage in the locale's pattern ("41%", "41 %")."""
+    if value is None:
+        return DASH
+    return format_percent(value)
+
+
+def number(value: float | int | None, digits: int = 0) -> str:
+    if value is None:
+        return DASH
+    pattern = "#,##0" if not digits else "#,##0." + "0" * digits
+    return format_decimal(value, format=pattern)
+
+
+def month_name(period: str | None) -> str:
+    """'2026-05' -> 'May 2026' / 'mai 2026'."""
+    if not period:
+        return DASH
+    year, month = (int(p) for p in period.split("-")[:2])
+    return format_date(date(year, month, 1), "MMMM yyyy")
+
+
+def short_month(period: str) -> str:
+    """'2026-05' -> 'May 26' / 'mai 26', for chart axes."""
+    year, month = (int(p) for p in period.split("-")[:2])
+    return format_date(date(year, month, 1), "MMM yy")
+
+
+def long_date(value: date | datetime | str | None) -> str:
+    if value is None:
+        return DASH
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, "long")
+
+
+def sector_label(slug: str) -> str:
+    return sector_name(slug, current_lang())
+
+
+def topic_label(code: str) -> str:
+    """The topic's name from the scorer's taxonomy (one source for both languages).
+
+    Falls back to the site's own catalogue while that taxonomy is not installed.
+    """
+    try:
+        from carescore.topics import TAXONOMY
+    except ImportError:
+        return str(TOPIC_NAMES.get(code, code))
+    topic = TAXONOMY.get(code)
+    if topic is None:
+        return code
+    return topic.fr if current_lang() == "fr" else topic.en
+
+
+def _vary(response: Response) -> Response:
+    if not request.path.startswith(("/static/", "/api/")):
+        response.vary.add("Accept-Language")
+    return response
+
+
+def _context() -> dict[str, Any]:
+    lang = current_lang()
+    other = "fr" if lang == "en" else "en"
+    return {
+        "lang": lang,
+        "other_lang": other,
+        "other_lang_name": LANGUAGE_NAMES[other],
+        "switch_url": switch_url,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
+    Babel(app, locale_selector=_select_locale)
+    app.url_defaults(_keep_lang)
+    app.after_request(_vary)
+    app.context_processor(_context)
+    app.jinja_env.filters.update(
+        duration=duration,
+        percent=percent,
+        number=number,
+        month_name=month_name,
+        short_month=short_month,
+        long_date=long_date,
+        sector=sector_label,
+        topic=topic_label,
+    )

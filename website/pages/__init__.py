@@ -1,0 +1,69 @@
+"""HTML pages. Each view parses the request, calls one domain function and renders.
+
+One module per kind of page: rankings (home, sectors, months, search), brands (brand
+page, comparison), info (methodology, data, health), feed (Atom), badge. The framable
+embed pages have a blueprint of their own (`website.embed`), so the security headers can
+tell them apart.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import Blueprint
+
+from carescore import METHODOLOGY_VERSION
+from carescore.catalog import has_demo_data
+from carescore.models import utcnow
+from website import charts
+from website.db import get_session
+
+bp = Blueprint("pages", __name__)
+
+POST_REL = "nofollow ugc noopener"
+
+
+def safe_url(url: str | None) -> str | None:
+    """An untrusted link target, kept only when it is absolute http(s) with a host."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def api_link(path: str, **params: str | None) -> str:
+    """A link into the JSON API (`/api/v1/...`), whose CSV twin ends in `.csv`."""
+    query = urlencode({k: v for k, v in params.items() if v})
+    return f"/api/v1/{path}" + (f"?{query}" if query else "")
+
+
+@bp.app_context_processor
+def _site_context() -> dict[str, Any]:
+    """Every page says when it shows the fictional demo data."""
+    try:
+        demo = has_demo_data(get_session())
+    except Exception:  # the error page must render even when the database is down
+        demo = False
+    return {
+        "demo": demo,
+        "current_methodology": METHODOLOGY_VERSION,
+        "post_rel": POST_REL,
+        "charts": charts,
+        "api_link": api_link,
+        "today": utcnow().date(),
+    }
+
+
+@bp.app_template_filter("safe_url")
+def _safe_url_filter(url: str | None) -> str | None:
+    return safe_url(url)
+
+
+from website.pages import badge, brands, feed, info, rankings  # noqa: E402, F401

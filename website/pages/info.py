@@ -1,0 +1,60 @@
+"""Methodology, data sources and health: pages about the site itself."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import markdown
+from flask import jsonify, render_template
+from markupsafe import Markup
+
+from carescore import METHODOLOGY_VERSION
+from carescore.db import DatabaseUnavailable, ping
+from website.db import get_engine
+from website.pages import bp
+
+DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
+
+
+@lru_cache(maxsize=8)
+def _render_doc(path: Path, mtime: float) -> Markup | None:
+    """Our own Markdown documents as HTML (trusted text from the repository, not users).
+
+    Cached per modification time, so an edited document shows without a restart.
+    """
+    html = markdown.markdown(
+        path.read_text(encoding="utf-8"), extensions=["tables", "fenced_code", "toc"]
+    )
+    return Markup(html)  # noqa: S704 - docs/ is part of the code base, not user input
+
+
+def document(name: str) -> Markup | None:
+    path = DOCS / name
+    if not path.is_file():
+        return None
+    return _render_doc(path, path.stat().st_mtime)
+
+
+@bp.get("/methodology")
+def methodology():
+    return render_template(
+        "methodology.html",
+        version=METHODOLOGY_VERSION,
+        methodology=document("methodology.md"),
+        scoring=document("scoring.md"),
+    )
+
+
+@bp.get("/about/data")
+def about_data():
+    return render_template("about_data.html")
+
+
+@bp.get("/healthz")
+def healthz():
+    try:
+        ping(get_engine())
+    except DatabaseUnavailable:
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,58 @@
+"""Home, sector rankings (live and monthly snapshots) and brand search."""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, redirect, render_template, request, url_for
+
+from carescore import reports
+from carescore.overview import overview, sector_ranking
+from carescore.search import find_brands
+from website.db import get_session
+from website.pages import bp
+
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+
+def _sort() -> str:
+    sort = request.args.get("sort", "carescore")
+    return sort if sort in reports.SORTS else "carescore"
+
+
+@bp.get("/")
+def home():
+    return render_template("home.html", overview=overview(get_session()))
+
+
+@bp.get("/rankings/<sector>")
+def sector(sector: str):
+    """The live ranking; `?window=month` goes to the newest monthly snapshot's permalink."""
+    if request.args.get("window") == "month":
+        latest = reports.latest_period(get_session(), "month")
+        if latest is None:
+            abort(404)
+        return redirect(url_for(".snapshot", sector=sector, period=latest, sort=_sort()))
+    try:
+        view = sector_ranking(get_session(), sector, "90d", sort=_sort())
+    except reports.NotFound:
+        abort(404)
+    return render_template("rankings.html", view=view, ranking=view.ranking)
+
+
+@bp.get("/rankings/<sector>/<period>")
+def snapshot(sector: str, period: str):
+    """A monthly snapshot: final once the month is over, so its permalink can be cited."""
+    if not MONTH.fullmatch(period):
+        abort(404)
+    try:
+        view = sector_ranking(get_session(), sector, "month", period, sort=_sort())
+    except reports.NotFound:
+        abort(404)
+    return render_template("rankings.html", view=view, ranking=view.ranking)
+
+
+@bp.get("/search")
+def search():
+    query = request.args.get("q", "")
+    return render_template("search.html", query=query, results=find_brands(get_session(), query))

@@ -21,7 +21,13 @@ from carescore.reports import (
     sectors,
 )
 from website import api_docs, api_http, ratelimit
-from website.api_http import csv_response, document_response, json_response, wants_csv
+from website.api_http import (
+    csv_response,
+    document_response,
+    json_response,
+    micro_cached,
+    wants_csv,
+)
 from website.api_methodology import RULES
 from website.api_params import (
     BRANDS_QUERY,
@@ -101,6 +107,7 @@ def _demo() -> bool:
 
 @bp.get("/brands")
 @bp.get("/brands.csv", defaults={"fmt": "csv"})
+@micro_cached
 def brands(fmt: str | None = None) -> Response:
     query = parse(request.args, BRANDS_QUERY)
     csv = wants_csv(fmt)
@@ -124,6 +131,7 @@ def brands(fmt: str | None = None) -> Response:
 
 
 @bp.get("/brands/<slug>")
+@micro_cached
 def brand(slug: str) -> Response:
     report = brand_report(get_session(), slug)
     score = metrics_public(report.score) if report.score else None
@@ -139,6 +147,7 @@ def brand(slug: str) -> Response:
 
 @bp.get("/brands/<slug>/history")
 @bp.get("/brands/<slug>/history.csv", defaults={"fmt": "csv"})
+@micro_cached
 def history(slug: str, fmt: str | None = None) -> Response:
     timeline = brand_timeline(get_session(), slug)
     items = [metrics_public(s) for s in timeline.snapshots]
@@ -150,6 +159,7 @@ def history(slug: str, fmt: str | None = None) -> Response:
 
 @bp.get("/rankings")
 @bp.get("/rankings.csv", defaults={"fmt": "csv"})
+@micro_cached
 def rankings(fmt: str | None = None) -> Response:
     query = parse(request.args, RANKINGS_QUERY)
     if query["month"] and query["window"] != "month":
@@ -188,6 +198,7 @@ def rankings(fmt: str | None = None) -> Response:
 
 @bp.get("/sectors")
 @bp.get("/sectors.csv", defaults={"fmt": "csv"})
+@micro_cached
 def sector_list(fmt: str | None = None) -> Response:
     items = [sector_public(s.slug, len(s.brands)) for s in list_sectors(get_session())]
     if wants_csv(fmt):
@@ -197,6 +208,7 @@ def sector_list(fmt: str | None = None) -> Response:
 
 @bp.get("/posts")
 @bp.get("/posts.csv", defaults={"fmt": "csv"})
+@micro_cached
 def post_list(fmt: str | None = None) -> Response:
     query = parse(request.args, POSTS_QUERY)
     csv = wants_csv(fmt)
@@ -227,11 +239,13 @@ def post_list(fmt: str | None = None) -> Response:
 
 
 @bp.get("/methodology")
+@micro_cached
 def methodology() -> Response:
     rules = [RulePublic(name, rule) for name, rule in RULES]
     return json_response(MethodologyPublic(_demo(), METHODOLOGY_VERSION, rules))
 
 
 @bp.get("/openapi.json")
+@micro_cached
 def openapi() -> Response:
     return document_response(document())

@@ -5,18 +5,23 @@ Cache-Control and CORS. Views build data; this module decides how it travels.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from functools import wraps
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app, request
 
 from website.api_params import CSV_ROW_CAP
 
 MAX_AGE = 60
+CACHE_SECONDS = 10
+CACHE_ENTRIES = 1024
 EXPOSED = "ETag, Link, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 _CSV_CHUNK = 500
 
@@ -33,9 +38,18 @@ def _etag(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
+def plain(value: Any) -> Any:
+    """A `...Public` tree as JSON values: `dataclasses.asdict` without its deep copies."""
+    if dataclasses.is_dataclass(value):
+        return {k: plain(v) for k, v in value.__dict__.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 def json_response(shape: Any) -> Response:
     """A `...Public` dataclass as compact JSON with the ETag of its bytes."""
-    return document_response(asdict(shape))
+    return document_response(plain(shape))
 
 
 def document_response(document: dict[str, Any]) -> Response:
@@ -72,13 +86,63 @@ def _lines(columns: list[str], rows: list[dict[str, Any]]) -> Iterator[str]:
 
 def csv_response(shape_type: type, items: Iterable[Any], filename: str) -> Response:
     """Rows streamed in chunks, at most CSV_ROW_CAP of them; the ETag covers the rows sent."""
-    rows = [asdict(item) for item in list(items)[:CSV_ROW_CAP]]
+    rows = [plain(item) for item in list(items)[:CSV_ROW_CAP]]
     columns = list(shape_type.__dataclass_fields__)
     digest = _etag(json.dumps(rows, sort_keys=True, default=str).encode())
     response = Response(_lines(columns, rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.set_etag(digest)
     return response
+
+
+class MicroCache:
+    """Finished API answers of this process for a few seconds, by URL and format.
+
+    Every figure comes from precomputed snapshots that change when a ranking job runs,
+    and clients may cache for MAX_AGE anyway, so serving the same bytes for a few seconds
+    costs no freshness worth having and spares the database on every popular URL.
+    """
+
+    def __init__(self, seconds: float, entries: int = CACHE_ENTRIES) -> None:
+        self.seconds = seconds
+        self.entries = entries
+        self._items: dict[tuple, tuple[float, bytes, str, list[tuple[str, str]]]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> Response | None:
+        item = self._items.get(key)
+        if item is None or item[0] < time.monotonic():
+            return None
+        _, body, mimetype, headers = item
+        return Response(body, mimetype=mimetype, headers=headers)
+
+    def put(self, key: tuple, response: Response) -> None:
+        headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
+        item = (time.monotonic() + self.seconds, response.get_data(), response.mimetype, headers)
+        with self._lock:
+            if len(self._items) >= self.entries:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = item
+
+
+def micro_cached(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Serve a view's successful, non-streamed answers from the MicroCache."""
+
+    @wraps(view)
+    def cached(*args: Any, **kwargs: Any) -> Response:
+        cache: MicroCache | None = current_app.extensions.get("carescore_api_cache")
+        if cache is None:
+            return view(*args, **kwargs)
+        key = (request.path, request.query_string, wants_csv(kwargs.get("fmt")))
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+        response = view(*args, **kwargs)
+        if response.status_code == 200 and not response.is_streamed:
+            cache.put(key, response)
+        return response
+
+    return cached
 
 
 def _finish(response: Response) -> Response:
@@ -104,4 +168,9 @@ def _finish(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    """CARESCORE_API_CACHE_SECONDS (default 10; 0 turns the cache off) bounds how long an
+    answer may lag behind a new ranking."""
+    seconds = float(app.config.get("CARESCORE_API_CACHE_SECONDS", CACHE_SECONDS))
+    if seconds > 0:
+        app.extensions["carescore_api_cache"] = MicroCache(seconds)
     app.after_request(_finish)

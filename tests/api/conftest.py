@@ -40,7 +40,12 @@ def demo_app(sqlite_template, tmp_path_factory):
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
     application = create_app(
-        {"TESTING": True, "CARESCORE_DATABASE_URL": url, "CARESCORE_RATELIMIT": "100000/minute"}
+        {
+            "TESTING": True,
+            "CARESCORE_DATABASE_URL": url,
+            "CARESCORE_RATELIMIT": "100000/minute",
+            "CARESCORE_API_CACHE_SECONDS": 0,
+        }
     )
     load_demo(application)
     yield application

@@ -3,6 +3,16 @@
 The locale comes from `?lang=en|fr` when present (a shareable, cacheable URL), otherwise
 from Accept-Language, otherwise English. Once a visitor picks a language, every link the
 site builds carries it, so the choice survives navigation without a cookie.
+
+The French catalogue is committed both as `.po` (to edit) and `.mo` (what runs), so a
+fresh clone works with no build step; tests/site/test_i18n.py fails when a string of the
+templates or of `website/` has no French translation. After changing strings:
+
+    .venv/bin/pybabel extract -F website/translations/babel.cfg -k _l -k lazy_gettext \
+        --no-location --omit-header -o website/translations/messages.pot .
+    .venv/bin/pybabel update -i website/translations/messages.pot -d website/translations
+    (translate the new entries in website/translations/fr/LC_MESSAGES/messages.po)
+    .venv/bin/pybabel compile -d website/translations
 """
 
 from __future__ import annotations
@@ -12,7 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request, url_for
-from flask_babel import Babel, format_date, format_decimal, format_percent, get_locale
+from flask_babel import (
+    Babel,
+    format_date,
+    format_decimal,
+    format_percent,
+    get_locale,
+    get_translations,
+)
 from flask_babel import lazy_gettext as _l
 
 from carescore.catalog import sector_name
@@ -136,6 +153,24 @@ def topic_label(code: str) -> str:
     return topic.fr if current_lang() == "fr" else topic.en
 
 
+def _translations():
+    """This request's catalogue, looked up once: templates call gettext dozens of times."""
+    if "translations" not in g:
+        g.translations = get_translations()
+    return g.translations
+
+
+def _install_fast_gettext(app: Flask) -> None:
+    """Flask-Babel's template callables look the catalogue up on every call; ours once."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
+
+
 def _vary(response: Response) -> Response:
     if not request.path.startswith(("/static/", "/api/")):
         response.vary.add("Accept-Language")
@@ -157,6 +192,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=_select_locale)
+    _install_fast_gettext(app)
     app.url_defaults(_keep_lang)
     app.after_request(_vary)
     app.context_processor(_context)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import event
@@ -29,7 +29,7 @@ def build_site(session: Session, n_posts: int = DEMO_POSTS, months: int = 3) -> 
     """Demo data, today's live ranking and `months` monthly snapshots; returns the months."""
     build_demo(session, AS_OF, n_posts=n_posts)
     periods = make_monthly_snapshots(session, AS_OF, months)
-    rank_brands(session, "90d", AS_OF)
+    rank_brands(session, "90d", AS_OF, now=datetime.combine(AS_OF, time(23), tzinfo=UTC))
     session.commit()
     return periods
 

@@ -1,18 +1,11 @@
-"""Monthly snapshots for site tests, made with the production ranking function.
-
-The ranking engine writes monthly snapshots itself once it supports them; until then the
-tests rank a 90-day window ending each month and file it under that month, which gives the
-pages real rows with every column the monthly snapshots have.
-"""
+"""Monthly snapshots for site tests, written by the production ranking engine."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import update
 from sqlmodel import Session
 
-from carescore.models import BrandScore
 from carescore.ranking import rank_brands
 
 
@@ -27,17 +20,11 @@ def month_ends(as_of: date, count: int) -> list[date]:
 
 
 def make_monthly_snapshots(session: Session, as_of: date, count: int = 3) -> list[str]:
-    """Rank and store `count` monthly snapshots before `as_of`; returns their YYYY-MM periods."""
-    periods = []
-    for end in month_ends(as_of, count):
-        rank_brands(session, "90d", end)
-        period = end.strftime("%Y-%m")
-        session.execute(
-            update(BrandScore)
-            .where(BrandScore.window == "90d", BrandScore.period == end.isoformat())
-            .values(window="month", period=period, is_final=True)
-        )
-        periods.append(period)
+    """Rank the `count` full months before `as_of` (final: `now` is the day after `as_of`)."""
+    now = datetime.combine(as_of + timedelta(days=1), time(12), tzinfo=UTC)
+    periods = [end.strftime("%Y-%m") for end in month_ends(as_of, count)]
+    for period in periods:
+        rank_brands(session, period, as_of, now=now)
     session.commit()
     return periods
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 import feedparser
 import pytest
@@ -23,6 +24,10 @@ PAGES = [
     "/search?q=sky",
     "/embed/brands/nimbus-telecom",
 ]
+
+
+def _month(period: str) -> str:
+    return date.fromisoformat(f"{period}-01").strftime("%B %Y")
 
 
 def text(response) -> str:
@@ -165,7 +170,9 @@ def test_feed_lists_one_entry_per_sector_and_month(site_client, site_app):
     months = site_app.config["SITE_MONTHS"]
     latest = [e for e in feed.entries if e.link.endswith(f"/rankings/telecom/{months[-1]}")]
     assert len(latest) == 1
-    assert "Nimbus Telecom" in latest[0].summary or "Ondeline" in latest[0].summary
+    assert latest[0].title == f"Telecoms ranking, {_month(months[-1])}"
+    assert f"methodology {METHODOLOGY_VERSION}" in latest[0].summary
+    assert len({e.id for e in feed.entries}) == len(feed.entries)
 
 
 def test_badge_is_an_svg_image_with_the_score(site_client):
@@ -195,3 +202,21 @@ def test_pages_have_no_inline_script_and_no_external_assets(site_client):
         assert "<script" not in page, url
         assert "style=" not in page, url
         assert not EXTERNAL_ASSET.search(page), url
+
+
+def test_every_download_link_answers(site_client, site_app):
+    """The CSV and JSON links beside the tables point at real API routes."""
+    month = site_app.config["SITE_MONTHS"][-1]
+    pages = [
+        "/rankings/telecom",
+        f"/rankings/telecom/{month}",
+        "/brands/nimbus-telecom",
+        "/compare?brands=nimbus-telecom,ondeline",
+    ]
+    links = set()
+    for url in pages:
+        links |= set(re.findall(r'href="(/api/v1/[^"]+)"', text(site_client.get(url))))
+    assert len(links) >= 8
+    for link in sorted(links):
+        response = site_client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link

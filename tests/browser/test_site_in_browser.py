@@ -1,0 +1,197 @@
+"""A person's visit, in headless Chromium against gunicorn serving a small demo database.
+
+Playwright (from PyPI) drives Debian's chromium by its executable path: Playwright's own
+browser download is not used. Without chromium the tests skip with the reason, except
+under CI=true, where they fail. Screenshots go to test-output/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session
+
+from carescore.db import make_engine
+from carescore.migrate import upgrade
+from tests.site.conftest import build_site
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _chromium() -> str:
+    path = os.environ.get("CARESCORE_CHROMIUM") or shutil.which("chromium")
+    if path:
+        return path
+    reason = "chromium not installed (apt-get install chromium); .ci/run installs it"
+    if os.environ.get("CI") == "true":
+        pytest.fail(reason)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """gunicorn on a free local port over a freshly built demo database."""
+    database = tmp_path_factory.mktemp("browser") / "demo.db"
+    url = f"sqlite:///{database}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with Session(engine) as session:
+        build_site(session)
+    engine.dispose()
+    port = _free_port()
+    env = {**os.environ, "CARESCORE_DATABASE_URL": url}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        else:
+            pytest.fail(f"gunicorn did not start: {process.stderr.read1(4000)!r}")
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = _chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    """A fresh tab that records console errors and failed requests; the test fails on any."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    tab = context.new_page()
+    problems: list[str] = []
+    tab.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda exc: problems.append(str(exc)))
+    tab.on(
+        "response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None
+    )
+    yield tab
+    context.close()
+    assert problems == [], f"console errors in {request.node.name}: {problems}"
+
+
+def shot(tab, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    tab.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_visit_home_sector_sort_brand(server, page):
+    page.goto(server + "/")
+    assert page.locator("h1").inner_text() == "Customer care rankings by sector"
+    assert page.get_by_role("note").inner_text().startswith("Demo data.")
+    shot(page, "01-home")
+
+    page.get_by_role("link", name="Telecoms", exact=True).first.click()
+    assert page.locator("h1").inner_text() == "Telecoms: customer care ranking"
+    assert page.get_by_role("heading", name="Not enough data").is_visible()
+    assert page.get_by_role("link", name="CSV").first.is_visible()
+    shot(page, "02-sector")
+
+    page.get_by_role("link", name="Public reply rate").click()
+    assert "sort=reply_rate" in page.url
+    assert "sorted by Public reply rate" in page.locator("table.ranking caption").inner_text()
+    rates = [
+        float(cell.split("%")[0])
+        for cell in page.locator("table.ranking tbody td:nth-child(5)").all_inner_texts()
+    ]
+    assert rates == sorted(rates, reverse=True) and len(rates) >= 2
+    shot(page, "03-sorted")
+
+    first = page.locator("table.ranking tbody th a").first
+    name = first.inner_text()
+    first.click()
+    assert page.locator("h1").inner_text() == name
+    assert page.get_by_role("img", name=f"Monthly trend, {name}").is_visible()
+    assert page.get_by_role("heading", name="Cite this").is_visible()
+    shot(page, "04-brand")
+
+
+def test_compare_two_brands(server, page):
+    page.goto(server + "/compare")
+    page.get_by_label("Nimbus Telecom").check()
+    page.get_by_label("Ondeline Télécom").check()
+    page.get_by_role("button", name="Compare").click()
+    caption = page.locator("table.compare caption").inner_text()
+    assert caption == "Side by side: Nimbus Telecom, Ondeline Télécom"
+    assert page.get_by_role("img", name="Carescore per month: Nimbus Telecom, Ondeline Télécom")
+    shot(page, "05-compare")
+
+
+def test_switch_language_and_keep_it(server, page):
+    page.goto(server + "/rankings/telecom")
+    page.get_by_role("link", name="Français").click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.locator("h1").inner_text() == "Télécoms : classement du service client"
+    shot(page, "06-sector-fr")
+    page.locator("table.ranking tbody th a").first.click()
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert page.get_by_role("heading", name="Évolution mensuelle").is_visible()
+    shot(page, "07-brand-fr")
+
+
+def test_phone_width_has_no_horizontal_scroll(server, browser):
+    context = browser.new_context(viewport={"width": 375, "height": 800}, is_mobile=True)
+    tab = context.new_page()
+    for path, name in [("/", "08-home-phone"), ("/brands/nimbus-telecom", "09-brand-phone")]:
+        tab.goto(server + path)
+        overflow = tab.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px"
+        shot(tab, name)
+    context.close()

@@ -9,7 +9,8 @@
    2 x CPUs + 1, access log) on a free loopback port. The same processes serve the
    Carescore app and, under /hello, a bare Flask app with one hello-world route.
 3. Loads each URL with wrk (Debian's `wrk`, or a bounded Python fallback of threads when
-   wrk is missing), in rounds, and prints req/s and p99 per URL and the ratio to hello.
+   wrk is missing), in interleaved rounds, and prints the median req/s and p99 per URL
+   and the ratio to hello.
 
 The rate limit is raised for the run (all requests come from one address). The machine
 may be shared: read the figures as +-20%, and compare rows of the same run only.
@@ -118,12 +119,13 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(db: Path, port: int) -> subprocess.Popen:
+def start_gunicorn(db: Path, port: int, ratelimit_storage: str) -> subprocess.Popen:
     env = {
         **os.environ,
         "CARESCORE_DATABASE_URL": f"sqlite:///{db}",
         "CARESCORE_BIND": f"127.0.0.1:{port}",
         "CARESCORE_RATELIMIT": "100000000 per minute",
+        "CARESCORE_RATELIMIT_STORAGE": ratelimit_storage,
         "CARESCORE_LOG_LEVEL": "warning",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
     }
@@ -161,7 +163,7 @@ def _seconds(value: str, unit: str) -> float:
 def load_wrk(url: str, duration: int, connections: int) -> tuple[float, float, int]:
     """req/s, p99 in seconds and the number of non-2xx answers, measured by wrk."""
     out = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", url],
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
         capture_output=True,
         text=True,
         check=True,
@@ -206,9 +208,14 @@ def load_python(url: str, duration: int, connections: int) -> tuple[float, float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--duration", type=int, default=10, help="seconds per measure")
+    parser.add_argument("--duration", type=int, default=8, help="seconds per measure")
     parser.add_argument("--connections", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--ratelimit-storage",
+        default="memory://",
+        help="memory:// (the default config) or redis://127.0.0.1:6379/0 (shared count)",
+    )
     args = parser.parse_args()
 
     db = ROOT / "var" / "bench" / f"api-{args.posts}.db"
@@ -216,7 +223,7 @@ def main() -> None:
         prepare(db, args.posts)
     load = load_wrk if shutil.which("wrk") else load_python
     port = free_port()
-    server = start_gunicorn(db, port)
+    server = start_gunicorn(db, port, args.ratelimit_storage)
     base = f"http://127.0.0.1:{port}"
     urls = {
         "hello": f"{base}/hello/",
@@ -237,6 +244,7 @@ def main() -> None:
     print(
         f"{args.posts:,} posts, gunicorn.conf.py, {load.__name__.removeprefix('load_')}, "
         f"{args.connections} connections, {args.rounds} x {args.duration} s per URL, "
+        f"rate limit in {args.ratelimit_storage.split(':')[0]}, "
         f"{os.cpu_count()} CPUs (shared: expect noise)"
     )
     hello = statistics.median(r[0] for r in results["hello"])

@@ -157,6 +157,9 @@ def _finish(response: Response) -> Response:
         headers["Access-Control-Max-Age"] = "86400"
         return response
     response.vary.add("Accept")
+    if response.status_code not in (429, 503):
+        # Flask-Limiter sends Retry-After on every answer; it only means something on a 429.
+        headers.pop("Retry-After", None)
     if "ETag" not in headers and not response.is_streamed:
         response.set_etag(_etag(response.get_data()))
     if response.status_code == 200 and request.method in ("GET", "HEAD"):

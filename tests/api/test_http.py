@@ -29,6 +29,7 @@ def test_every_success_has_etag_cache_control_cors_and_demo(api, demo_app):
         assert response.headers["Cache-Control"].startswith("public"), url
         assert response.headers["Access-Control-Allow-Origin"] == "*", url
         assert "X-RateLimit-Limit" in response.headers, url
+        assert "Retry-After" not in response.headers, url
         if response.mimetype == "application/json" and not url.endswith("openapi.json"):
             assert isinstance(response.get_json()["demo"], bool), url
 

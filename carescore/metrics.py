@@ -8,11 +8,10 @@ falls in at most one `slot`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal, or_, select, tuple_
+from sqlalchemy import and_, case, func, literal, or_, select, tuple_, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -80,7 +79,6 @@ _COUNT_COLUMNS = (
     "large",
     "large_answered",
     "answered_fail",
-    "recovered",
 )
 
 
@@ -148,31 +146,6 @@ def compute(
         if span_start is not None
         else literal(0)
     )
-    later = aliased(Post)
-
-    def last_positive(thread_match) -> object:
-        positive = case(
-            (or_(later.label == "praise", later.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
-        )
-        return (
-            select(positive)
-            .where(
-                later.platform == Post.platform,
-                thread_match,
-                later.author_id == Post.author_id,
-                later.direction == "inbound",
-                later.created_at > Post.created_at,
-            )
-            .order_by(later.created_at.desc(), later.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    recovered = func.coalesce(
-        last_positive(later.conversation_id == Post.conversation_id),
-        last_positive(later.in_reply_to_id == Post.first_reply_id),
-        0,
-    )
     answered_fail = and_(ok, Post.label == "fail")
     bounds = [0, *(upper for _, upper in DELAY_BUCKETS)]
     columns = [
@@ -190,7 +163,6 @@ def compute(
         _sum(and_(actionable, Post.author_followers >= LARGE_AUTHOR)).label("large"),
         _sum(and_(ok, Post.author_followers >= LARGE_AUTHOR)).label("large_answered"),
         _sum(answered_fail).label("answered_fail"),
-        func.coalesce(func.sum(case((answered_fail, recovered), else_=0)), 0).label("recovered"),
     ]
     for index, (_, upper) in enumerate(DELAY_BUCKETS):
         lower = bounds[index]
@@ -216,6 +188,7 @@ def compute(
 
     _opinions(session, slot, base, results)
     _order_statistics(session, slot, base, ok, business, results)
+    _recoveries(session, slot, base, and_(ok, Post.label == "fail"), windows, results)
     return results
 
 
@@ -258,23 +231,18 @@ def needed_ranks(n: int) -> set[int]:
 
 def _order_statistics(session: Session, slot, base: list, ok, business, results: dict) -> None:
     """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER."""
-    delay = Post.first_reply_seconds
-    ranked = (
+    answered = (
         select(
             slot,
             Post.brand_id.label("brand_id"),
             business.label("biz"),
-            delay.label("delay"),
-            func.row_number()
-            .over(partition_by=(slot, Post.brand_id), order_by=(delay, Post.id))
-            .label("rn"),
-            func.row_number()
-            .over(partition_by=(slot, Post.brand_id, business), order_by=(delay, Post.id))
-            .label("rn_split"),
+            Post.first_reply_seconds.label("delay"),
+            Post.id.label("id"),
         )
         .where(*base, ok)
         .subquery()
     )
+    a = answered.c
     overall: list[tuple[int, int, int]] = []
     split: list[tuple[int, int, int, int]] = []
     for (slot_value, brand_id), c in results.items():
@@ -283,22 +251,117 @@ def _order_statistics(session: Session, slot, base: list, ok, business, results:
         split += [(slot_value, brand_id, 0, r) for r in median_ranks(c.offhours) if c.offhours]
     if not overall:
         return
+    ranked = select(
+        a.slot,
+        a.brand_id,
+        a.delay,
+        func.row_number()
+        .over(partition_by=(a.slot, a.brand_id), order_by=(a.delay, a.id))
+        .label("rn"),
+    ).subquery()
     r = ranked.c
-    conditions = [tuple_(r.slot, r.brand_id, r.rn).in_(overall)]
-    if split:
-        conditions.append(tuple_(r.slot, r.brand_id, r.biz, r.rn_split).in_(split))
-    query = select(r.slot, r.brand_id, r.biz, r.delay, r.rn, r.rn_split).where(or_(*conditions))
-    wanted_overall = set(overall)
-    wanted_split = set(split)
-    picked: dict[tuple[int, int], dict[str, dict[int, float]]] = defaultdict(
-        lambda: {"all": {}, "biz": {}, "off": {}}
+    query = select(r.slot, r.brand_id, r.rn, r.delay).where(
+        tuple_(r.slot, r.brand_id, r.rn).in_(overall)
     )
     for row in session.execute(query).all():
-        key = (row.slot, row.brand_id)
-        if (row.slot, row.brand_id, row.rn) in wanted_overall:
-            picked[key]["all"][row.rn] = float(row.delay)
-        if (row.slot, row.brand_id, row.biz, row.rn_split) in wanted_split:
-            picked[key]["biz" if row.biz == 1 else "off"][row.rn_split] = float(row.delay)
-    for key, parts in picked.items():
-        c = results[key]
-        c.delays, c.business_delays, c.offhours_delays = parts["all"], parts["biz"], parts["off"]
+        results[(row.slot, row.brand_id)].delays[row.rn] = float(row.delay)
+    if not split:
+        return
+    ranked = select(
+        a.slot,
+        a.brand_id,
+        a.biz,
+        a.delay,
+        func.row_number()
+        .over(partition_by=(a.slot, a.brand_id, a.biz), order_by=(a.delay, a.id))
+        .label("rn"),
+    ).subquery()
+    r = ranked.c
+    query = select(r.slot, r.brand_id, r.biz, r.rn, r.delay).where(
+        tuple_(r.slot, r.brand_id, r.biz, r.rn).in_(split)
+    )
+    for row in session.execute(query).all():
+        c = results[(row.slot, row.brand_id)]
+        (c.business_delays if row.biz == 1 else c.offhours_delays)[row.rn] = float(row.delay)
+
+
+def _recoveries(
+    session: Session, slot, base: list, answered_fail, windows: Sequence[Window], results: dict
+) -> None:
+    """Answered fails whose customer's last later reply in the thread is positive.
+
+    The thread is the conversation id when there is one, else the replies to the
+    brand's first reply (TWCS has no conversation ids). Set-based: one join of the
+    answered fails with the customers' replies, the latest reply picked by ROW_NUMBER.
+    """
+    fails = (
+        select(
+            slot,
+            Post.brand_id.label("brand_id"),
+            Post.id.label("id"),
+            Post.platform.label("platform"),
+            Post.author_id.label("author_id"),
+            Post.created_at.label("created_at"),
+            Post.conversation_id.label("conversation_id"),
+            Post.first_reply_id.label("first_reply_id"),
+        )
+        .where(*base, answered_fail)
+        .subquery()
+    )
+    f = fails.c
+    later = aliased(Post)
+    positive = case(
+        (or_(later.label == "praise", later.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
+    )
+    starts = [w.start for w in windows]
+    replies = [later.direction == "inbound"]
+    if None not in starts:
+        replies.append(later.created_at > min(starts))
+
+    def thread_replies(match: object) -> object:
+        return (
+            select(
+                f.slot,
+                f.brand_id,
+                f.id.label("fail_id"),
+                later.id.label("later_id"),
+                later.created_at.label("later_at"),
+                positive.label("positive"),
+            )
+            .select_from(fails)
+            .join(
+                later,
+                and_(
+                    match,
+                    later.platform == f.platform,
+                    later.author_id == f.author_id,
+                    later.created_at > f.created_at,
+                ),
+            )
+            .where(*replies)
+        )
+
+    # Two equi-joins (each served by an index) rather than one join on an OR.
+    both = union_all(
+        thread_replies(later.conversation_id == f.conversation_id),
+        thread_replies(later.in_reply_to_id == f.first_reply_id),
+    ).subquery()
+    b = both.c
+    joined = select(
+        b.slot,
+        b.brand_id,
+        b.positive,
+        func.row_number()
+        .over(partition_by=b.fail_id, order_by=(b.later_at.desc(), b.later_id.desc()))
+        .label("rn"),
+    ).subquery()
+    j = joined.c
+    query = (
+        select(j.slot, j.brand_id, func.sum(j.positive))
+        .where(j.rn == 1)
+        .group_by(j.slot, j.brand_id)
+    )
+    for slot_value, brand_id, recovered in session.execute(query).all():
+        counts = results.get((slot_value, brand_id))
+        if counts is not None:
+            counts.recovered = int(recovered or 0)

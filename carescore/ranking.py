@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from carescore import METHODOLOGY_VERSION
@@ -176,9 +176,11 @@ def rank_windows(session: Session, windows: Sequence[Window], now: datetime) -> 
                 BrandScore.window == window.kind, BrandScore.period == window.period
             )
         )
-        session.add_all(scores)
+        if scores:
+            session.execute(
+                insert(BrandScore), [score.model_dump(exclude={"id"}) for score in scores]
+            )
         written += len(scores)
-    session.flush()
     return written
 
 

@@ -1,0 +1,52 @@
+"""`carescore rank` and `carescore export`: compute the rankings, hand out the data."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from carescore.cli.common import parse_day, session
+from carescore.export import (
+    FORMATS,
+    POST_FIELDS,
+    SCORE_FIELDS,
+    export_posts,
+    export_scores,
+    write_records,
+)
+from carescore.models import utcnow
+from carescore.ranking import rank_brands, refresh_rankings
+
+
+@click.command("rank")
+@click.option(
+    "--window",
+    help="90d, all or YYYY-MM; default: the live 90 days plus the past 12 months' snapshots",
+)
+@click.option("--as-of", callback=parse_day, help="last day of a 90d/all window (default today)")
+def rank_command(window: str | None, as_of) -> None:
+    """Compute brand scores (methodology v1). Final monthly snapshots are never rewritten."""
+    as_of = as_of or utcnow().date()
+    with session() as s:
+        written = refresh_rankings(s, as_of) if window is None else rank_brands(s, window, as_of)
+    click.echo(f"{written} brand scores written (as of {as_of}, window {window or '90d+months'})")
+
+
+@click.command("export")
+@click.argument("what", type=click.Choice(["posts", "scores"]))
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="jsonl", show_default=True)
+@click.option("--window", help="scores only: 90d, month or all")
+@click.option("--period", help="scores only: an as-of date or YYYY-MM")
+def export_command(what: str, fmt: str, window: str | None, period: str | None) -> None:
+    """Stream every post or every brand score to standard output."""
+    with session() as s:
+        if what == "posts":
+            records, fields = export_posts(s), POST_FIELDS
+        else:
+            records, fields = export_scores(s, window, period), SCORE_FIELDS
+        count = write_records(records, fields, fmt, sys.stdout)
+    click.echo(f"{count} {what} exported", err=True)
+
+
+COMMANDS = [rank_command, export_command]

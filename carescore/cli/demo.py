@@ -10,7 +10,7 @@ from carescore.db import session_scope
 from carescore.demo import DEFAULT_POSTS, build_demo
 from carescore.migrate import upgrade
 from carescore.models import utcnow
-from carescore.ranking import rank_brands
+from carescore.ranking import refresh_rankings
 
 
 @click.command("demo")
@@ -33,10 +33,11 @@ def demo(n_posts: int, seed: int, as_of) -> None:
         tqdm(total=None, unit="posts", disable=not interactive(), desc="demo") as bar,
     ):
         result = build_demo(s, as_of, n_posts=n_posts, seed=seed, progress=bar.update)
-        scored = rank_brands(s, "90d", as_of)
+        scored = refresh_rankings(s, as_of)
     click.echo(
         f"demo built as of {as_of}: {result.inserted} posts inserted, "
-        f"{result.duplicates} already there; {scored} brand scores"
+        f"{result.duplicates} already there; {scored} brand scores "
+        "(the live 90 days and 12 monthly snapshots)"
     )
 
 

@@ -160,8 +160,8 @@ def _seconds(value: str, unit: str) -> float:
     return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
 
 
-def load_wrk(url: str, duration: int, connections: int) -> tuple[float, float, int]:
-    """req/s, p99 in seconds and the number of non-2xx answers, measured by wrk."""
+def load_wrk(url: str, duration: int, connections: int) -> tuple[float, float, int, int]:
+    """req/s, p99 in seconds, non-2xx answers and requests made, measured by wrk."""
     out = subprocess.run(
         ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency", url],
         capture_output=True,
@@ -171,10 +171,11 @@ def load_wrk(url: str, duration: int, connections: int) -> tuple[float, float, i
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
     errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, _seconds(*p99.groups()), int(errors.group(1)) if errors else 0
+    done = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, _seconds(*p99.groups()), int(errors.group(1)) if errors else 0, done
 
 
-def load_python(url: str, duration: int, connections: int) -> tuple[float, float, int]:
+def load_python(url: str, duration: int, connections: int) -> tuple[float, float, int, int]:
     """The same measure without wrk: `connections` threads, at most 20,000 requests."""
     import httpx
 
@@ -202,7 +203,32 @@ def load_python(url: str, duration: int, connections: int) -> tuple[float, float
         t.join()
     elapsed = time.perf_counter() - started
     latencies.sort()
-    return len(latencies) / elapsed, latencies[int(len(latencies) * 0.99) - 1], errors
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    return len(latencies) / elapsed, p99, errors, len(latencies)
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time of gunicorn's master and workers, the dead ones included (reaped workers'
+    time is added to the master's cutime and cstime).
+
+    CPU per request hardly depends on what else the machine runs, unlike req/s."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[str]:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+
+    own = fields(master)
+    total = sum(int(v) for v in own[11:15])  # utime stime cutime cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = fields(int(entry))
+            except OSError:
+                continue
+            if int(stat[1]) == master:
+                total += int(stat[11]) + int(stat[12])
+    return total / tick
 
 
 def main() -> None:
@@ -231,13 +257,16 @@ def main() -> None:
         "rankings": f"{base}/api/v1/rankings",
         "brand": f"{base}/api/v1/brands/{SLUG}",
     }
-    results: dict[str, list[tuple[float, float, int]]] = {name: [] for name in urls}
+    results: dict[str, list[tuple[float, float, int, float]]] = {name: [] for name in urls}
     try:
         for url in urls.values():  # warm every worker's connections and caches
             load(url, 2, args.connections)
         for _ in range(args.rounds):
             for name, url in urls.items():
-                results[name].append(load(url, args.duration, args.connections))
+                before = server_cpu_seconds(server.pid)
+                rps, p99, errors, done = load(url, args.duration, args.connections)
+                cpu_ms = (server_cpu_seconds(server.pid) - before) * 1000 / max(done, 1)
+                results[name].append((rps, p99, errors, cpu_ms))
     finally:
         stop(server)
 
@@ -248,16 +277,28 @@ def main() -> None:
         f"{os.cpu_count()} CPUs (shared: expect noise)"
     )
     hello = statistics.median(r[0] for r in results["hello"])
-    print(f"{'url':10} {'req/s':>9} {'ratio':>7} {'p99 ms':>8} {'errors':>7}")
+    hello_cpu = statistics.median(r[3] for r in results["hello"])
+    print(
+        f"{'url':10} {'req/s':>7} {'ratio':>6} {'p99 ms':>7} {'errors':>6} "
+        f"{'cpu ms/req':>10} {'cpu ratio':>9}"
+    )
     for name, runs in results.items():
         rps = statistics.median(r[0] for r in runs)
         p99 = statistics.median(r[1] for r in runs) * 1000
         errors = sum(r[2] for r in runs)
+        cpu = statistics.median(r[3] for r in runs)
         verdict = ""
         if name != "hello":
             ok = rps / hello >= 0.7 and p99 < 50
-            verdict = "  ok" if ok else "  BELOW TARGET (>= 70% of hello, p99 < 50 ms)"
-        print(f"{name:10} {rps:9.0f} {rps / hello:7.0%} {p99:8.1f} {errors:7d}{verdict}")
+            verdict = "  ok" if ok else "  below target (>= 70% of hello, p99 < 50 ms)"
+        print(
+            f"{name:10} {rps:7.0f} {rps / hello:6.0%} {p99:7.1f} {errors:6d} "
+            f"{cpu:10.2f} {hello_cpu / cpu:9.0%}{verdict}"
+        )
+    print(
+        "ratio: req/s against hello in the same run; cpu ratio: server CPU per hello request"
+        " / per request of the row, the capacity ratio with the machine's noise left out"
+    )
 
 
 if __name__ == "__main__":

@@ -339,7 +339,8 @@ def brand_directory(
     """Brands by slug with their official accounts, keyset-paginated on the slug.
 
     `text` matches anywhere in the name or the slug, ignoring case (ASCII case only on
-    SQLite). Unknown sectors or countries simply match nothing.
+    SQLite). An unknown sector raises NotFound, as in `ranking`; an unknown country
+    matches nothing.
     """
     query = select(Brand).order_by(Brand.slug).limit(limit + 1)
     if sector:
@@ -357,6 +358,8 @@ def brand_directory(
     if cursor:
         query = query.where(Brand.slug > _decode_key(cursor))
     rows = list(session.execute(query).scalars())
+    if not rows and sector and sector not in sectors(session):
+        raise NotFound(f"no sector {sector!r}")
     page = rows[:limit]
     accounts_by_brand = _accounts_of(session, [b.id for b in page])
     items = [BrandListing(_ref(b), accounts_by_brand.get(b.id, [])) for b in page]

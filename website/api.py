@@ -122,6 +122,8 @@ def brands(fmt: str | None = None) -> Response:
         )
     except BadCursor as exc:
         raise BadParameter("cursor", str(exc)) from exc
+    except NotFound as exc:
+        raise BadParameter("sector", "unknown sector; see /api/v1/sectors") from exc
     items = [brand_public(listing.brand, listing.accounts) for listing in page.items]
     if csv:
         return csv_response(BrandPublic, items, "brands")

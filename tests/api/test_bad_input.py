@@ -21,6 +21,7 @@ BAD = [
     ("/posts?cursor=WyJiIiwgIngiXQ", "cursor"),
     ("/posts?cursor=eyJ9", "cursor"),
     ("/rankings?sector=no-such-sector", "sector"),
+    ("/brands?sector=no-such-sector", "sector"),
     ("/rankings?sort=loudness", "sort"),
     ("/rankings?window=week", "window"),
     ("/rankings?window=month&month=2026-13", "month"),

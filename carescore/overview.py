@@ -9,14 +9,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlmodel import Session
 
 from carescore import reports
 from carescore.models import Brand, BrandScore
-from carescore.reports import BrandRef, RankedBrand, Ranking
+from carescore.reports import BrandRef, Ranking
 
 PER_SECTOR = 3
+
+
+@dataclass
+class Standing:
+    """A brand's place in the live ranking, as the home page lists it."""
+
+    brand: BrandRef
+    carescore: float | None
+    rank_sector: int | None
 
 
 @dataclass
@@ -25,8 +34,8 @@ class SectorSummary:
 
     slug: str
     brands: list[BrandRef]
-    best: list[RankedBrand] = field(default_factory=list)
-    worst: list[RankedBrand] = field(default_factory=list)
+    best: list[Standing] = field(default_factory=list)
+    worst: list[Standing] = field(default_factory=list)
     not_enough_data: int = 0
 
 
@@ -84,28 +93,58 @@ class FeedEntry:
     changes: list[RankChange]
 
 
-def _ref(brand: Brand) -> BrandRef:
-    return BrandRef(brand.slug, brand.name, brand.sector, brand.country, brand.is_demo)
-
-
 def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     grouped: dict[str, list[BrandRef]] = {}
-    for brand in session.execute(select(Brand).order_by(Brand.sector, Brand.name)).scalars():
-        grouped.setdefault(brand.sector, []).append(_ref(brand))
+    rows = session.execute(
+        select(Brand.slug, Brand.name, Brand.sector, Brand.country, Brand.is_demo).order_by(
+            Brand.sector, Brand.name
+        )
+    )
+    for row in rows:
+        grouped.setdefault(row.sector, []).append(_row_ref(row))
     return grouped
 
 
-def _month_rows(session: Session, periods: list[str]) -> list[tuple[BrandScore, Brand]]:
+def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row]:
+    """The few score columns the digests need, with the brand, for whole periods.
+
+    Digests read three figures of every brand; hydrating full score rows (some sixty
+    columns and two JSON documents each) for every brand cost most of the home page.
+    """
     if not periods:
         return []
     return list(
         session.execute(
-            select(BrandScore, Brand)
+            select(
+                BrandScore.period,
+                BrandScore.carescore,
+                BrandScore.ranked,
+                BrandScore.rank_sector,
+                BrandScore.computed_at,
+                BrandScore.methodology_version,
+                Brand.id.label("brand_id"),
+                Brand.slug,
+                Brand.name,
+                Brand.sector,
+                Brand.country,
+                Brand.is_demo,
+            )
             .join(Brand, Brand.id == BrandScore.brand_id)
-            .where(BrandScore.window == "month", BrandScore.period.in_(periods))
-            .order_by(BrandScore.period, Brand.sector, BrandScore.rank_sector, Brand.name)
+            .where(BrandScore.window == window, BrandScore.period.in_(periods))
+            .order_by(
+                BrandScore.period,
+                Brand.sector,
+                BrandScore.ranked.desc(),
+                BrandScore.carescore.is_(None),
+                BrandScore.carescore.desc(),
+                Brand.name,
+            )
         ).all()
     )
+
+
+def _row_ref(row: Row) -> BrandRef:
+    return BrandRef(row.slug, row.name, row.sector, row.country, row.is_demo)
 
 
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:
@@ -118,49 +157,52 @@ def movers(session: Session, limit: int = 5, months: list[str] | None = None) ->
     if len(months) < 2:
         return []
     current, previous = months[0], months[1]
-    by_period: dict[str, dict[int, tuple[BrandScore, Brand]]] = {current: {}, previous: {}}
-    for score, brand in _month_rows(session, [current, previous]):
-        by_period[score.period][brand.id] = (score, brand)
-    found = []
-    for brand_id, (score, brand) in by_period[current].items():
-        before = by_period[previous].get(brand_id)
-        if before is None or score.carescore is None or before[0].carescore is None:
-            continue
-        if not (score.ranked and before[0].ranked):
-            continue
-        found.append(
-            Mover(
-                _ref(brand),
-                current,
-                previous,
-                score.carescore,
-                before[0].carescore,
-                score.rank_sector,
-                before[0].rank_sector,
-            )
+    by_period: dict[str, dict[int, Row]] = {current: {}, previous: {}}
+    for row in _light_scores(session, "month", [current, previous]):
+        if row.ranked and row.carescore is not None:
+            by_period[row.period][row.brand_id] = row
+    found = [
+        Mover(
+            _row_ref(now),
+            current,
+            previous,
+            now.carescore,
+            before.carescore,
+            now.rank_sector,
+            before.rank_sector,
         )
+        for brand_id, now in by_period[current].items()
+        if (before := by_period[previous].get(brand_id)) is not None
+    ]
     found.sort(key=lambda m: (-abs(m.delta), m.brand.name))
     return [m for m in found if m.delta][:limit]
 
 
 def overview(session: Session, per_sector: int = PER_SECTOR) -> Overview:
-    """The home page: every sector's best and worst brands (live 90-day window) and movers."""
-    live = reports.ranking(session, window="90d")
+    """The home page: every sector's best and worst brands (live 90-day window) and movers.
+
+    Same order as `reports.ranking(sort="carescore")`: ranked brands by Carescore, best
+    first, ties by name.
+    """
+    period = reports.latest_period(session, "90d")
     summaries = {
         slug: SectorSummary(slug, brands) for slug, brands in _brands_by_sector(session).items()
     }
-    ranked: dict[str, list[RankedBrand]] = {}
-    for row in live.ranked:
-        ranked.setdefault(row.brand.sector, []).append(row)
-    for row in live.not_enough_data:
-        summaries[row.brand.sector].not_enough_data += 1
+    ranked: dict[str, list[Standing]] = {}
+    for row in _light_scores(session, "90d", [period] if period else []):
+        if row.ranked:
+            ranked.setdefault(row.sector, []).append(
+                Standing(_row_ref(row), row.carescore, row.rank_sector)
+            )
+        else:
+            summaries[row.sector].not_enough_data += 1
     for slug, rows in ranked.items():
         summary = summaries[slug]
         summary.best = rows[:per_sector]
         summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
     months = reports.months(session)
     return Overview(
-        period=live.period,
+        period=period,
         sectors=list(summaries.values()),
         movers=movers(session, months=months),
         latest_month=months[0] if months else None,
@@ -186,9 +228,9 @@ def ranking_changes(session: Session, max_months: int = 12) -> list[FeedEntry]:
     each month once per sector.
     """
     periods = reports.months(session)[: max_months + 1]
-    grouped: dict[tuple[str, str], list[tuple[BrandScore, Brand]]] = {}
-    for score, brand in _month_rows(session, periods):
-        grouped.setdefault((brand.sector, score.period), []).append((score, brand))
+    grouped: dict[tuple[str, str], list[Row]] = {}
+    for row in _light_scores(session, "month", periods):
+        grouped.setdefault((row.sector, row.period), []).append(row)
     ordered = sorted(periods)
     entries = []
     for (sector, period), rows in grouped.items():
@@ -196,19 +238,22 @@ def ranking_changes(session: Session, max_months: int = 12) -> list[FeedEntry]:
         previous = ordered[index - 1] if index else None
         if previous is None and len(periods) > max_months:
             continue
-        before = {b.id: s.rank_sector for s, b in grouped.get((sector, previous), []) if s.ranked}
+        before = {
+            r.brand_id: r.rank_sector for r in grouped.get((sector, previous), []) if r.ranked
+        }
         changes = [
-            RankChange(_ref(b), s.rank_sector, before.get(b.id), s.carescore)
-            for s, b in rows
-            if s.ranked
+            RankChange(_row_ref(r), r.rank_sector, before.get(r.brand_id), r.carescore)
+            for r in rows
+            if r.ranked
         ]
+        changes.sort(key=lambda c: (c.rank is None, c.rank or 0))
         entries.append(
             FeedEntry(
                 sector=sector,
                 period=period,
                 previous_period=previous,
-                updated=max(s.computed_at for s, _ in rows),
-                methodology_version=rows[0][0].methodology_version,
+                updated=max(r.computed_at for r in rows),
+                methodology_version=rows[0].methodology_version,
                 changes=changes,
             )
         )

@@ -59,7 +59,8 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"\bdisgrace|\bpathetic\b|\bterrible\b|\bhorrible\b|\bawful\b|\bjoke\b|\bscam\b",
         r"\bhonte\b|\bhonteu|\bscandal|\binadmissible\b|\binacceptable\b|\bnuls?\b|"
         r"\barnaque|\bvoleurs?\b|\bpire\b|\bcatastroph|\bfoutage|\bn'?importe quoi\b|"
-        r"\bgalere\b|\bbordel\b|\bras le bol\b|\ben a marre\b|\bmarre\b|\bresilie",
+        r"\bgalere\b|\bbordel\b|\bras le bol\b|\ben a marre\b|\bmarre\b|"
+        r"\bje (?:vais )?(?:resilie|me desabonne|change d'?operateur)",
     ),
     "sarcasm": (
         r"thanks? (?:a lot |so much )?for (?:nothing|the delay|the wait|ruining|losing|"
@@ -69,6 +70,10 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"merci (?:pour|de) (?:la|le|les|ces|cette|ce|m'?avoir)? ?(?:panne|coupure|"
         r"deconnexion|bug|attente|retard|rien|service)",
         r"merci (?:bien )?pour rien|quel bonheur|c'?est genial|trop bien|bravo (?:pour|a)",
+    ),
+    "same": (
+        r"\bpareil\b|\bmoi aussi\b|\bmeme (?:probleme|souci|chose) (?:pour moi|ici|chez moi)",
+        r"\bsame (?:here|problem|issue|for me)\b|\bme too\b",
     ),
     "fixed": (
         r"(?:all |it'?s |its |now |got it )?(?:sorted|fixed|resolved)(?: now| it)?\b",
@@ -90,14 +95,15 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"\best.ce (?:que|qu'?)|\bpossible de\b|\bc'?est possible\b|\bsavez.vous\b|"
         r"\bpouvez.vous\b|\bpourriez.vous\b|\bpeut.on\b|\bpuis.je\b|"
         r"\bune (?:petite )?question\b|\bun renseignement\b|\bje voudrais savoir\b|"
-        r"\bque faire\b|\bcomment (?:faire|je|on)\b",
+        r"\bque faire\b|\bcomment (?:faire|je|on|me|se)\b|\brenseign|\bconseiller(?:iez|ez)\b|"
+        r"\bproposez? quoi\b|\bquelle est la demarche\b|\bi have a question\b",
     ),
 }
 
 CUE_FAMILIES: tuple[str, ...] = tuple(CUE_PATTERNS)
 
 # Families that mean something went wrong, as opposed to thanks or a question.
-FAULT_FAMILIES = frozenset({"waiting", "outage", "delay", "refund", "fail", "sarcasm"})
+FAULT_FAMILIES = frozenset({"waiting", "outage", "delay", "refund", "fail", "sarcasm", "same"})
 
 _ALL = re.compile(
     "|".join(f"(?P<{family}>{'|'.join(patterns)})" for family, patterns in CUE_PATTERNS.items())

@@ -41,22 +41,28 @@ class Score:
     version: str = SCORER_VERSION
 
 
-def decide(p_fail: float, p_praise: float, cues: frozenset[str], thresholds: dict) -> str:
+def decide(
+    p_fail: float, p_praise: float, cues: frozenset[str], thresholds: dict, lang: str = "en"
+) -> str:
     """The label from the model's two probabilities and the cue families found.
 
-    A thank-you for a fix is praise even though it names the fault; a complaint wins over
-    a question ("why is my box still down?"); a question with no fault is a question.
+    A thank-you for a fix is praise even though it names the fault. A question that names
+    no fault ("comment resilier ?") is a question unless the model is all but sure it is
+    a complaint; a question that names one ("why is my box still down?") is a complaint
+    when the model says so. That bar is set per language: French training posts are
+    nearly all complaints, so the model's French P(fail) runs high.
     """
     if "fixed" in cues and "thanks" in cues and not cues & {"sarcasm", "waiting"}:
         return "praise"
+    asks = "question" in cues
+    if asks and not cues & FAULT_FAMILIES and p_fail < thresholds.get(f"question_{lang}", 0.0):
+        return "question"
     if p_fail >= thresholds["fail"]:
         return "fail"
-    if "question" in cues:
+    if asks:
         return "question"
     if p_praise >= thresholds["praise"]:
         return "praise"
-    if cues & FAULT_FAMILIES and p_fail >= thresholds.get("fail_with_cue", 1.0):
-        return "fail"
     return "neutral"
 
 
@@ -68,7 +74,7 @@ def _score(text: object, lang_hint: str | None) -> Score:
     cues = find_cues(folded.folded)
     model = load_model()
     p_fail, p_praise = model.probabilities(features(folded.tokens, cues, lang, folded.shouting))
-    label = decide(p_fail, p_praise, cues, model.thresholds)
+    label = decide(p_fail, p_praise, cues, model.thresholds, lang)
     topics = find_topics(folded.folded, cues) if label in _TOPIC_LABELS else ()
     sentiment = round((1.0 - p_fail) * p_praise - p_fail, 4)
     return Score(lang=lang, sentiment=sentiment, label=label, topics=topics)

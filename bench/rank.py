@@ -63,7 +63,8 @@ PG_URL = os.environ.get(
 
 
 def synthetic_rows(n: int, brands: int, end: datetime, days: int, seed: int, prefix: str):
-    """About 80% customer posts and 20% brand replies, spread over `days` before `end`."""
+    """Customer posts, brand replies (about 60% of complaints and questions) and customer
+    follow-ups to 30% of the answered complaints, spread over `days` before `end`."""
     rng = random.Random(seed)
     span = days * 86400
     made = 0
@@ -116,6 +117,28 @@ def synthetic_rows(n: int, brands: int, end: datetime, days: int, seed: int, pre
                 end.replace(tzinfo=None),
             )
             made += 1
+            if label == "fail" and rng.random() < 0.3 and made < n:
+                happy = rng.random() < 0.5
+                yield (
+                    "bench",
+                    f"{ext}f",
+                    author,
+                    None,
+                    (created + timedelta(seconds=delay + 600)).replace(tzinfo=None),
+                    "...",
+                    "en",
+                    brand_id,
+                    "inbound",
+                    f"{ext}r",
+                    ext,
+                    0.6 if happy else -0.4,
+                    "praise" if happy else "fail",
+                    "",
+                    None,
+                    None,
+                    end.replace(tzinfo=None),
+                )
+                made += 1
 
 
 def bulk_insert(engine, rows) -> None:

@@ -129,14 +129,15 @@ def compute(
     """Counts per (window index, brand id) for non-overlapping `windows`."""
     dialect = session.get_bind().dialect.name
     slot = _slot(windows).label("slot")
+    timezones = dict(session.execute(select(Brand.id, Brand.timezone)).all())
     base = _base_filter(windows)
-    if brand_ids is not None:
-        base.append(Post.brand_id.in_(list(brand_ids)))
+    # Naming every brand lets both databases range-scan (brand_id, created_at) for a
+    # short window instead of reading the whole table.
+    base.append(Post.brand_id.in_(sorted(timezones if brand_ids is None else brand_ids)))
     limit = int(ANSWER_WINDOW.total_seconds())
     answered = Post.first_reply_seconds <= limit
     actionable = and_(Post.label.in_(("fail", "question")), or_(_judged(windows), answered))
     ok = and_(actionable, answered)
-    timezones = dict(session.execute(select(Brand.id, Brand.timezone)).all())
     span_start = min((w.start for w in windows if w.start), default=None)
     if span_start is None:
         span_start = session.execute(select(func.min(Post.created_at))).scalar()
@@ -290,8 +291,9 @@ def _recoveries(
 ) -> None:
     """Answered fails whose customer's last later reply in the thread is positive.
 
-    The thread is the conversation id when there is one, else the replies to the
-    brand's first reply (TWCS has no conversation ids). Set-based: one join of the
+    A later post in a thread is a reply (it has a reply-to id); the thread is the
+    conversation id when there is one, else the replies to the brand's first reply
+    (TWCS has no conversation ids). Set-based: one join of the
     answered fails with the customers' replies, the latest reply picked by ROW_NUMBER.
     """
     fails = (
@@ -306,7 +308,10 @@ def _recoveries(
             Post.first_reply_id.label("first_reply_id"),
         )
         .where(*base, answered_fail)
-        .subquery()
+        .cte("answered_fails")
+        # Computed once, then joined through the indexes of `post`: without it SQLite
+        # may drive the join from the other side and go quadratic when unanalysed.
+        .prefix_with("MATERIALIZED")
     )
     f = fails.c
     later = aliased(Post)
@@ -314,6 +319,8 @@ def _recoveries(
         (or_(later.label == "praise", later.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
     )
     starts = [w.start for w in windows]
+    # Written so that no index serves it: the conversation index must drive the join.
+    is_reply = func.coalesce(later.in_reply_to_id, "") != ""
     replies = [later.direction == "inbound"]
     if None not in starts:
         replies.append(later.created_at > min(starts))
@@ -343,7 +350,7 @@ def _recoveries(
 
     # Two equi-joins (each served by an index) rather than one join on an OR.
     both = union_all(
-        thread_replies(later.conversation_id == f.conversation_id),
+        thread_replies(and_(later.conversation_id == f.conversation_id, is_reply)),
         thread_replies(later.in_reply_to_id == f.first_reply_id),
     ).subquery()
     b = both.c

@@ -192,6 +192,7 @@ def test_recovery_rate(session):
         author="c1",
         sentiment=0.8,
         conversation_id="t1",
+        in_reply_to_id=happy.first_reply_id,
     )
     sad = post(session, b, "fail", reply_s=600, author="c2", conversation_id="t2")
     post(session, b, "neutral", created=OLD + timedelta(hours=1), author="c2", sentiment=0.6)
@@ -203,6 +204,7 @@ def test_recovery_rate(session):
         author="c2",
         sentiment=-0.5,
         conversation_id="t2",
+        in_reply_to_id="elsewhere-in-t2",
     )
     twcs_style = post(session, b, "fail", reply_s=60, author="c3")
     post(

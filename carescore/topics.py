@@ -69,7 +69,11 @@ _KEYWORDS: dict[str, str] = {
 # The waiting family is as much what the posts say about the brand's silence as their words.
 _CUE_TOPICS = {"waiting": "waiting", "delay": "delay", "refund": "billing", "outage": "outage"}
 
-_ALL = re.compile("|".join(f"(?P<{code}>{pattern})" for code, pattern in _KEYWORDS.items()))
+_ALL = re.compile(
+    "(?<![a-z0-9])(?:"
+    + "|".join(f"(?P<{code}>{pattern})" for code, pattern in _KEYWORDS.items())
+    + ")"
+)
 
 
 def find_topics(folded: str, cues: frozenset[str] = frozenset()) -> tuple[str, ...]:

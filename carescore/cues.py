@@ -68,7 +68,7 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:delay|cancel|lost|waiting|on hold|stuck)",
         r"merci (?:pour|de) (?:la|le|les|ces|cette|ce|m'?avoir)? ?(?:panne|coupure|"
         r"deconnexion|bug|attente|retard|rien|service)",
-        r"merci (?:bien )?pour rien|quel bonheur|c'?est genial|trop bien|bravo (?:pour|a)",
+        r"merci (?:bien )?pour rien|quel bonheur|c'?est genial",
     ),
     "same": (
         r"\bpareil\b|\bmoi aussi\b|\bmeme (?:probleme|souci|chose) (?:pour moi|ici|chez moi)",

@@ -31,7 +31,8 @@ class Score:
     """What the scorer says about one post.
 
     `sentiment` runs from -1 (surely a complaint) to 1 (surely praise): the model's
-    P(praise) - P(fail), not VADER's compound, which misreads most customer posts.
+    P(praise) - P(fail), not VADER's compound, which misreads most customer posts. Its
+    sign always agrees with a praise or fail label, even when a cue rule set the label.
     """
 
     lang: str
@@ -76,7 +77,10 @@ def _score(text: object, lang_hint: str | None) -> Score:
     p_fail, p_praise = model.probabilities(features(folded.tokens, cues, lang, folded.shouting))
     label = decide(p_fail, p_praise, cues, model.thresholds, lang)
     topics = find_topics(folded.folded, cues) if label in _TOPIC_LABELS else ()
-    sentiment = round((1.0 - p_fail) * p_praise - p_fail, 4)
+    sentiment = (1.0 - p_fail) * p_praise - p_fail
+    if (label == "praise" and sentiment < 0) or (label == "fail" and sentiment > 0):
+        sentiment = -sentiment
+    sentiment = round(sentiment, 4)
     return Score(lang=lang, sentiment=sentiment, label=label, topics=topics)
 
 

@@ -1,0 +1,186 @@
+"""`carescore eval` and `carescore score`: the CLI contract, its errors, real figures."""
+
+from __future__ import annotations
+
+import csv
+import json
+from datetime import UTC, datetime
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import select
+
+from carescore.cli import main
+from carescore.cli.scoring import rescore_posts
+from carescore.evaluation import is_heldout, metrics
+from carescore.models import Post
+from carescore.scoring import SCORER_VERSION
+from tests.conftest import shared_data
+
+POSTS = [
+    ("@AcmeAir still waiting for my refund, 3 weeks now #fail", "fail", 1),
+    ("toujours pas de réponse, ma box est en panne depuis une semaine", "fail", 1),
+    ("thanks, sorted! great service from the team", "praise", 0),
+    ("merci, c'est réglé, tout refonctionne", "praise", 0),
+    ("est-ce qu'on peut annuler l'option tv ?", "question", 0),
+    ("how do I add a bag to my booking?", "question", 0),
+    ("our new lounge opens in Terminal 2 on Monday", "neutral", 0),
+]
+
+
+def _write(path, header, rows):
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def _run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_eval_prints_one_json_object_with_the_contract_keys(tmp_path):
+    path = _write(tmp_path / "s.csv", ["text", "label"], [(t, lab) for t, lab, _ in POSTS])
+    result = _run("eval", str(path))
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["n"] == len(POSTS)
+    assert 0 <= report["accuracy"] <= 1 and 0 <= report["macro_f1"] <= 1
+    assert set(report["labels"]) == {"praise", "fail", "question", "neutral"}
+    for figures in report["labels"].values():
+        assert set(figures) >= {"precision", "recall", "f1"}
+    assert sum(sum(row.values()) for row in report["confusion"].values()) == len(POSTS)
+    assert report["confusion"]["fail"]["fail"] >= 1
+
+
+def test_eval_complaint_task_reports_the_complaint_f1(tmp_path):
+    path = _write(tmp_path / "c.csv", ["text", "complaint"], [(t, c) for t, _, c in POSTS])
+    report = json.loads(_run("eval", str(path), "--task", "complaint").output)
+    assert report["n"] == len(POSTS)
+    assert report["f1"] == report["labels"]["complaint"]["f1"]
+    assert report["f1"] > 0.5
+
+
+def test_three_class_files_count_questions_as_neutral_unless_strict(tmp_path):
+    rows = [("how do I add a bag to my booking?", "neutral")]
+    path = _write(tmp_path / "q.csv", ["text", "label"], rows)
+    mapped = json.loads(_run("eval", str(path)).output)
+    strict = json.loads(_run("eval", str(path), "--strict-questions").output)
+    assert mapped["question_counted_as"] == "neutral"
+    assert mapped["accuracy"] == 1.0
+    assert strict["accuracy"] == 0.0
+    assert "question_counted_as" not in strict
+
+
+@pytest.mark.parametrize(
+    ("header", "rows", "task", "message"),
+    [
+        (["body", "label"], [("x", "fail")], "sentiment", "no 'text' column"),
+        (["text"], [("x",)], "sentiment", "no 'label' column"),
+        (["text", "label"], [("x", "angry")], "sentiment", "unknown label 'angry'"),
+        (["text", "label"], [("x", "fail")], "complaint", "no 'complaint' column"),
+        (["text", "complaint"], [("x", "maybe")], "complaint", "unknown label 'maybe'"),
+    ],
+)
+def test_eval_names_the_missing_column_or_unknown_label(tmp_path, header, rows, task, message):
+    path = _write(tmp_path / "bad.csv", header, rows)
+    result = _run("eval", str(path), "--task", task)
+    assert result.exit_code == 2
+    assert message in result.output
+
+
+def test_eval_of_a_missing_file_is_a_clear_error(tmp_path):
+    result = _run("eval", str(tmp_path / "nope.csv"))
+    assert result.exit_code == 2
+    assert "nope.csv" in result.output
+
+
+def test_metrics_match_a_hand_computed_case():
+    report = metrics(["fail", "fail", "praise"], ["fail", "praise", "praise"], ["fail", "praise"])
+    assert report["accuracy"] == round(2 / 3, 4)
+    assert report["labels"]["fail"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}
+    assert report["labels"]["praise"]["precision"] == 0.5
+
+
+def test_heldout_split_is_stable_and_about_the_asked_share():
+    keys = [str(i) for i in range(5000)]
+    first = [is_heldout(k, "airline") for k in keys]
+    assert first == [is_heldout(k, "airline") for k in keys]
+    assert 0.27 < sum(first) / len(keys) < 0.33
+    assert first != [is_heldout(k, "complaints") for k in keys]
+
+
+def _post(i: int, text: str, version: str | None) -> Post:
+    now = datetime(2026, 1, 1, tzinfo=UTC)
+    return Post(
+        platform="x",
+        external_id=f"p{i}",
+        author_id="a",
+        created_at=now,
+        collected_at=now,
+        text=text,
+        direction="inbound",
+        scorer_version=version,
+        label="neutral" if version else None,
+    )
+
+
+def test_score_updates_outdated_posts_and_rescore_updates_all(session):
+    session.add_all(
+        [
+            _post(1, "toujours pas de réponse, ma box est en panne", None),
+            _post(2, "thanks, sorted!", "0.1-placeholder"),
+            _post(3, "still waiting for my refund #fail", SCORER_VERSION),
+        ]
+    )
+    session.commit()
+    assert rescore_posts(session) == 2
+    rows = {p.external_id: p for p in session.execute(select(Post)).scalars()}
+    assert rows["p1"].label == "fail" and rows["p1"].lang == "fr"
+    assert "outage" in rows["p1"].topics.split(",")
+    assert rows["p2"].label == "praise"
+    assert rows["p3"].label == "neutral"  # current version: left alone
+    assert {p.scorer_version for p in rows.values()} == {SCORER_VERSION}
+    assert rescore_posts(session) == 0
+    assert rescore_posts(session, everything=True) == 3
+    session.expire_all()
+    assert session.get(Post, rows["p3"].id).label == "fail"
+
+
+def test_held_out_airline_figures_reach_the_targets(tmp_path):
+    """The issue's targets on our held-out part of the airline set (never trained on)."""
+    source = shared_data("airline-sentiment/labels-dev.csv")
+    with source.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            (r["text"], r["label"])
+            for r in csv.DictReader(handle)
+            if is_heldout(r["external_id"], "airline")
+        ]
+    path = _write(tmp_path / "airline.csv", ["text", "label"], rows)
+    report = json.loads(_run("eval", str(path)).output)
+    assert report["accuracy"] >= 0.80
+    assert report["macro_f1"] >= 0.74
+
+
+def test_french_held_out_beats_the_always_fail_baseline():
+    """Our own labels (tests/fixtures/scoring), held-out part only; texts from fr-free."""
+    from pathlib import Path
+
+    from carescore.evaluation import evaluate
+
+    tweets = shared_data("fr-free/free-tweets-dev.csv")
+    with tweets.open(encoding="utf-8", newline="") as handle:
+        texts = {r["tweet_id"]: r["text"] for r in csv.DictReader(handle)}
+    labels = Path(__file__).parent / "fixtures" / "scoring" / "fr-free-labels.csv"
+    with labels.open(encoding="utf-8", newline="") as handle:
+        rows = [
+            (texts[r["tweet_id"]], r["label"])
+            for r in csv.DictReader(handle)
+            if r["split"] == "heldout"
+        ]
+    assert len(rows) >= 150
+    ours = evaluate(rows, "sentiment")
+    baseline = sum(gold == "fail" for _, gold in rows) / len(rows)
+    assert ours["accuracy"] >= round(baseline, 4)
+    assert ours["labels"]["question"]["f1"] >= 0.6

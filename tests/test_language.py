@@ -1,0 +1,51 @@
+"""Language detection: en, fr or other, short posts included, measured on real data."""
+
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from carescore.language import detect_language
+from carescore.textfold import fold
+from tests.conftest import shared_data
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("@AcmeAir my flight was cancelled and nobody told me", "en"),
+        ("toujours pas de réponse, ma box est en panne depuis une semaine", "fr"),
+        ("merci !", "fr"),
+        ("thanks!", "en"),
+        ("¿Por qué mi vuelo está retrasado otra vez? Nadie responde en el aeropuerto", "other"),
+        ("Warum ist mein Paket immer noch nicht angekommen? Seit zwei Wochen warte ich", "other"),
+        ("😀🔥", "other"),
+        ("", "other"),
+        ("https://t.co/abc @AcmeAir", "other"),
+    ],
+)
+def test_detects_english_french_and_other(text, lang):
+    assert detect_language(fold(text)) == lang
+
+
+def test_a_known_source_tag_wins_and_unknown_ones_do_not():
+    text = fold("my flight was cancelled")
+    assert detect_language(text, "fr") == "fr"
+    assert detect_language(text, "es") == "other"
+    assert detect_language(text, "und") == "en"
+    assert detect_language(text, None) == "en"
+
+
+@pytest.mark.parametrize(
+    ("path", "lang", "minimum"),
+    [
+        ("airline-sentiment/labels-dev.csv", "en", 0.98),
+        ("fr-free/free-tweets-dev.csv", "fr", 0.98),
+    ],
+)
+def test_accuracy_on_real_posts(path, lang, minimum):
+    with shared_data(path).open(encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    right = sum(detect_language(fold(t)) == lang for t in texts)
+    assert right / len(texts) >= minimum

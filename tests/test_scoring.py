@@ -1,0 +1,197 @@
+"""The scorer on real-looking customer posts, both languages, and on hostile input."""
+
+from __future__ import annotations
+
+import pytest
+
+from carescore.cues import CUE_FAMILIES, FAULT_FAMILIES, find_cues
+from carescore.scoring import LABELS, SCORER_VERSION, Score, score_text
+from carescore.textfold import MAX_CHARS, fold
+from carescore.topics import TAXONOMY, TOPIC_CODES, find_topics
+
+# (post, cue family it must raise) for each family, in English and in French.
+CUE_POSTS = [
+    ("@AcmeAir still waiting for someone to call me back about my bag", "waiting"),
+    ("3 hours on hold and no answer, great customer care", "waiting"),
+    ("toujours pas de réponse à mon mail depuis lundi", "waiting"),
+    ("on m'a promis un rappel, jamais rappelé bien sûr", "waiting"),
+    ("@NimbusTel network is down again in Leeds, no signal since 8am", "outage"),
+    ("ma box est en panne depuis hier soir, plus d'internet", "outage"),
+    ("freebox bloquée à l'étape 2 depuis ce matin", "outage"),
+    ("Flight Cancelled Flightled again, now I'm stranded in Denver", "delay"),
+    ("train en retard de 40 minutes, correspondance ratée", "delay"),
+    ("still no refund for a flight you cancelled in March", "refund"),
+    ("j'attends toujours le remboursement de ma facture", "refund"),
+    ("lost my luggage twice this month #fail", "fail"),
+    ("service client inadmissible, c'est une honte", "fail"),
+    ("thanks for nothing @AcmeAir, 5 hour delay and not a word", "sarcasm"),
+    ("merci pour la panne en plein match", "sarcasm"),
+    ("@AcmeAir thanks, sorted! you guys rock", "fixed"),
+    ("merci, c'est réglé, tout refonctionne", "fixed"),
+    ("Thank you so much for the upgrade", "thanks"),
+    ("merci à l'équipe de la boutique", "thanks"),
+    ("how do I add a bag to my booking", "question"),
+    ("est-ce que l'option tv est incluse dans l'offre ?", "question"),
+]
+
+
+@pytest.mark.parametrize(("post", "family"), CUE_POSTS)
+def test_each_cue_family_is_found_in_both_languages(post, family):
+    assert family in find_cues(fold(post).folded)
+
+
+def test_every_cue_family_has_an_english_and_a_french_example():
+    covered = {family for _, family in CUE_POSTS}
+    assert covered == set(CUE_FAMILIES) - {"same"}
+    for family in covered:
+        posts = [p for p, f in CUE_POSTS if f == family]
+        assert len(posts) >= 2, family
+
+
+def test_cues_ignore_accents_and_case():
+    assert find_cues(fold("TOUJOURS PAS DE RÉPONSE").folded) == find_cues(
+        fold("toujours pas de reponse").folded
+    )
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "@AcmeAir still waiting for my bag, 3 days now. No answer from anyone.",
+        "toujours pas de réponse, ma box est en panne depuis une semaine",
+        "merci pour la panne, vraiment top le service client",
+        "thanks for nothing, flight cancelled and no rebooking offered #fail",
+        "jamais rappelé alors que ça fait 10 jours sans internet",
+        "no signal at home for 3 days and nobody answers the phone",
+    ],
+)
+def test_complaints_are_fail_with_negative_sentiment(post):
+    score = score_text(post)
+    assert score.label == "fail"
+    assert score.sentiment < 0
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "@AcmeAir thanks, sorted! Great service from your team today",
+        "merci, c'est réglé ! super réactifs",
+        "Big thanks to the crew on flight 212, amazing service :)",
+        "merci beaucoup, problème résolu en 10 minutes !",
+    ],
+)
+def test_thanks_and_fixes_are_praise(post):
+    score = score_text(post)
+    assert score.label == "praise"
+    assert score.sentiment > 0
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "bonjour, est-ce qu'on peut annuler l'option tv by canal sur une révolution ?",
+        "bonjour quelle est la démarche pour résilier un abonnement freebox ? merci",
+    ],
+)
+def test_french_information_requests_are_questions(post):
+    assert score_text(post).label == "question"
+
+
+def test_a_question_that_names_a_fault_is_a_fail():
+    assert score_text("pourquoi ma box est toujours en panne depuis 5 jours ??").label == "fail"
+
+
+def test_sarcastic_thanks_is_not_praise():
+    fixed = score_text("merci, c'est réglé")
+    sarcastic = score_text("merci pour la panne")
+    assert sarcastic.label == "fail"
+    assert sarcastic.sentiment < fixed.sentiment
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "😀😀🔥",
+        "https://t.co/abc http://example.com/x",
+        "@AcmeAir @NimbusTel",
+        "x" * 100_000,
+        "my box is down " * 7000,
+        "\ud800 broken surrogate \udfff",
+        "<p>Hello <b>world</b></p><script>alert(1)</script>",
+        "&lt;b&gt;still waiting&lt;/b&gt; &amp; no answer",
+        None,
+        12345,
+    ],
+)
+def test_any_input_gets_a_label_and_never_raises(text):
+    score = score_text(text)
+    assert isinstance(score, Score)
+    assert score.label in LABELS
+    assert score.lang in ("en", "fr", "other")
+    assert -1.0 <= score.sentiment <= 1.0
+    assert set(score.topics) <= set(TOPIC_CODES)
+    assert score.version == SCORER_VERSION
+
+
+def test_texts_without_words_are_neutral():
+    for text in ("", "https://t.co/abc", "@AcmeAir @NimbusTel", "!!!"):
+        assert score_text(text).label == "neutral"
+
+
+def test_long_posts_are_cut_not_scored_whole():
+    assert len(fold("y" * 100_000).clean) == MAX_CHARS
+
+
+def test_html_is_read_as_text():
+    assert score_text("&lt;b&gt;still waiting&lt;/b&gt; &amp; no answer").label == "fail"
+    assert "script" not in fold("<script>x</script> hello").tokens
+
+
+def test_complaint_topics_in_both_languages():
+    cases = {
+        "my internet is down and no signal since Monday": "outage",
+        "vous m'avez facturé deux fois, je veux un remboursement": "billing",
+        "my parcel was never delivered, tracking says lost": "delivery",
+        "flight delayed 4 hours then cancelled": "delay",
+        "2 hours on hold and nobody answers": "waiting",
+        "impossible de me connecter à mon espace abonné, mot de passe refusé": "account",
+        "my new phone screen is broken after a week, defective": "defect",
+        "le technicien était très désagréable et impoli": "staff",
+    }
+    for post, topic in cases.items():
+        score = score_text(post)
+        assert topic in find_topics(fold(post).folded, find_cues(fold(post).folded)), post
+        if score.label in ("fail", "question"):
+            assert topic in score.topics, post
+
+
+def test_praise_carries_no_complaint_topic():
+    score = score_text("thanks, my internet works again, sorted!")
+    assert score.label == "praise"
+    assert score.topics == ()
+
+
+def test_taxonomy_has_english_and_french_names_for_each_code():
+    assert set(TOPIC_CODES) == {
+        "outage",
+        "billing",
+        "delivery",
+        "delay",
+        "waiting",
+        "account",
+        "defect",
+        "staff",
+    }
+    for topic in TAXONOMY.values():
+        assert topic.en and topic.fr and topic.en != topic.fr
+
+
+def test_fault_families_are_cue_families():
+    assert set(FAULT_FAMILIES) <= set(CUE_FAMILIES)
+
+
+def test_topics_fit_the_stored_column():
+    everything = " ".join(CUE_POSTS[i][0] for i in range(len(CUE_POSTS)))
+    assert len(",".join(score_text(everything).topics)) <= 200

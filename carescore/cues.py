@@ -9,7 +9,7 @@ run on folded text (see carescore.textfold), so they are written without accents
 
 from __future__ import annotations
 
-import re
+from carescore.patterns import KeywordSets
 
 # family -> patterns (English and French mixed: the folded text is what counts).
 CUE_PATTERNS: dict[str, tuple[str, ...]] = {
@@ -104,53 +104,9 @@ CUE_FAMILIES: tuple[str, ...] = tuple(CUE_PATTERNS)
 # Families that mean something went wrong, as opposed to thanks or a question.
 FAULT_FAMILIES = frozenset({"waiting", "outage", "delay", "refund", "fail", "sarcasm", "same"})
 
-_LITERAL = re.compile(r"[a-z#' ]+")
-
-
-def _alternatives(pattern: str) -> list[str]:
-    """A pattern cut at its top-level `|`, so each piece can be compiled on its own."""
-    pieces, depth, current, i = [], 0, "", 0
-    while i < len(pattern):
-        char = pattern[i]
-        if char == "\\":
-            current += pattern[i : i + 2]
-            i += 2
-            continue
-        depth += {"(": 1, ")": -1}.get(char, 0)
-        if char == "|" and depth == 0:
-            pieces.append(current)
-            current = ""
-        else:
-            current += char
-        i += 1
-    pieces.append(current)
-    return pieces
-
-
-def _literal(piece: str) -> str:
-    """Text that must occur for `piece` to match ("" when it starts with a group)."""
-    body = piece.removeprefix("\\b")
-    found = _LITERAL.match(body)
-    literal = found.group(0) if found else ""
-    if literal and body[len(literal) : len(literal) + 1] in ("?", "*", "{"):
-        literal = literal[:-1]
-    return literal
-
-
-# One big alternation is tried at every position of the text (about 190 us a post);
-# small expressions behind a substring test (`in`, done in C) cost a fraction of that.
-_MATCHERS: tuple[tuple[str, str, re.Pattern[str]], ...] = tuple(
-    (family, _literal(piece), re.compile(piece))
-    for family, patterns in CUE_PATTERNS.items()
-    for pattern in patterns
-    for piece in _alternatives(pattern)
-)
+_CUES = KeywordSets(CUE_PATTERNS)
 
 
 def find_cues(folded: str) -> frozenset[str]:
     """The cue families present in a folded text, each family found independently."""
-    found = {"question"} if "?" in folded else set()
-    for family, literal, matcher in _MATCHERS:
-        if family not in found and literal in folded and matcher.search(folded):
-            found.add(family)
-    return frozenset(found)
+    return frozenset(_CUES.find(folded, {"question"} if "?" in folded else None))

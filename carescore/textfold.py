@@ -74,8 +74,12 @@ def fold(text: object) -> Folded:
     if "&" in text:
         text = html.unescape(text)
     text = text.translate(_APOSTROPHES)
-    text = _MENTION.sub(" ", _URL.sub(" ", text))
-    shouting = min(len(_SHOUT.findall(text)), 3)
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _MENTION.sub(" ", text)
     clean = text.lower()
-    folded = clean.translate(_ACCENTS).replace("n't", "nt")
+    shouting = 0 if clean == text else min(len(_SHOUT.findall(text)), 3)
+    folded = clean.translate(_ACCENTS) if not clean.isascii() else clean
+    folded = folded.replace("n't", "nt")
     return Folded(clean, folded, tuple(_TOKEN.findall(folded)), shouting)

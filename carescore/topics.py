@@ -8,8 +8,9 @@ without a migration of the stored posts.
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
+
+from carescore.patterns import KeywordSets
 
 
 class Topic(NamedTuple):
@@ -66,18 +67,14 @@ _KEYWORDS: dict[str, str] = {
     r"\btechniciens?\b|\bincompeten|\braccroch|\bmepris",
 }
 
-# The waiting family is as much what the posts say about the brand's silence as their words.
+# Cue families that name a topic on their own.
 _CUE_TOPICS = {"waiting": "waiting", "delay": "delay", "refund": "billing", "outage": "outage"}
 
-_ALL = re.compile(
-    "(?<![a-z0-9])(?:"
-    + "|".join(f"(?P<{code}>{pattern})" for code, pattern in _KEYWORDS.items())
-    + ")"
-)
+_KEYWORD_SETS = KeywordSets({code: (pattern,) for code, pattern in _KEYWORDS.items()})
 
 
 def find_topics(folded: str, cues: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Topic codes of a folded post, in taxonomy order; cue families add their topic."""
-    found = {m.lastgroup for m in _ALL.finditer(folded)}
+    found = _KEYWORD_SETS.find(folded)
     found.update(_CUE_TOPICS[c] for c in cues if c in _CUE_TOPICS)
     return tuple(code for code in TOPIC_CODES if code in found)

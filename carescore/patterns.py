@@ -1,0 +1,87 @@
+"""Fast matching of many small keyword patterns against folded text.
+
+Python's `re` tries every branch of one big alternation at every position of the text
+(about 190 us for a tweet against the cue patterns). Cut into single branches, each
+guarded by a substring test that runs in C, the same patterns cost a fraction of that and
+match exactly the same texts (checked on the 12,000 tweets of ../shared/data).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+_LITERAL = re.compile(r"[a-z#' ]+")
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """A pattern cut at its top-level `|`, so each piece can be compiled on its own."""
+    pieces, depth, current, i = [], 0, "", 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            current += pattern[i : i + 2]
+            i += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "|" and depth == 0:
+            pieces.append(current)
+            current = ""
+        else:
+            current += char
+        i += 1
+    pieces.append(current)
+    return pieces
+
+
+def _literal(piece: str) -> str:
+    """Text that must occur for `piece` to match ("" when it starts with a group)."""
+    body = piece.removeprefix("\\b")
+    found = _LITERAL.match(body)
+    literal = found.group(0) if found else ""
+    if literal and body[len(literal) : len(literal) + 1] in ("?", "*", "{"):
+        literal = literal[:-1]
+    return literal
+
+
+def _expand(piece: str) -> list[str]:
+    """Spread a leading group of plain words, "(?:no|zero) answer" -> "no answer", "zero
+    answer", so that every piece starts with text a substring test can look for."""
+    if piece.startswith("\\b(?:"):
+        return ["\\b" + e for e in _expand(piece[2:])]
+    if not piece.startswith("(?:"):
+        return [piece]
+    end = piece.find(")")
+    inner = piece[3:end]
+    if "(" in inner or "\\" in inner or end < 0:
+        return [piece]
+    rest = piece[end + 1 :]
+    optional = rest.startswith("?")
+    rest = rest[1:] if optional else rest
+    expanded = [word + rest for word in inner.split("|")]
+    if optional:
+        expanded += _expand(rest)
+    return [e for item in expanded for e in _expand(item)]
+
+
+class KeywordSets:
+    """Named groups of patterns; `find` returns the names with at least one match."""
+
+    def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
+        self._matchers = tuple(
+            (name, _literal(piece), re.compile(piece))
+            for name, patterns in groups.items()
+            for pattern in patterns
+            for alternative in _alternatives(pattern)
+            for piece in _expand(alternative)
+        )
+
+    def __len__(self) -> int:
+        return len(self._matchers)
+
+    def find(self, folded: str, found: set[str] | None = None) -> set[str]:
+        found = set() if found is None else found
+        for name, literal, matcher in self._matchers:
+            if name not in found and literal in folded and matcher.search(folded):
+                found.add(name)
+        return found

@@ -20,7 +20,7 @@ LANGUAGES = ("en", "fr", "other")
 
 # langid decides among these; everything but en and fr becomes "other".
 _CANDIDATES = ["en", "fr", "es", "de", "it", "pt", "nl"]
-_DETECT_CHARS = 400
+_DETECT_CHARS = 200
 _SHORT_LETTERS = 15
 _UNANIMOUS = 3
 _LETTER = re.compile(r"[^\W\d_]")

@@ -68,20 +68,29 @@ class KeywordSets:
     """Named groups of patterns; `find` returns the names with at least one match."""
 
     def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
-        self._matchers = tuple(
-            (name, _literal(piece), re.compile(piece))
-            for name, patterns in groups.items()
-            for pattern in patterns
-            for alternative in _alternatives(pattern)
-            for piece in _expand(alternative)
-        )
+        compiled = []
+        for name, patterns in groups.items():
+            by_literal: dict[str, list[str]] = {}
+            for pattern in patterns:
+                for alternative in _alternatives(pattern):
+                    for piece in _expand(alternative):
+                        by_literal.setdefault(_literal(piece), []).append(piece)
+            branches = tuple(
+                (literal, re.compile("|".join(pieces))) for literal, pieces in by_literal.items()
+            )
+            compiled.append((name, branches))
+        self._groups = tuple(compiled)
 
     def __len__(self) -> int:
-        return len(self._matchers)
+        return sum(len(branches) for _, branches in self._groups)
 
     def find(self, folded: str, found: set[str] | None = None) -> set[str]:
         found = set() if found is None else found
-        for name, literal, matcher in self._matchers:
-            if name not in found and literal in folded and matcher.search(folded):
-                found.add(name)
+        for name, branches in self._groups:
+            if name in found:
+                continue
+            for literal, matcher in branches:
+                if literal in folded and matcher.search(folded):
+                    found.add(name)
+                    break
         return found

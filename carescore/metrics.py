@@ -8,6 +8,7 @@ falls in at most one `slot`.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -188,7 +189,7 @@ def compute(
         results[(row["slot"], row["brand_id"])] = c
 
     _opinions(session, slot, base, results)
-    _order_statistics(session, slot, base, ok, business, results)
+    _order_statistics(session, base, ok, business, windows, results)
     _recoveries(session, slot, base, and_(ok, Post.label == "fail"), windows, results)
     return results
 
@@ -230,60 +231,77 @@ def needed_ranks(n: int) -> set[int]:
     return ranks
 
 
-def _order_statistics(session: Session, slot, base: list, ok, business, results: dict) -> None:
-    """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER."""
+_BRANDS_PER_QUERY = 100  # keeps each IN list small on both databases
+
+
+def _order_statistics(
+    session: Session, base: list, ok, business, windows: Sequence[Window], results: dict
+) -> None:
+    """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER.
+
+    One query per window and group of brands, each ranking only its own rows, so the
+    lists of wanted (brand, rank) pairs stay short.
+    """
+    by_slot: dict[int, list[int]] = defaultdict(list)
+    for slot_value, brand_id in results:
+        by_slot[slot_value].append(brand_id)
+    for slot_value, brand_ids in by_slot.items():
+        window = windows[slot_value]
+        span = [Post.created_at < window.end]
+        if window.start is not None:
+            span.append(Post.created_at >= window.start)
+        brand_ids.sort()
+        for start in range(0, len(brand_ids), _BRANDS_PER_QUERY):
+            chunk = brand_ids[start : start + _BRANDS_PER_QUERY]
+            counts = {bid: results[(slot_value, bid)] for bid in chunk}
+            _pick_ranks(session, [*base, *span, Post.brand_id.in_(chunk), ok], business, counts)
+
+
+def _pick_ranks(session: Session, where: list, business, counts: dict[int, Counts]) -> None:
     answered = (
         select(
-            slot,
             Post.brand_id.label("brand_id"),
             business.label("biz"),
             Post.first_reply_seconds.label("delay"),
             Post.id.label("id"),
         )
-        .where(*base, ok)
+        .where(*where)
         .subquery()
     )
     a = answered.c
-    overall: list[tuple[int, int, int]] = []
-    split: list[tuple[int, int, int, int]] = []
-    for (slot_value, brand_id), c in results.items():
-        overall += [(slot_value, brand_id, r) for r in needed_ranks(c.answered)]
-        split += [(slot_value, brand_id, 1, r) for r in median_ranks(c.business) if c.business]
-        split += [(slot_value, brand_id, 0, r) for r in median_ranks(c.offhours) if c.offhours]
-    if not overall:
-        return
-    ranked = select(
-        a.slot,
-        a.brand_id,
-        a.delay,
-        func.row_number()
-        .over(partition_by=(a.slot, a.brand_id), order_by=(a.delay, a.id))
-        .label("rn"),
-    ).subquery()
-    r = ranked.c
-    query = select(r.slot, r.brand_id, r.rn, r.delay).where(
-        tuple_(r.slot, r.brand_id, r.rn).in_(overall)
-    )
-    for row in session.execute(query).all():
-        results[(row.slot, row.brand_id)].delays[row.rn] = float(row.delay)
-    if not split:
-        return
-    ranked = select(
-        a.slot,
-        a.brand_id,
-        a.biz,
-        a.delay,
-        func.row_number()
-        .over(partition_by=(a.slot, a.brand_id, a.biz), order_by=(a.delay, a.id))
-        .label("rn"),
-    ).subquery()
-    r = ranked.c
-    query = select(r.slot, r.brand_id, r.biz, r.rn, r.delay).where(
-        tuple_(r.slot, r.brand_id, r.biz, r.rn).in_(split)
-    )
-    for row in session.execute(query).all():
-        c = results[(row.slot, row.brand_id)]
-        (c.business_delays if row.biz == 1 else c.offhours_delays)[row.rn] = float(row.delay)
+    overall = [(bid, r) for bid, c in counts.items() for r in needed_ranks(c.answered)]
+    split = [
+        (bid, 1, r) for bid, c in counts.items() if c.business for r in median_ranks(c.business)
+    ]
+    split += [
+        (bid, 0, r) for bid, c in counts.items() if c.offhours for r in median_ranks(c.offhours)
+    ]
+    if overall:
+        ranked = select(
+            a.brand_id,
+            a.delay,
+            func.row_number().over(partition_by=a.brand_id, order_by=(a.delay, a.id)).label("rn"),
+        ).subquery()
+        r = ranked.c
+        query = select(r.brand_id, r.rn, r.delay).where(tuple_(r.brand_id, r.rn).in_(overall))
+        for row in session.execute(query).all():
+            counts[row.brand_id].delays[row.rn] = float(row.delay)
+    if split:
+        ranked = select(
+            a.brand_id,
+            a.biz,
+            a.delay,
+            func.row_number()
+            .over(partition_by=(a.brand_id, a.biz), order_by=(a.delay, a.id))
+            .label("rn"),
+        ).subquery()
+        r = ranked.c
+        query = select(r.brand_id, r.biz, r.rn, r.delay).where(
+            tuple_(r.brand_id, r.biz, r.rn).in_(split)
+        )
+        for row in session.execute(query).all():
+            c = counts[row.brand_id]
+            (c.business_delays if row.biz == 1 else c.offhours_delays)[row.rn] = float(row.delay)
 
 
 def _recoveries(

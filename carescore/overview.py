@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Row, select
+from sqlalchemy import Integer, Row, cast, func, select
 from sqlmodel import Session
 
 from carescore import reports
@@ -70,7 +70,13 @@ class SectorRanking:
 
     ranking: Ranking
     months: list[str]
+    final_months: list[str]
     sectors: list[str]
+
+    @property
+    def is_final(self) -> bool:
+        """A monthly snapshot whose month is over: its figures will never change."""
+        return self.ranking.window == "month" and self.ranking.period in self.final_months
 
 
 @dataclass
@@ -103,6 +109,26 @@ def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     for row in rows:
         grouped.setdefault(row.sector, []).append(_row_ref(row))
     return grouped
+
+
+def snapshot_months(session: Session) -> list[tuple[str, bool]]:
+    """Months with snapshots, newest first, each with whether it is final (month over).
+
+    Only final months can be cited, compared or announced: the current month's figures
+    change every day until it ends.
+    """
+    final = func.min(cast(BrandScore.is_final, Integer))
+    rows = session.execute(
+        select(BrandScore.period, final)
+        .where(BrandScore.window == "month")
+        .group_by(BrandScore.period)
+        .order_by(BrandScore.period.desc())
+    )
+    return [(period, bool(flag)) for period, flag in rows]
+
+
+def _final(months: list[tuple[str, bool]]) -> list[str]:
+    return [period for period, final in months if final]
 
 
 def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row]:
@@ -148,12 +174,12 @@ def _row_ref(row: Row) -> BrandRef:
 
 
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:
-    """The largest Carescore changes between the two newest months, biggest first.
+    """The largest Carescore changes between the two newest final months, biggest first.
 
     Brands unranked in either month are left out: a change from "not enough data" is not
-    a movement anyone could cite.
+    a movement anyone could cite. `months` are final months, newest first.
     """
-    months = reports.months(session) if months is None else months
+    months = _final(snapshot_months(session)) if months is None else months
     if len(months) < 2:
         return []
     current, previous = months[0], months[1]
@@ -200,7 +226,7 @@ def overview(session: Session, per_sector: int = PER_SECTOR) -> Overview:
         summary = summaries[slug]
         summary.best = rows[:per_sector]
         summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
-    months = reports.months(session)
+    months = _final(snapshot_months(session))
     return Overview(
         period=period,
         sectors=list(summaries.values()),
@@ -218,16 +244,22 @@ def sector_ranking(
 ) -> SectorRanking:
     """A sector's ranking (raises `NotFound`, `ValueError`) with the months on offer."""
     ranking = reports.ranking(session, sector=sector, window=window, period=period, sort=sort)
-    return SectorRanking(ranking, reports.months(session), reports.sectors(session))
+    months = snapshot_months(session)
+    return SectorRanking(
+        ranking,
+        [period for period, _final in months],
+        [period for period, final in months if final],
+        reports.sectors(session),
+    )
 
 
 def ranking_changes(session: Session, max_months: int = 12) -> list[FeedEntry]:
-    """One entry per sector and monthly snapshot, newest first, with rank changes.
+    """One entry per sector and final monthly snapshot, newest first, with rank changes.
 
-    A snapshot is immutable, so an entry never changes once published: a feed reader sees
-    each month once per sector.
+    Only final months: a final snapshot never changes, so an entry never changes once
+    published and a feed reader sees each month once per sector.
     """
-    periods = reports.months(session)[: max_months + 1]
+    periods = _final(snapshot_months(session))[: max_months + 1]
     grouped: dict[tuple[str, str], list[Row]] = {}
     for row in _light_scores(session, "month", periods):
         grouped.setdefault((row.sector, row.period), []).append(row)

@@ -13,7 +13,9 @@ from carescore.overview import movers, overview, ranking_changes
 COMPUTED = datetime(2026, 6, 1, tzinfo=UTC)
 
 
-def _snapshot(session, slug: str, period: str, carescore: float | None, rank: int | None):
+def _snapshot(
+    session, slug: str, period: str, carescore: float | None, rank: int | None, final=True
+):
     brand_id = session.execute(select(Brand.id).where(Brand.slug == slug)).scalar_one()
     session.add(
         BrandScore(
@@ -22,7 +24,7 @@ def _snapshot(session, slug: str, period: str, carescore: float | None, rank: in
             period=period,
             methodology_version="1.0",
             computed_at=COMPUTED,
-            is_final=True,
+            is_final=final,
             carescore=carescore,
             ranked=carescore is not None,
             rank_sector=rank,
@@ -41,7 +43,7 @@ def _brands(session):
     session.commit()
 
 
-def test_movers_compare_the_two_newest_months_and_skip_unranked(session):
+def test_movers_compare_the_two_newest_final_months_and_skip_unranked(session):
     _brands(session)
     for slug, (april, may) in {
         "alpha": ((60.0, 1), (50.0, 2)),
@@ -52,6 +54,8 @@ def test_movers_compare_the_two_newest_months_and_skip_unranked(session):
         _snapshot(session, slug, "2026-04", *april)
         _snapshot(session, slug, "2026-05", *may)
     _snapshot(session, "alpha", "2026-03", 10.0, 1)
+    _snapshot(session, "alpha", "2026-06", 99.0, 1, final=False)
+    _snapshot(session, "beta", "2026-06", 1.0, 2, final=False)
     session.commit()
     found = movers(session)
     assert [(m.brand.slug, m.delta) for m in found] == [("beta", 15.0), ("alpha", -10.0)]
@@ -59,6 +63,7 @@ def test_movers_compare_the_two_newest_months_and_skip_unranked(session):
     assert overview(session).movers == found
 
     entries = ranking_changes(session)
+    assert "2026-06" not in {e.period for e in entries}
     assert [(e.period, e.sector) for e in entries][:2] == [
         ("2026-05", "telecom"),
         ("2026-04", "telecom"),

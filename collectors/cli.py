@@ -7,6 +7,7 @@ Reports print one line per run; errors meant for a person raise BadInput, which 
 from __future__ import annotations
 
 import re
+import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,7 @@ from tqdm import tqdm
 
 from carescore.cli.common import interactive, session
 from carescore.errors import BadInput
+from carescore.locks import AlreadyRunning, job_lock
 from carescore.models import Brand, BrandAccount
 from collectors.base import Source
 from collectors.files import MappedFile
@@ -42,24 +44,59 @@ def _print(reports: list[RunReport]) -> None:
             click.echo(f"  ... {report.rejected} rejected in all")
 
 
-@click.command("collect")
-@click.option("--source", "source_name", type=click.Choice(SOURCE_NAMES), help="one source only")
-@click.option("--brand", "brand_slug", help="one brand of the registry only")
-@click.option("--max-pages", default=50, show_default=True, help="page budget per source run")
-def collect(source_name: str | None, brand_slug: str | None, max_pages: int) -> None:
-    """Collect new public posts about the registry's brands from the platforms.
+_INTERVAL = re.compile(r"^(\d+)\s*([smhd])$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
-    Sources without credentials are skipped with a one-line reason. Running it twice adds
-    nothing that is already stored; each source resumes from its checkpoint.
-    """
+
+def parse_interval(text: str) -> int:
+    """'15m' -> 900 seconds; at least a minute, so a typo cannot hammer the platforms."""
+    match = _INTERVAL.match(text.strip().lower())
+    if not match:
+        raise BadInput(f"--every expects a number and a unit (s, m, h, d), got {text!r}")
+    seconds = int(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+    if seconds < 60:
+        raise BadInput("--every must be at least 1m")
+    return seconds
+
+
+def _collect_once(source_names: list[str], brand_slug: str | None, max_pages: int) -> None:
     with session() as s:
         brands = load_targets(s, brand_slug)
         if brand_slug and not brands:
             raise BadInput(f"no brand {brand_slug!r} in the registry (carescore brands load)")
-        sources = build_sources([source_name] if source_name else SOURCE_NAMES, max_pages)
+        reports: list[RunReport] = []
         with make_client() as client, _progress("post") as bar:
-            reports = run_sources(s, sources, client, brands, on_batch=bar.update)
+            for source in build_sources(source_names, max_pages):
+                try:
+                    with job_lock(s.get_bind(), f"collect:{source.name}"):
+                        reports += run_sources(s, [source], client, brands, on_batch=bar.update)
+                except AlreadyRunning:
+                    click.echo(f"{source.name}: skipped, another run of this source is going on")
     _print(reports)
+
+
+@click.command("collect")
+@click.option("--source", "source_name", type=click.Choice(SOURCE_NAMES), help="one source only")
+@click.option("--brand", "brand_slug", help="one brand of the registry only")
+@click.option("--max-pages", default=50, show_default=True, help="page budget per source run")
+@click.option("--every", help="run again at this interval (15m, 1h...) until stopped")
+def collect(
+    source_name: str | None, brand_slug: str | None, max_pages: int, every: str | None
+) -> None:
+    """Collect new public posts about the registry's brands from the platforms.
+
+    Sources without credentials are skipped with a one-line reason. Running it twice adds
+    nothing that is already stored; each source resumes from its checkpoint, and a lock per
+    source keeps two runs of the same source from overlapping, wherever they start.
+    """
+    interval = parse_interval(every) if every else None
+    names = [source_name] if source_name else list(SOURCE_NAMES)
+    while True:
+        started = time.monotonic()
+        _collect_once(names, brand_slug, max_pages)
+        if interval is None:
+            return
+        time.sleep(max(0.0, interval - (time.monotonic() - started)))
 
 
 @click.group("import")

@@ -7,8 +7,18 @@ from carescore.brands import RegistryError, load_registry_file, parse_registry, 
 from carescore.models import Brand, BrandAccount
 
 REGISTRY = Path(__file__).resolve().parent.parent / "data" / "brands.toml"
-TWCS_HANDLES = {"AppleSupport", "AmazonHelp", "Delta", "SpotifyCares", "comcastcares",
-                "British_Airways", "AmericanAir", "UPSHelp", "Tesco", "sprintcare"}
+TWCS_HANDLES = {
+    "AppleSupport",
+    "AmazonHelp",
+    "Delta",
+    "SpotifyCares",
+    "comcastcares",
+    "British_Airways",
+    "AmericanAir",
+    "UPSHelp",
+    "Tesco",
+    "sprintcare",
+}
 
 
 def test_real_registry_meets_the_brief():
@@ -16,9 +26,22 @@ def test_real_registry_meets_the_brief():
     assert len(specs) >= 40
     assert len({s.sector for s in specs}) >= 6
     slugs = {s.slug for s in specs}
-    assert {"orange", "sfr", "free", "bouygues-telecom", "sncf", "air-france",
-            "societe-generale", "apple", "amazon", "spotify", "best-buy", "dhl", "ups",
-            "la-poste"} <= slugs
+    assert {
+        "orange",
+        "sfr",
+        "free",
+        "bouygues-telecom",
+        "sncf",
+        "air-france",
+        "societe-generale",
+        "apple",
+        "amazon",
+        "spotify",
+        "best-buy",
+        "dhl",
+        "ups",
+        "la-poste",
+    } <= slugs
     handles = {h for s in specs for h in s.accounts.get("x", [])}
     assert handles >= TWCS_HANDLES
     assert all(s.accounts for s in specs), "every brand needs an official account"
@@ -61,10 +84,16 @@ def test_malformed_toml_names_the_line_and_writes_nothing(session, tmp_path):
         ('[[brand]]\nslug = "acme"\nname = "A2"\nsector = "x"\ncountry = "US"\n', "duplicate"),
         ('[[brand]]\nslug = "Bad Slug"\nname = "B"\nsector = "x"\ncountry = "US"\n', "slug"),
         ('[[brand]]\nslug = "b"\nname = "B"\nsector = "x"\ncountry = "USA"\n', "country"),
-        ('[[brand]]\nslug = "b"\nname = "B"\nsector = "x"\ncountry = "US"\n'
-         'timezone = "Mars/Olympus"\n', "time zone"),
-        ('[[brand]]\nslug = "b"\nname = "B"\nsector = "x"\ncountry = "US"\n'
-         'accounts.myspace = ["b"]\n', "platform"),
+        (
+            '[[brand]]\nslug = "b"\nname = "B"\nsector = "x"\ncountry = "US"\n'
+            'timezone = "Mars/Olympus"\n',
+            "time zone",
+        ),
+        (
+            '[[brand]]\nslug = "b"\nname = "B"\nsector = "x"\ncountry = "US"\n'
+            'accounts.myspace = ["b"]\n',
+            "platform",
+        ),
         ('[[brand]]\nslug = "b"\nsector = "x"\ncountry = "US"\n', "name"),
     ],
 )

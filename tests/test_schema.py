@@ -11,15 +11,28 @@ from carescore.models import Brand, Post
 def test_migration_creates_every_table_and_is_idempotent(engine):
     upgrade(engine)  # second run on an up-to-date database
     tables = set(inspect(engine).get_table_names())
-    assert {"brand", "brandaccount", "post", "brandscore", "checkpoint", "collectorrun",
-            "removal"} <= tables
+    assert {
+        "brand",
+        "brandaccount",
+        "post",
+        "brandscore",
+        "checkpoint",
+        "collectorrun",
+        "removal",
+    } <= tables
     assert current_revision(engine) == "0001"
 
 
 def _post(**kw):
-    base = dict(platform="x", external_id="1", author_id="a", text="hi", direction="inbound",
-                created_at=datetime(2024, 5, 13, 9, 15, tzinfo=UTC),
-                collected_at=datetime.now(UTC))
+    base = dict(
+        platform="x",
+        external_id="1",
+        author_id="a",
+        text="hi",
+        direction="inbound",
+        created_at=datetime(2024, 5, 13, 9, 15, tzinfo=UTC),
+        collected_at=datetime.now(UTC),
+    )
     base.update(kw)
     return Post(**base)
 
@@ -49,8 +62,16 @@ def test_naive_datetimes_are_refused(session):
 
 
 def test_json_columns_round_trip(session):
-    session.add(Brand(slug="b", name="B", sector="telecom", country="FR",
-                      keywords=["box", "fibre"], hashtags=["#bfail"]))
+    session.add(
+        Brand(
+            slug="b",
+            name="B",
+            sector="telecom",
+            country="FR",
+            keywords=["box", "fibre"],
+            hashtags=["#bfail"],
+        )
+    )
     session.commit()
     session.expunge_all()
     brand = session.execute(select(Brand)).scalar_one()

@@ -38,8 +38,9 @@ def test_healthz_reports_the_database(client):
 def test_healthz_fails_cleanly_when_the_database_is_gone(monkeypatch):
     from website import create_app
 
-    monkeypatch.setenv("CARESCORE_DATABASE_URL",
-                       "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1")
+    monkeypatch.setenv(
+        "CARESCORE_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
+    )
     response = create_app().test_client().get("/healthz")
     assert response.status_code == 503
     assert "Traceback" not in response.get_data(as_text=True)

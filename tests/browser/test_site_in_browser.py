@@ -9,19 +9,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from sqlmodel import Session
 
 from carescore.db import make_engine
 from carescore.migrate import upgrade
+from tests.servers import gunicorn
 from tests.site.conftest import build_site
 
 pytestmark = pytest.mark.browser
@@ -50,12 +46,6 @@ def _chromium() -> str:
     pytest.skip(reason)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """gunicorn on a free local port over a freshly built demo database."""
@@ -66,38 +56,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     with Session(engine) as session:
         build_site(session)
     engine.dispose()
-    port = _free_port()
-    env = {**os.environ, "CARESCORE_DATABASE_URL": url}
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            "1",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        else:
-            pytest.fail(f"gunicorn did not start: {process.stderr.read1(4000)!r}")
+    with gunicorn(url, workers=1) as base:
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")

@@ -19,8 +19,8 @@ from carescore.demo import build_demo
 from carescore.migrate import upgrade
 from carescore.models import Post
 from carescore.ranking import rank_brands
-from tests.faults.conftest import gunicorn
 from tests.faults.load import run_load
+from tests.servers import gunicorn
 
 pytestmark = pytest.mark.slow
 AS_OF = date(2026, 6, 30)

@@ -34,7 +34,7 @@ def test_json_logs_carry_the_request_id_and_never_the_secret(db_url, monkeypatch
     secret = "s3cr3t-value-that-must-not-leak"
     monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
     monkeypatch.setenv("CARESCORE_SECRET_KEY", secret)
-    app = create_app({"TESTING": True, "CARESCORE_JSON_LOGS": True})
+    app = create_app({"TESTING": True, "CARESCORE_JSON_LOGS": True, "CARESCORE_ACCESS_LOG": True})
 
     @app.get("/leaky")
     def leaky():

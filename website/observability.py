@@ -2,7 +2,9 @@
 
 Every request gets an id (the caller's `X-Request-ID` when it looks sane, else a new
 one), echoed in the response and in every log line written while serving it, so one
-complaint about one page can be traced through the logs. Metrics are shared between
+complaint about one page can be traced through the logs. Under gunicorn the access log
+(gunicorn.conf.py) already writes one JSON line per request with that id, so the app's
+own per-request line is off unless CARESCORE_ACCESS_LOG is true. Metrics are shared between
 gunicorn workers through `PROMETHEUS_MULTIPROC_DIR` when it is set (gunicorn.conf.py
 sets it).
 """
@@ -102,7 +104,7 @@ def _finish(response: Response) -> Response:
     REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
     LATENCY.labels(endpoint).observe(elapsed)
     response.headers["X-Request-ID"] = g.get("request_id", "")
-    if current_app.config.get("CARESCORE_ACCESS_LOG", True):
+    if current_app.config.get("CARESCORE_ACCESS_LOG", False):
         log.info(
             "request",
             extra={

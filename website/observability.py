@@ -117,17 +117,37 @@ def _finish(response: Response) -> Response:
     return response
 
 
+POST_COUNT_TTL = 60.0
+_post_counts: dict[str, tuple[float, list[tuple[str, int]]]] = {}
+
+
+def _posts_per_platform(session) -> list[tuple[str, int]]:
+    """Counting posts scans the whole table, so a worker does it at most once a minute."""
+    key = session.get_bind().url.render_as_string()
+    cached = _post_counts.get(key)
+    if cached and time.monotonic() - cached[0] < POST_COUNT_TTL:
+        return cached[1]
+    rows = [
+        (platform, count)
+        for platform, count in session.execute(
+            select(Post.platform, func.count()).group_by(Post.platform)
+        ).all()
+    ]
+    _post_counts[key] = (time.monotonic(), rows)
+    return rows
+
+
 class DatabaseCollector:
     """Figures read from the database at scrape time: what the collectors have stored."""
 
     def collect(self):
         session = get_session()
         posts = GaugeMetricFamily(
-            "carescore_posts_stored", "Posts in the database", labels=["platform"]
+            "carescore_posts_stored",
+            "Posts in the database (refreshed each minute)",
+            labels=["platform"],
         )
-        for platform, count in session.execute(
-            select(Post.platform, func.count()).group_by(Post.platform)
-        ).all():
+        for platform, count in _posts_per_platform(session):
             posts.add_metric([platform], count)
         yield posts
         runs = GaugeMetricFamily(

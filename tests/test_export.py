@@ -5,25 +5,17 @@ from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
-from carescore.brands import parse_registry, upsert_brands
 from carescore.cli import main
 from carescore.export import POST_FIELDS, SCORE_FIELDS
 from carescore.normalised import NewPost
 from carescore.store import store_posts
+from tests.factories import load_acme
 
 T0 = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
-REGISTRY = """
-[[brand]]
-slug = "acme"
-name = "Acme"
-sector = "telecom"
-country = "FR"
-accounts.x = ["AcmeHelp"]
-"""
 
 
 def _data(session):
-    upsert_brands(session, parse_registry(REGISTRY))
+    load_acme(session)
     store_posts(
         session,
         [

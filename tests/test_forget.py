@@ -2,25 +2,17 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from carescore.brands import parse_registry, upsert_brands
 from carescore.forget import forget
 from carescore.models import Post, Removal
 from carescore.normalised import NewPost
 from carescore.store import store_posts
+from tests.factories import load_acme
 
 T0 = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
-REGISTRY = """
-[[brand]]
-slug = "acme"
-name = "Acme"
-sector = "telecom"
-country = "FR"
-accounts.x = ["AcmeHelp"]
-"""
 
 
 def _thread(session):
-    upsert_brands(session, parse_registry(REGISTRY))
+    load_acme(session)
     posts = [
         NewPost("x", "100", "cust1", T0, "@AcmeHelp my box is down #fail", author_handle="c1"),
         NewPost(

@@ -29,7 +29,7 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"personne (?:ne |n')?(?:repond|rappelle|vient|decroche|est venu|pour)",
         r"jamais (?:rappele|eu de|venu|recu|repondu)",
         r"(?:ne|n') ?(?:repond|rappelle)(?:ent)? (?:pas|jamais|plus)",
-        r"j'?attends(?: toujours| encore| depuis)?|on attend|en attente",
+        r"(?:j'|j)attends(?: toujours| encore| depuis)?|on attend|en attente",
         r"injoignable|impossible de (?:vous )?(?:joindre|contacter|avoir quelqu)",
     ),
     "outage": (
@@ -57,7 +57,7 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"#\w*fail\b|\bfail(?:ed|s)?\b|\bworst\b|\bunacceptable\b|\bridiculous\b|"
         r"\bdisgrace|\bpathetic\b|\bterrible\b|\bhorrible\b|\bawful\b|\bjoke\b|\bscam\b",
         r"\bhonte\b|\bhonteu|\bscandal|\binadmissible\b|\binacceptable\b|\bnuls?\b|"
-        r"\barnaque|\bvoleurs?\b|\bpire\b|\bcatastroph|\bfoutage|\bn'?importe quoi\b|"
+        r"\barnaque|\bvoleurs?\b|\bpire\b|\bcatastroph|\bfoutage|\b(?:n'|n)importe quoi\b|"
         r"\bgalere\b|\bbordel\b|\bras le bol\b|\ben a marre\b|\bmarre\b|"
         r"\bje (?:vais )?(?:resilie|me desabonne|change d'?operateur)",
     ),
@@ -68,16 +68,16 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"(?:delay|cancel|lost|waiting|on hold|stuck)",
         r"merci (?:pour|de) (?:la|le|les|ces|cette|ce|m'?avoir)? ?(?:panne|coupure|"
         r"deconnexion|bug|attente|retard|rien|service)",
-        r"merci (?:bien )?pour rien|quel bonheur|c'?est genial",
+        r"merci (?:bien )?pour rien|quel bonheur|(?:c'|c)est genial",
     ),
     "same": (
         r"\bpareil\b|\bmoi aussi\b|\bmeme (?:probleme|souci|chose) (?:pour moi|ici|chez moi)",
         r"\bsame (?:here|problem|issue|for me)\b|\bme too\b",
     ),
     "fixed": (
-        r"(?:all |it'?s |its |now |got it )?(?:sorted|fixed|resolved)(?: now| it)?\b",
+        r"(?:all |it's |its |now |got it )?(?:sorted|fixed|resolved)(?: now| it)?\b",
         r"works? (?:now|again|fine now)|back (?:up|online|on)\b|problem solved",
-        r"c'?est (?:regle|resolu|repare|bon|reparti)|(?:probleme|souci) (?:regle|resolu)",
+        r"(?:c'|c)est (?:regle|resolu|repare|bon|reparti)|(?:probleme|souci) (?:regle|resolu)",
         r"(?:ca|tout) (?:re)?(?:marche|fonctionne) (?:a nouveau|de nouveau|enfin|maintenant)",
         r"\bremarche\b|\brefonctionne\b|\bretabli",
     ),
@@ -88,10 +88,10 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
     "question": (
         r"^\W*(?:how|when|what|why|where|which|who|can|could|would|will|is|are|do|does|did|"
         r"any|anyone|should)\b",
-        r"\b(?:any (?:update|news|info|word)|is there|do you|can you|can i|could you|"
-        r"how (?:do|can|long|much)|where (?:do|can|is))\b",
+        r"\b(?:any update|any news|any info|any word|is there|do you|can you|can i|could you|"
+        r"how do|how can|how long|how much|where do|where can|where is)\b",
         r"^\W*(?:comment|quand|pourquoi|quel|quelle|quels|quelles|combien|ou)\b",
-        r"\best.ce (?:que|qu'?)|\bpossible de\b|\bc'?est possible\b|\bsavez.vous\b|"
+        r"\best.ce (?:que|qu'?)|\bpossible de\b|\b(?:c'|c)est possible\b|\bsavez.vous\b|"
         r"\bpouvez.vous\b|\bpourriez.vous\b|\bpeut.on\b|\bpuis.je\b|"
         r"\bune (?:petite )?question\b|\bun renseignement\b|\bje voudrais savoir\b|"
         r"\bque faire\b|\bcomment (?:faire|je|on|me|se)\b|\brenseign|\bconseiller(?:iez|ez)\b|"

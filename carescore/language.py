@@ -108,8 +108,8 @@ def _identifier():
 
 
 def _by_words(tokens: tuple[str, ...], unanimous: int = 1) -> str | None:
-    en = sum(t in _EN_WORDS for t in tokens)
-    fr = sum(t in _FR_WORDS for t in tokens)
+    en = sum(map(_EN_WORDS.__contains__, tokens))
+    fr = sum(map(_FR_WORDS.__contains__, tokens))
     if unanimous > 1:
         if en >= unanimous and not fr:
             return "en"

@@ -102,13 +102,16 @@ def valences(lang: str) -> dict[str, float]:
 def polarity(tokens: tuple[str, ...], lang: str) -> tuple[float, float]:
     """Sums of positive and of negative valence (the latter as a positive number)."""
     lexicon = valences(lang if lang in ("en", "fr") else "en")
+    if lexicon.keys().isdisjoint(tokens):
+        return 0.0, 0.0
     negators = _NEGATORS.get(lang, _NEGATORS["en"])
     positive = negative = 0.0
+    get = lexicon.get
     for i, token in enumerate(tokens):
-        value = lexicon.get(token)
+        value = get(token)
         if value is None:
             continue
-        if any(t in negators for t in tokens[max(0, i - 3) : i]):
+        if i and not negators.isdisjoint(tokens[max(0, i - 3) : i]):
             value *= _NEGATED
         if value > 0:
             positive += value

@@ -64,6 +64,14 @@ def _expand(piece: str) -> list[str]:
     return [e for item in expanded for e in _expand(item)]
 
 
+def _join(pieces: list[str]) -> str:
+    """One alternation of `pieces`; anchored ones share their `^`, so that a search tries
+    the start of the text only (`^a|^b` would be tried at every position)."""
+    if all(piece.startswith("^") for piece in pieces):
+        return "^(?:" + "|".join(piece[1:] for piece in pieces) + ")"
+    return "|".join(pieces)
+
+
 class KeywordSets:
     """Named groups of patterns; `find` returns the names with at least one match."""
 
@@ -74,9 +82,11 @@ class KeywordSets:
             for pattern in patterns:
                 for alternative in _alternatives(pattern):
                     for piece in _expand(alternative):
-                        by_literal.setdefault(_literal(piece), []).append(piece)
+                        key = "^" if piece.startswith("^") else _literal(piece)
+                        by_literal.setdefault(key, []).append(piece)
             branches = tuple(
-                (literal, re.compile("|".join(pieces))) for literal, pieces in by_literal.items()
+                (literal.lstrip("^"), re.compile(_join(pieces)))
+                for literal, pieces in by_literal.items()
             )
             compiled.append((name, branches))
         self._groups = tuple(compiled)

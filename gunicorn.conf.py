@@ -16,8 +16,14 @@ threads = int(os.environ.get("CARESCORE_THREADS", "1"))
 timeout = int(os.environ.get("CARESCORE_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# The app is imported once by the master and forked: a worker starts in milliseconds, so a
+# restart (max_requests, a crash) no longer re-imports the app while requests wait. The
+# master imports but never connects: engines and pools are opened lazily in each worker.
+preload_app = os.environ.get("CARESCORE_PRELOAD", "true").lower() != "false"
+# A bound on slow leaks, not a routine: at a few hundred requests per second per worker
+# this restarts each worker every minute or so.
+max_requests = 20000
+max_requests_jitter = 2000
 accesslog = os.environ.get("CARESCORE_ACCESS_LOG_FILE", "-")
 errorlog = "-"
 loglevel = os.environ.get("CARESCORE_LOG_LEVEL", "info")
@@ -35,6 +41,14 @@ def on_starting(server):
     os.makedirs(_metrics_dir, exist_ok=True)
     for name in os.listdir(_metrics_dir):
         os.unlink(os.path.join(_metrics_dir, name))
+
+
+def post_fork(server, worker):
+    # Nothing opened in the master may be shared with a worker; engine_for opens lazily, so
+    # this only makes sure a future import-time connection could never be inherited.
+    from carescore.db import engine_for
+
+    engine_for.cache_clear()
 
 
 def child_exit(server, worker):

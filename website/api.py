@@ -20,12 +20,12 @@ from carescore.reports import (
     ranking,
     sectors,
 )
-from website import api_docs, api_http, ratelimit
+from website import api_cache, api_docs, api_http, ratelimit
+from website.api_cache import edge_cacheable
 from website.api_http import (
     csv_response,
     document_response,
     json_response,
-    micro_cached,
     wants_csv,
 )
 from website.api_methodology import RULES
@@ -72,6 +72,7 @@ def _edge(state) -> None:
     mounts it, so the factory needs one line for all of it."""
     api_http.init_app(state.app)
     ratelimit.init_app(state.app, bp)
+    api_cache.init_app(state.app)
     state.app.register_blueprint(api_docs.bp)
 
 
@@ -107,7 +108,7 @@ def _demo() -> bool:
 
 @bp.get("/brands")
 @bp.get("/brands.csv", defaults={"fmt": "csv"})
-@micro_cached
+@edge_cacheable
 def brands(fmt: str | None = None) -> Response:
     query = parse(request.args, BRANDS_QUERY)
     csv = wants_csv(fmt)
@@ -133,7 +134,7 @@ def brands(fmt: str | None = None) -> Response:
 
 
 @bp.get("/brands/<slug>")
-@micro_cached
+@edge_cacheable
 def brand(slug: str) -> Response:
     report = brand_report(get_session(), slug)
     score = metrics_public(report.score) if report.score else None
@@ -149,7 +150,7 @@ def brand(slug: str) -> Response:
 
 @bp.get("/brands/<slug>/history")
 @bp.get("/brands/<slug>/history.csv", defaults={"fmt": "csv"})
-@micro_cached
+@edge_cacheable
 def history(slug: str, fmt: str | None = None) -> Response:
     timeline = brand_timeline(get_session(), slug)
     items = [metrics_public(s) for s in timeline.snapshots]
@@ -161,7 +162,7 @@ def history(slug: str, fmt: str | None = None) -> Response:
 
 @bp.get("/rankings")
 @bp.get("/rankings.csv", defaults={"fmt": "csv"})
-@micro_cached
+@edge_cacheable
 def rankings(fmt: str | None = None) -> Response:
     query = parse(request.args, RANKINGS_QUERY)
     if query["month"] and query["window"] != "month":
@@ -200,7 +201,7 @@ def rankings(fmt: str | None = None) -> Response:
 
 @bp.get("/sectors")
 @bp.get("/sectors.csv", defaults={"fmt": "csv"})
-@micro_cached
+@edge_cacheable
 def sector_list(fmt: str | None = None) -> Response:
     items = [sector_public(s.slug, len(s.brands)) for s in list_sectors(get_session())]
     if wants_csv(fmt):
@@ -210,7 +211,7 @@ def sector_list(fmt: str | None = None) -> Response:
 
 @bp.get("/posts")
 @bp.get("/posts.csv", defaults={"fmt": "csv"})
-@micro_cached
+@edge_cacheable
 def post_list(fmt: str | None = None) -> Response:
     query = parse(request.args, POSTS_QUERY)
     csv = wants_csv(fmt)
@@ -241,13 +242,13 @@ def post_list(fmt: str | None = None) -> Response:
 
 
 @bp.get("/methodology")
-@micro_cached
+@edge_cacheable
 def methodology() -> Response:
     rules = [RulePublic(name, rule) for name, rule in RULES]
     return json_response(MethodologyPublic(_demo(), METHODOLOGY_VERSION, rules))
 
 
 @bp.get("/openapi.json")
-@micro_cached
+@edge_cacheable
 def openapi() -> Response:
     return document_response(document())

@@ -9,19 +9,14 @@ import dataclasses
 import hashlib
 import io
 import json
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator
-from functools import wraps
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, request
 
 from website.api_params import CSV_ROW_CAP
 
 MAX_AGE = 60
-CACHE_SECONDS = 10
-CACHE_ENTRIES = 1024
 EXPOSED = "ETag, Link, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 _CSV_CHUNK = 500
 
@@ -95,85 +90,51 @@ def csv_response(shape_type: type, items: Iterable[Any], filename: str) -> Respo
     return response
 
 
-class MicroCache:
-    """Finished API answers of this process for a few seconds, by URL and format.
-
-    Every figure comes from precomputed snapshots that change when a ranking job runs,
-    and clients may cache for MAX_AGE anyway, so serving the same bytes for a few seconds
-    costs no freshness worth having and spares the database on every popular URL.
-    """
-
-    def __init__(self, seconds: float, entries: int = CACHE_ENTRIES) -> None:
-        self.seconds = seconds
-        self.entries = entries
-        self._items: dict[tuple, tuple[float, bytes, str, list[tuple[str, str]]]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> Response | None:
-        item = self._items.get(key)
-        if item is None or item[0] < time.monotonic():
-            return None
-        _, body, mimetype, headers = item
-        return Response(body, mimetype=mimetype, headers=headers)
-
-    def put(self, key: tuple, response: Response) -> None:
-        headers = [(k, v) for k, v in response.headers if k.lower() != "content-length"]
-        item = (time.monotonic() + self.seconds, response.get_data(), response.mimetype, headers)
-        with self._lock:
-            if len(self._items) >= self.entries:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = item
-
-
-def micro_cached(view: Callable[..., Response]) -> Callable[..., Response]:
-    """Serve a view's successful, non-streamed answers from the MicroCache."""
-
-    @wraps(view)
-    def cached(*args: Any, **kwargs: Any) -> Response:
-        cache: MicroCache | None = current_app.extensions.get("carescore_api_cache")
-        if cache is None:
-            return view(*args, **kwargs)
-        key = (request.path, request.query_string, wants_csv(kwargs.get("fmt")))
-        hit = cache.get(key)
-        if hit is not None:
-            return hit
-        response = view(*args, **kwargs)
-        if response.status_code == 200 and not response.is_streamed:
-            cache.put(key, response)
-        return response
-
-    return cached
+_CORS = (
+    ("Access-Control-Allow-Origin", "*"),
+    ("Access-Control-Expose-Headers", EXPOSED),
+)
+_PREFLIGHT = (
+    ("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS"),
+    ("Access-Control-Allow-Headers", "Accept, If-None-Match, Cache-Control"),
+    ("Access-Control-Max-Age", "86400"),
+)
+# Headers a request may carry that make an answer conditional; without them, werkzeug's
+# make_conditional would only add a Date header, which the server adds anyway.
+_CONDITIONAL = (
+    "HTTP_IF_NONE_MATCH",
+    "HTTP_IF_MODIFIED_SINCE",
+    "HTTP_IF_MATCH",
+    "HTTP_IF_UNMODIFIED_SINCE",
+    "HTTP_IF_RANGE",
+    "HTTP_RANGE",
+)
 
 
 def _finish(response: Response) -> Response:
     if not request.path.startswith("/api/"):
         return response
     headers = response.headers
-    headers["Access-Control-Allow-Origin"] = "*"
-    headers["Access-Control-Expose-Headers"] = EXPOSED
+    present = {name.lower() for name, _ in headers}
+    headers.extend(_CORS)
     if request.method == "OPTIONS":
-        headers["Access-Control-Allow-Methods"] = "GET, HEAD, OPTIONS"
-        headers["Access-Control-Allow-Headers"] = "Accept, If-None-Match, Cache-Control"
-        headers["Access-Control-Max-Age"] = "86400"
+        headers.extend(_PREFLIGHT)
         return response
-    response.vary.add("Accept")
-    if response.status_code not in (429, 503):
-        # Flask-Limiter sends Retry-After on every answer; it only means something on a 429.
-        headers.pop("Retry-After", None)
-    if "ETag" not in headers and not response.is_streamed:
+    if "vary" in present:
+        response.vary.add("Accept")
+    else:
+        headers.add("Vary", "Accept")
+    if "etag" not in present and not response.is_streamed:
         response.set_etag(_etag(response.get_data()))
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
-        headers.setdefault("Cache-Control", f"public, max-age={MAX_AGE}")
-        response.make_conditional(request)
-    else:
-        headers.setdefault("Cache-Control", "no-store")
+        if "cache-control" not in present:
+            headers.add("Cache-Control", f"public, max-age={MAX_AGE}")
+        if any(name in request.environ for name in _CONDITIONAL):
+            response.make_conditional(request)
+    elif "cache-control" not in present:
+        headers.add("Cache-Control", "no-store")
     return response
 
 
 def init_app(app: Flask) -> None:
-    """CARESCORE_API_CACHE_SECONDS (default 10; 0 turns the cache off) bounds how long an
-    answer may lag behind a new ranking."""
-    seconds = float(app.config.get("CARESCORE_API_CACHE_SECONDS", CACHE_SECONDS))
-    if seconds > 0:
-        app.extensions["carescore_api_cache"] = MicroCache(seconds)
     app.after_request(_finish)

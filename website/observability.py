@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import time
-import uuid
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
 from prometheus_client import (
@@ -56,7 +55,8 @@ class RequestContextFilter(logging.Filter):
         self.secrets = [s for s in (secrets or []) if s and len(s) >= 6]
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = g.get("request_id") if has_request_context() else None
+        if not getattr(record, "request_id", None):
+            record.request_id = g.get("request_id") if has_request_context() else None
         if self.secrets:
             message = record.getMessage()
             for secret in self.secrets:
@@ -92,28 +92,43 @@ def configure_logging(app: Flask) -> None:
         other.propagate = False
 
 
+def request_id(incoming: str | None) -> str:
+    """The caller's id when it looks sane (so a proxy's id runs through), else a new one."""
+    return incoming if incoming and _SANE_ID.match(incoming) else os.urandom(16).hex()
+
+
+def record(
+    method: str, endpoint: str, status: int, elapsed: float, path: str, rid: str, access_log: bool
+) -> None:
+    """Count one answered request; every way of answering one (Flask, the API's edge
+    cache) calls this, so the metrics and the optional access line never disagree."""
+    REQUESTS.labels(method, endpoint, str(status)).inc()
+    LATENCY.labels(endpoint).observe(elapsed)
+    if access_log:
+        log.info(
+            "request",
+            extra={
+                "method": method,
+                "path": path,
+                "status": status,
+                "duration_ms": round(elapsed * 1000, 2),
+                "request_id": rid,
+            },
+        )
+
+
 def _start() -> None:
-    incoming = request.headers.get("X-Request-ID", "")
-    g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+    g.request_id = request_id(request.environ.get("HTTP_X_REQUEST_ID"))
     g.started = time.perf_counter()
 
 
 def _finish(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+    rid = g.get("request_id", "")
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-    REQUESTS.labels(request.method, endpoint, str(response.status_code)).inc()
-    LATENCY.labels(endpoint).observe(elapsed)
-    response.headers["X-Request-ID"] = g.get("request_id", "")
-    if current_app.config.get("CARESCORE_ACCESS_LOG", False):
-        log.info(
-            "request",
-            extra={
-                "method": request.method,
-                "path": request.path,
-                "status": response.status_code,
-                "duration_ms": round(elapsed * 1000, 2),
-            },
-        )
+    access_log = current_app.config.get("CARESCORE_ACCESS_LOG", False)
+    record(request.method, endpoint, response.status_code, elapsed, request.path, rid, access_log)
+    response.headers.add("X-Request-ID", rid)
     return response
 
 

@@ -1,8 +1,10 @@
-"""Security headers on every response: the site runs no inline script and is not framed."""
+"""Security headers on every response, and no cookies: the site runs no inline script, is
+not framed, and keeps no state about a visitor (the language travels in the URL)."""
 
 from __future__ import annotations
 
 from flask import Flask, Response, request
+from flask.sessions import SessionInterface
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -10,16 +12,34 @@ CSP = (
 )
 EMBED_CSP = CSP.replace("frame-ancestors 'none'", "frame-ancestors *")
 
+_COMMON = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+)
+HEADERS = (("Content-Security-Policy", CSP), *_COMMON, ("X-Frame-Options", "DENY"))
+EMBED_HEADERS = (("Content-Security-Policy", EMBED_CSP), *_COMMON)
+
+
+class NoSessions(SessionInterface):
+    """Flask's cookie session, never used here, built a signing serializer on every
+    request; a null session costs nothing and makes any accidental use fail loudly."""
+
+    def open_session(self, app: Flask, request):
+        return self.make_null_session(app)
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        return None
+
 
 def _headers(response: Response) -> Response:
     embeddable = request.blueprint == "embed" or request.path.startswith("/badge/")
-    response.headers.setdefault("Content-Security-Policy", EMBED_CSP if embeddable else CSP)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    if not embeddable:
-        response.headers.setdefault("X-Frame-Options", "DENY")
+    wanted = EMBED_HEADERS if embeddable else HEADERS
+    headers = response.headers
+    present = {name.lower() for name, _ in headers}
+    headers.extend((name, value) for name, value in wanted if name.lower() not in present)
     return response
 
 
 def init_app(app: Flask) -> None:
+    app.session_interface = NoSessions()
     app.after_request(_headers)

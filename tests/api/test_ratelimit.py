@@ -58,3 +58,24 @@ def test_two_app_instances_share_the_count_in_redis(sqlite_url):
     assert statuses == [200, 200, 200, 200]
     assert first.get("/api/v1/sectors").status_code == 429
     assert second.get("/api/v1/sectors").status_code == 429
+
+
+def test_a_redis_outage_degrades_to_counting_in_memory():
+    import logging
+
+    from website.ratelimit import RateLimit
+
+    warnings: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = warnings.append
+    logger = logging.getLogger("website.ratelimit")
+    logger.addHandler(handler)
+    try:
+        limiter = RateLimit("2 per minute", "redis://127.0.0.1:1/0", "carescore-test", "api")
+        windows = [limiter.hit("10.0.0.1") for _ in range(3)]
+    finally:
+        logger.removeHandler(handler)
+    assert [w.allowed for w in windows] == [True, True, False]
+    assert [w.remaining for w in windows] == [1, 0, 0]
+    assert len(warnings) == 1, "one warning per outage, not one per request"
+    assert "counting in memory" in warnings[0].getMessage()

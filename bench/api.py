@@ -119,13 +119,16 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(db: Path, port: int, ratelimit_storage: str) -> subprocess.Popen:
+def start_gunicorn(
+    db: Path, port: int, ratelimit_storage: str, cache_seconds: float
+) -> subprocess.Popen:
     env = {
         **os.environ,
         "CARESCORE_DATABASE_URL": f"sqlite:///{db}",
         "CARESCORE_BIND": f"127.0.0.1:{port}",
         "CARESCORE_RATELIMIT": "100000000 per minute",
         "CARESCORE_RATELIMIT_STORAGE": ratelimit_storage,
+        "CARESCORE_API_CACHE_SECONDS": str(cache_seconds),
         "CARESCORE_LOG_LEVEL": "warning",
         "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
     }
@@ -242,6 +245,12 @@ def main() -> None:
         default="memory://",
         help="memory:// (the default config) or redis://127.0.0.1:6379/0 (shared count)",
     )
+    parser.add_argument(
+        "--cache-seconds",
+        type=float,
+        default=10,
+        help="CARESCORE_API_CACHE_SECONDS: 10 is the default config; 0 builds every answer",
+    )
     args = parser.parse_args()
 
     db = ROOT / "var" / "bench" / f"api-{args.posts}.db"
@@ -249,7 +258,7 @@ def main() -> None:
         prepare(db, args.posts)
     load = load_wrk if shutil.which("wrk") else load_python
     port = free_port()
-    server = start_gunicorn(db, port, args.ratelimit_storage)
+    server = start_gunicorn(db, port, args.ratelimit_storage, args.cache_seconds)
     base = f"http://127.0.0.1:{port}"
     urls = {
         "hello": f"{base}/hello/",
@@ -274,6 +283,7 @@ def main() -> None:
         f"{args.posts:,} posts, gunicorn.conf.py, {load.__name__.removeprefix('load_')}, "
         f"{args.connections} connections, {args.rounds} x {args.duration} s per URL, "
         f"rate limit in {args.ratelimit_storage.split(':')[0]}, "
+        f"answer cache {args.cache_seconds:g} s, "
         f"{os.cpu_count()} CPUs (shared: expect noise)"
     )
     hello = statistics.median(r[0] for r in results["hello"])

@@ -8,11 +8,23 @@ falls in at most one `slot`.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, literal, or_, select, tuple_, union_all
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    distinct,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -83,8 +95,9 @@ _COUNT_COLUMNS = (
 )
 
 
-def _sum(condition) -> object:
-    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+def _count(condition) -> object:
+    """Rows meeting `condition` (FILTER skips the aggregate step for the others)."""
+    return func.count().filter(condition)
 
 
 def _slot(windows: Sequence[Window]) -> object:
@@ -112,7 +125,14 @@ def _base_filter(windows: Sequence[Window]) -> list:
 
 
 def _judged(windows: Sequence[Window]) -> object:
-    """Old enough to have had its 7 days, in whichever window the post falls."""
+    """Old enough to have had its 7 days, in whichever window the post falls.
+
+    Windows computed together usually share one cut (`now` minus 7 days): a post inside
+    its window is already before the window's end, so one comparison then decides.
+    """
+    cuts = {w.judged_before for w in windows}
+    if len(cuts) == 1:
+        return Post.created_at < cuts.pop()
     limits = []
     for w in windows:
         cut = min(w.end, w.judged_before)
@@ -127,9 +147,12 @@ def _judged(windows: Sequence[Window]) -> object:
 def compute(
     session: Session, windows: Sequence[Window], brand_ids: Sequence[int] | None = None
 ) -> dict[tuple[int, int], Counts]:
-    """Counts per (window index, brand id) for non-overlapping `windows`."""
+    """Counts per (window index, brand id) for non-overlapping `windows`.
+
+    Three statements whatever the number of windows and brands: the counts, the order
+    statistics and the recoveries.
+    """
     dialect = session.get_bind().dialect.name
-    slot = _slot(windows).label("slot")
     timezones = dict(session.execute(select(Brand.id, Brand.timezone)).all())
     base = _base_filter(windows)
     # Naming every brand lets both databases range-scan (brand_id, created_at) for a
@@ -137,8 +160,11 @@ def compute(
     base.append(Post.brand_id.in_(sorted(timezones if brand_ids is None else brand_ids)))
     limit = int(ANSWER_WINDOW.total_seconds())
     answered = Post.first_reply_seconds <= limit
-    actionable = and_(Post.label.in_(("fail", "question")), or_(_judged(windows), answered))
-    ok = and_(actionable, answered)
+    complaint = Post.label.in_(("fail", "question"))
+    actionable = and_(complaint, or_(_judged(windows), answered))
+    # Answered implies judged (an answer counts whatever the post's age), so an answered
+    # actionable post is simply an answered complaint.
+    ok = and_(complaint, answered)
     span_start = min((w.start for w in windows if w.start), default=None)
     if span_start is None:
         span_start = session.execute(select(func.min(Post.created_at))).scalar()
@@ -148,76 +174,84 @@ def compute(
         if span_start is not None
         else literal(0)
     )
-    answered_fail = and_(ok, Post.label == "fail")
+    slot = _slot(windows)
+
+    # Every per-post condition is evaluated once, in this subquery; the OFFSET keeps
+    # SQLite and PostgreSQL from merging it into the grouped query, which would copy
+    # each condition into every aggregate that uses it (a dozen times per post).
+    posts = (
+        select(
+            slot.label("slot"),
+            Post.brand_id.label("brand_id"),
+            Post.label.label("label"),
+            case((actionable, 1), else_=0).label("act"),
+            case((ok, 1), else_=0).label("ok"),
+            Post.first_reply_seconds.label("delay"),
+            case((and_(ok, business == 1), 1), else_=0).label("biz"),
+            Post.author_followers.label("followers"),
+            case((complaint, literal(",") + Post.topics + literal(",")), else_=None).label(
+                "topics"
+            ),
+            # One opinion per author, brand, UTC day and label: the day (fixed width)
+            # followed by the author is a key that cannot collide.
+            case(
+                (
+                    Post.label.in_(("praise", "fail")),
+                    cast(func.date(Post.created_at), String) + Post.author_id,
+                ),
+                else_=None,
+            ).label("vote"),
+        )
+        .where(*base)
+        .offset(0)
+        .subquery("posts")
+    )
+    p = posts.c
+    done = p.ok == 1
+    acted = p.act == 1
     bounds = [0, *(upper for _, upper in DELAY_BUCKETS)]
     columns = [
         func.count().label("inbound"),
-        _sum(Post.label == "praise").label("praise"),
-        _sum(Post.label == "fail").label("fail"),
-        _sum(Post.label == "question").label("question"),
-        _sum(actionable).label("actionable"),
-        _sum(ok).label("answered"),
-        _sum(and_(ok, Post.first_reply_seconds <= 3600)).label("within_1h"),
-        _sum(and_(ok, Post.first_reply_seconds <= 1800)).label("within_30m"),
-        _sum(and_(ok, business == 1)).label("business"),
-        _sum(and_(actionable, Post.author_followers < SMALL_AUTHOR)).label("small"),
-        _sum(and_(ok, Post.author_followers < SMALL_AUTHOR)).label("small_answered"),
-        _sum(and_(actionable, Post.author_followers >= LARGE_AUTHOR)).label("large"),
-        _sum(and_(ok, Post.author_followers >= LARGE_AUTHOR)).label("large_answered"),
-        _sum(answered_fail).label("answered_fail"),
+        _count(p.label == "praise").label("praise"),
+        _count(p.label == "fail").label("fail"),
+        _count(p.label == "question").label("question"),
+        _count(acted).label("actionable"),
+        _count(done).label("answered"),
+        _count(and_(done, p.delay <= 3600)).label("within_1h"),
+        _count(and_(done, p.delay <= 1800)).label("within_30m"),
+        _count(p.biz == 1).label("business"),
+        _count(and_(acted, p.followers < SMALL_AUTHOR)).label("small"),
+        _count(and_(done, p.followers < SMALL_AUTHOR)).label("small_answered"),
+        _count(and_(acted, p.followers >= LARGE_AUTHOR)).label("large"),
+        _count(and_(done, p.followers >= LARGE_AUTHOR)).label("large_answered"),
+        _count(and_(done, p.label == "fail")).label("answered_fail"),
+        func.count(distinct(p.vote)).filter(p.label == "praise").label("votes_p"),
+        func.count(distinct(p.vote)).filter(p.label == "fail").label("votes_f"),
     ]
     for index, (_, upper) in enumerate(DELAY_BUCKETS):
-        lower = bounds[index]
-        in_bucket = and_(ok, Post.first_reply_seconds <= upper)
+        in_bucket = and_(done, p.delay <= upper)
         if index:
-            in_bucket = and_(in_bucket, Post.first_reply_seconds > lower)
-        columns.append(_sum(in_bucket).label(f"h{index}"))
-    wrapped = literal(",") + Post.topics + literal(",")
-    complaint = Post.label.in_(("fail", "question"))
+            in_bucket = and_(in_bucket, p.delay > bounds[index])
+        columns.append(_count(in_bucket).label(f"h{index}"))
     for index, code in enumerate(TOPICS):
-        columns.append(_sum(and_(complaint, wrapped.like(f"%,{code},%"))).label(f"t{index}"))
+        columns.append(_count(p.topics.like(f"%,{code},%")).label(f"t{index}"))
 
     results: dict[tuple[int, int], Counts] = {}
-    query = select(slot, Post.brand_id, *columns).where(*base).group_by(slot, Post.brand_id)
+    query = select(p.slot, p.brand_id, *columns).group_by(p.slot, p.brand_id)
     for row in session.execute(query).mappings():
         if row["slot"] is None:
             continue
         c = Counts(**{name: int(row[name] or 0) for name in _COUNT_COLUMNS})
         c.offhours = c.answered - c.business
+        c.opinion_praise = int(row["votes_p"])
+        c.opinion = c.opinion_praise + int(row["votes_f"])
         c.histogram = {name: int(row[f"h{i}"]) for i, (name, _) in enumerate(DELAY_BUCKETS)}
         c.topics = {code: int(row[f"t{i}"]) for i, code in enumerate(TOPICS) if row[f"t{i}"]}
         results[(row["slot"], row["brand_id"])] = c
 
-    _opinions(session, slot, base, results)
-    _order_statistics(session, base, ok, business, windows, results)
-    _recoveries(session, slot, base, and_(ok, Post.label == "fail"), windows, results)
+    _order_statistics(session, slot, [*base, ok], business, windows, results)
+    _recoveries(session, slot.label("slot"), base, and_(ok, Post.label == "fail"), windows, results)
     return results
-
-
-def _opinions(session: Session, slot, base: list, results: dict) -> None:
-    """Praise and fail with one vote per author, brand, UTC day and label."""
-    distinct = (
-        select(
-            slot,
-            Post.brand_id.label("brand_id"),
-            Post.author_id,
-            func.date(Post.created_at).label("day"),
-            Post.label.label("label"),
-        )
-        .where(*base, Post.label.in_(("praise", "fail")))
-        .distinct()
-        .subquery()
-    )
-    query = select(
-        distinct.c.slot,
-        distinct.c.brand_id,
-        _sum(distinct.c.label == "praise"),
-        func.count(),
-    ).group_by(distinct.c.slot, distinct.c.brand_id)
-    for slot_value, brand_id, praise, total in session.execute(query).all():
-        counts = results.get((slot_value, brand_id))
-        if counts is not None:
-            counts.opinion_praise, counts.opinion = int(praise), int(total)
 
 
 def needed_ranks(n: int) -> set[int]:
@@ -231,77 +265,121 @@ def needed_ranks(n: int) -> set[int]:
     return ranks
 
 
-_BRANDS_PER_QUERY = 100  # keeps each IN list small on both databases
+_KEYS_PER_QUERY = 100_000  # wanted order statistics per statement (inlined integers)
 
 
 def _order_statistics(
-    session: Session, base: list, ok, business, windows: Sequence[Window], results: dict
+    session: Session, slot, where: list, business, windows: Sequence[Window], results: dict
 ) -> None:
     """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER.
 
-    One query per window and group of brands, each ranking only its own rows, so the
-    lists of wanted (brand, rank) pairs stay short.
+    One pass ranks every answered post of all windows and brands at once (overall, and
+    within business and other hours), and keeps the rows whose rank is wanted. Each
+    wanted (window, brand, [business,] rank) is folded into one integer so the filter
+    is a flat list of integer literals, which both databases look up in a hash or
+    b-tree, instead of a list of tuples that PostgreSQL expands into nested ORs.
+    Windows are taken in groups that keep each list bounded.
     """
-    by_slot: dict[int, list[int]] = defaultdict(list)
-    for slot_value, brand_id in results:
-        by_slot[slot_value].append(brand_id)
-    for slot_value, brand_ids in by_slot.items():
-        window = windows[slot_value]
-        span = [Post.created_at < window.end]
-        if window.start is not None:
-            span.append(Post.created_at >= window.start)
-        brand_ids.sort()
-        for start in range(0, len(brand_ids), _BRANDS_PER_QUERY):
-            chunk = brand_ids[start : start + _BRANDS_PER_QUERY]
-            counts = {bid: results[(slot_value, bid)] for bid in chunk}
-            _pick_ranks(session, [*base, *span, Post.brand_id.in_(chunk), ok], business, counts)
+    if not results:
+        return
+    brand_span = max(bid for _, bid in results) + 1
+    rank_span = max(c.answered for c in results.values()) + 1
+    group: list[int] = []
+    size = 0
+    for index in range(len(windows)):
+        pairs = [(s, b) for s, b in results if s == index]
+        cost = sum(len(needed_ranks(results[k].answered)) + 4 for k in pairs)
+        if group and size + cost > _KEYS_PER_QUERY:
+            _pick_ranks(
+                session, slot, where, business, windows, group, results, brand_span, rank_span
+            )
+            group, size = [], 0
+        group.append(index)
+        size += cost
+    if group:
+        _pick_ranks(session, slot, where, business, windows, group, results, brand_span, rank_span)
 
 
-def _pick_ranks(session: Session, where: list, business, counts: dict[int, Counts]) -> None:
+def _pick_ranks(
+    session: Session,
+    slot,
+    where: list,
+    business,
+    windows: Sequence[Window],
+    slots: list[int],
+    results: dict,
+    brand_span: int,
+    rank_span: int,
+) -> None:
+    def pair_key(s: int, b: int) -> int:
+        return s * brand_span + b
+
+    overall: dict[int, tuple[int, int, int]] = {}
+    split: dict[int, tuple[int, int, int, int]] = {}
+    chosen = set(slots)
+    for (s, b), c in results.items():
+        if s not in chosen:
+            continue
+        for r in needed_ranks(c.answered):
+            overall[pair_key(s, b) * rank_span + r] = (s, b, r)
+        for biz, n in ((1, c.business), (0, c.offhours)):
+            if n:
+                for r in median_ranks(n):
+                    split[(pair_key(s, b) * 2 + biz) * rank_span + r] = (s, b, biz, r)
+    if not overall and not split:
+        return
+    span = [
+        Post.created_at < max(windows[s].end for s in slots),
+    ]
+    starts = [windows[s].start for s in slots]
+    if None not in starts:
+        span.append(Post.created_at >= min(starts))
     answered = (
         select(
+            slot.label("slot"),
             Post.brand_id.label("brand_id"),
             business.label("biz"),
             Post.first_reply_seconds.label("delay"),
             Post.id.label("id"),
         )
-        .where(*where)
+        .where(*where, *span)
         .subquery()
     )
     a = answered.c
-    overall = [(bid, r) for bid, c in counts.items() for r in needed_ranks(c.answered)]
-    split = [
-        (bid, 1, r) for bid, c in counts.items() if c.business for r in median_ranks(c.business)
-    ]
-    split += [
-        (bid, 0, r) for bid, c in counts.items() if c.offhours for r in median_ranks(c.offhours)
-    ]
-    if overall:
-        ranked = select(
-            a.brand_id,
-            a.delay,
-            func.row_number().over(partition_by=a.brand_id, order_by=(a.delay, a.id)).label("rn"),
-        ).subquery()
-        r = ranked.c
-        query = select(r.brand_id, r.rn, r.delay).where(tuple_(r.brand_id, r.rn).in_(overall))
-        for row in session.execute(query).all():
-            counts[row.brand_id].delays[row.rn] = float(row.delay)
-    if split:
-        ranked = select(
-            a.brand_id,
-            a.biz,
-            a.delay,
-            func.row_number()
-            .over(partition_by=(a.brand_id, a.biz), order_by=(a.delay, a.id))
-            .label("rn"),
-        ).subquery()
-        r = ranked.c
-        query = select(r.brand_id, r.biz, r.rn, r.delay).where(
-            tuple_(r.brand_id, r.biz, r.rn).in_(split)
+    ranked = select(
+        a.slot,
+        a.brand_id,
+        a.biz,
+        a.delay,
+        func.row_number()
+        .over(partition_by=(a.slot, a.brand_id), order_by=(a.delay, a.id))
+        .label("rn"),
+        func.row_number()
+        .over(partition_by=(a.slot, a.brand_id, a.biz), order_by=(a.delay, a.id))
+        .label("rnb"),
+    ).subquery()
+    r = ranked.c
+    pair = r.slot * literal(brand_span, BigInteger) + r.brand_id
+    rank_width = literal(rank_span, BigInteger)
+    query = select(r.slot, r.brand_id, r.biz, r.delay, r.rn, r.rnb).where(
+        or_(
+            (pair * rank_width + r.rn).in_(_inline("overall", list(overall))),
+            ((pair * 2 + r.biz) * rank_width + r.rnb).in_(_inline("split", list(split))),
         )
-        for row in session.execute(query).all():
-            c = counts[row.brand_id]
-            (c.business_delays if row.biz == 1 else c.offhours_delays)[row.rn] = float(row.delay)
+    )
+    for row in session.execute(query).all():
+        c = results[(row.slot, row.brand_id)]
+        key = pair_key(row.slot, row.brand_id)
+        if key * rank_span + row.rn in overall:
+            c.delays[row.rn] = float(row.delay)
+        if (key * 2 + row.biz) * rank_span + row.rnb in split:
+            target = c.business_delays if row.biz == 1 else c.offhours_delays
+            target[row.rnb] = float(row.delay)
+
+
+def _inline(name: str, values: list[int]) -> object:
+    """A list of integers written into the statement, not bound one parameter each."""
+    return bindparam(name, values, expanding=True, literal_execute=True)
 
 
 def _recoveries(

@@ -25,6 +25,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from carescore import METHODOLOGY_VERSION
+from carescore.db import analytics_pragmas
 from carescore.metrics import Counts, compute
 from carescore.models import Brand, BrandScore, Post, utcnow
 from carescore.stats import median_ci_ranks, median_ranks, percentile_rank, ratio, shrink, wilson
@@ -173,7 +174,8 @@ def rank_windows(session: Session, windows: Sequence[Window], now: datetime) -> 
     if not todo:
         return 0
     sectors = dict(session.execute(select(Brand.id, Brand.sector)).all())
-    counts = compute(session, todo)
+    with analytics_pragmas(session):
+        counts = compute(session, todo)
     written = 0
     for index, window in enumerate(todo):
         per_brand = {bid: counts.get((index, bid), Counts()) for bid in sectors}

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, time
+from itertools import pairwise
 
 from sqlalchemy import (
     BigInteger,
@@ -75,6 +77,8 @@ class Counts:
     delays: dict[int, float] = field(default_factory=dict)
     business_delays: dict[int, float] = field(default_factory=dict)
     offhours_delays: dict[int, float] = field(default_factory=dict)
+    # Per cell: (actionable, small, large) for each judging cut of the windows.
+    judged: dict[datetime, tuple[int, int, int]] = field(default_factory=dict)
 
 
 _COUNT_COLUMNS = (
@@ -82,14 +86,8 @@ _COUNT_COLUMNS = (
     "praise",
     "fail",
     "question",
-    "actionable",
     "answered",
-    "within_1h",
-    "within_30m",
-    "business",
-    "small",
     "small_answered",
-    "large",
     "large_answered",
     "answered_fail",
 )
@@ -100,158 +98,242 @@ def _count(condition) -> object:
     return func.count().filter(condition)
 
 
-def _slot(windows: Sequence[Window]) -> object:
-    if len(windows) == 1 and windows[0].start is None:
-        return literal(0)
-    return case(
-        *[
-            (and_(Post.created_at >= w.start, Post.created_at < w.end), index)
-            for index, w in enumerate(windows)
-        ],
-        else_=None,
-    )
+def _in_window(window: Window, brand_ids: Sequence[int]) -> list:
+    """Inbound posts of the named brands inside `window`.
 
-
-def _base_filter(windows: Sequence[Window]) -> list:
-    starts = [w.start for w in windows]
+    Naming every brand, with the direction and the period, lets both databases seek
+    `ix_post_rank` (brand_id, direction, created_at, ...) brand by brand: the rows come
+    out grouped by brand (no sort before GROUP BY) and the index alone answers.
+    """
     clauses = [
+        Post.brand_id.in_(sorted(brand_ids)),
         Post.direction == "inbound",
-        Post.brand_id.is_not(None),
-        Post.created_at < max(w.end for w in windows),
+        Post.created_at < window.end,
     ]
-    if None not in starts:
-        clauses.append(Post.created_at >= min(starts))
+    if window.start is not None:
+        clauses.append(Post.created_at >= window.start)
     return clauses
 
 
-def _judged(windows: Sequence[Window]) -> object:
-    """Old enough to have had its 7 days, in whichever window the post falls.
+def _cells(windows: Sequence[Window]) -> tuple[list[Window], list[list[int]]]:
+    """Split the windows' union at every window boundary: the cells, and each window's.
 
-    Windows computed together usually share one cut (`now` minus 7 days): a post inside
-    its window is already before the window's end, so one comparison then decides.
+    The 90-day window, the `all` window and the months overlap; counted cell by cell,
+    each post is read once, and a window's counts are the sums of its cells' counts.
+    That holds for distinct opinions too (one per author, day and label) only when
+    every boundary is a UTC midnight, as the windows of `windows.py` are; otherwise
+    each window is its own single cell.
     """
-    cuts = {w.judged_before for w in windows}
-    if len(cuts) == 1:
-        return Post.created_at < cuts.pop()
-    limits = []
-    for w in windows:
-        cut = min(w.end, w.judged_before)
-        limits.append(
-            Post.created_at < cut
-            if w.start is None
-            else and_(Post.created_at >= w.start, Post.created_at < cut)
-        )
-    return or_(*limits) if len(limits) > 1 else limits[0]
+    bounds = {w.end for w in windows} | {w.start for w in windows if w.start is not None}
+    if any(b.astimezone(UTC).timetz() != time(0, tzinfo=UTC) for b in bounds):
+        return list(windows), [[i] for i in range(len(windows))]
+    points = sorted(bounds)
+    edges: list[tuple[datetime | None, datetime]] = list(pairwise(points))
+    if any(w.start is None for w in windows):
+        edges.insert(0, (None, points[0]))
+    cells: list[Window] = []
+    members: list[list[int]] = [[] for _ in windows]
+    for start, end in edges:
+        inside = [
+            i
+            for i, w in enumerate(windows)
+            if (w.start is None or (start is not None and w.start <= start)) and end <= w.end
+        ]
+        if inside:
+            for i in inside:
+                members[i].append(len(cells))
+            cells.append(Window("cell", "", start, end, end, False))
+    return cells, members
 
 
 def compute(
     session: Session, windows: Sequence[Window], brand_ids: Sequence[int] | None = None
 ) -> dict[tuple[int, int], Counts]:
-    """Counts per (window index, brand id) for non-overlapping `windows`.
+    """Counts per (window index, brand id) for `windows` (which may overlap).
 
-    Three statements whatever the number of windows and brands: the counts, the order
-    statistics and the recoveries.
+    Counts, topics and recoveries add up over time, so they are computed once per cell
+    (`_cells`) and summed per window; the order statistics do not, so they are ranked
+    per window. Every statement is grouped by brand only: one per cell rather than one
+    over all cells grouped by (cell, brand) lets SQLite aggregate in index order
+    instead of sorting every post first, which was most of the cost.
     """
     dialect = session.get_bind().dialect.name
     timezones = dict(session.execute(select(Brand.id, Brand.timezone)).all())
-    base = _base_filter(windows)
-    # Naming every brand lets both databases range-scan (brand_id, created_at) for a
-    # short window instead of reading the whole table.
-    base.append(Post.brand_id.in_(sorted(timezones if brand_ids is None else brand_ids)))
-    limit = int(ANSWER_WINDOW.total_seconds())
-    answered = Post.first_reply_seconds <= limit
-    complaint = Post.label.in_(("fail", "question"))
-    actionable = and_(complaint, or_(_judged(windows), answered))
-    # Answered implies judged (an answer counts whatever the post's age), so an answered
-    # actionable post is simply an answered complaint.
-    ok = and_(complaint, answered)
-    span_start = min((w.start for w in windows if w.start), default=None)
-    if span_start is None:
-        span_start = session.execute(select(func.min(Post.created_at))).scalar()
-    span_end = max(w.end for w in windows)
-    business = (
-        is_business_hours(dialect, Post.created_at, Post.brand_id, timezones, span_start, span_end)
-        if span_start is not None
-        else literal(0)
-    )
-    slot = _slot(windows)
-
-    # Every per-post condition is evaluated once, in this subquery; the OFFSET keeps
-    # SQLite and PostgreSQL from merging it into the grouped query, which would copy
-    # each condition into every aggregate that uses it (a dozen times per post).
-    posts = (
-        select(
-            slot.label("slot"),
-            Post.brand_id.label("brand_id"),
-            Post.label.label("label"),
-            case((actionable, 1), else_=0).label("act"),
-            case((ok, 1), else_=0).label("ok"),
-            Post.first_reply_seconds.label("delay"),
-            case((and_(ok, business == 1), 1), else_=0).label("biz"),
-            Post.author_followers.label("followers"),
-            case((complaint, literal(",") + Post.topics + literal(",")), else_=None).label(
-                "topics"
-            ),
-            # One opinion per author, brand, UTC day and label: the day (fixed width)
-            # followed by the author is a key that cannot collide.
-            case(
-                (
-                    Post.label.in_(("praise", "fail")),
-                    cast(func.date(Post.created_at), String) + Post.author_id,
-                ),
-                else_=None,
-            ).label("vote"),
+    brands = sorted(timezones if brand_ids is None else brand_ids)
+    first = None
+    if any(w.start is None for w in windows):
+        first = session.execute(select(func.min(Post.created_at))).scalar()
+    results: dict[tuple[int, int], Counts] = {}
+    if not brands or not windows:
+        return results
+    cells, members = _cells(windows)
+    cuts = sorted({min(w.end, w.judged_before) for w in windows})
+    per_cell: list[dict[int, Counts]] = []
+    for cell in cells:
+        counts = _window_counts(session, cell, brands, cuts)
+        _topics(session, cell, brands, counts)
+        # Same figures either way; each database is fastest with one of the two forms.
+        if dialect == "sqlite":
+            _recoveries_correlated(session, cell, brands, counts)
+        else:
+            _recoveries(session, cell, brands, counts)
+        per_cell.append(counts)
+    for index, window in enumerate(windows):
+        start = window.start or first
+        if start is None:
+            continue  # no posts at all
+        cut = min(window.end, window.judged_before)
+        counts = _merge([per_cell[i] for i in members[index]], cut)
+        business = is_business_hours(
+            dialect, Post.created_at, Post.brand_id, timezones, start, window.end
         )
-        .where(*base)
-        .offset(0)
-        .subquery("posts")
-    )
-    p = posts.c
-    done = p.ok == 1
-    acted = p.act == 1
-    bounds = [0, *(upper for _, upper in DELAY_BUCKETS)]
+        _order_statistics(session, window, brands, business, counts)
+        for brand_id, c in counts.items():
+            results[(index, brand_id)] = c
+    return results
+
+
+_SUMMED = (
+    "inbound",
+    "praise",
+    "fail",
+    "question",
+    "answered",
+    "within_1h",
+    "within_30m",
+    "small_answered",
+    "large_answered",
+    "answered_fail",
+    "recovered",
+    "opinion_praise",
+    "opinion",
+)
+
+
+def _merge(parts: Sequence[dict[int, Counts]], cut: datetime) -> dict[int, Counts]:
+    """A window's counts per brand: the sums of its cells' (the judged ones at `cut`)."""
+    merged: dict[int, Counts] = {}
+    for part in parts:
+        for brand_id, p in part.items():
+            c = merged.setdefault(brand_id, Counts())
+            for name in _SUMMED:
+                setattr(c, name, getattr(c, name) + getattr(p, name))
+            c.actionable += p.judged[cut][0]
+            c.small += p.judged[cut][1]
+            c.large += p.judged[cut][2]
+            for name, n in p.histogram.items():
+                c.histogram[name] = c.histogram.get(name, 0) + n
+            for code, n in p.topics.items():
+                c.topics[code] = c.topics.get(code, 0) + n
+    for c in merged.values():  # the keys in their published order
+        c.histogram = {name: c.histogram.get(name, 0) for name, _ in DELAY_BUCKETS}
+        c.topics = {code: c.topics[code] for code in TOPICS if c.topics.get(code)}
+    return merged
+
+
+def _answered() -> object:
+    """Answered within 7 days; a later answer counts as none."""
+    return Post.first_reply_seconds <= int(ANSWER_WINDOW.total_seconds())
+
+
+_COMPLAINT = ("fail", "question")
+# Cumulative counts of answered posts by delay; the histogram is their differences.
+_WITHIN = (900, 1800, 3600, 14400, 86400)
+
+
+def _window_counts(
+    session: Session, window: Window, brands: Sequence[int], cuts: Sequence[datetime]
+) -> dict[int, Counts]:
+    """Every plain count of the window per brand, in one pass over `ix_post_rank`.
+
+    What is actionable depends on the cut before which an unanswered post is judged;
+    windows sharing this cell may judge at different moments, so it is counted for each
+    of their `cuts`. The business-hours split comes with the order statistics and the
+    topics from their own grouped query: both are expensive expressions that only a
+    minority of posts need, so they are not evaluated here for every post.
+    """
+    answered = _answered()
+    complaint = Post.label.in_(_COMPLAINT)
+    # An answered post counts whatever its age, so an answered actionable post is
+    # simply an answered complaint; the cheap test on the delay (NULL when unanswered)
+    # goes first.
+    ok = and_(answered, complaint)
+    # One opinion per author, brand, UTC day and label: the day (fixed width) followed
+    # by the author is a key that cannot collide.
+    vote = cast(func.date(Post.created_at), String) + Post.author_id
+    judged_columns = []
+    for index, cut in enumerate(cuts):
+        actionable = and_(complaint, or_(Post.created_at < cut, answered))
+        judged_columns += [
+            _count(actionable).label(f"a{index}"),
+            _count(and_(actionable, Post.author_followers < SMALL_AUTHOR)).label(f"s{index}"),
+            _count(and_(actionable, Post.author_followers >= LARGE_AUTHOR)).label(f"l{index}"),
+        ]
     columns = [
         func.count().label("inbound"),
-        _count(p.label == "praise").label("praise"),
-        _count(p.label == "fail").label("fail"),
-        _count(p.label == "question").label("question"),
-        _count(acted).label("actionable"),
-        _count(done).label("answered"),
-        _count(and_(done, p.delay <= 3600)).label("within_1h"),
-        _count(and_(done, p.delay <= 1800)).label("within_30m"),
-        _count(p.biz == 1).label("business"),
-        _count(and_(acted, p.followers < SMALL_AUTHOR)).label("small"),
-        _count(and_(done, p.followers < SMALL_AUTHOR)).label("small_answered"),
-        _count(and_(acted, p.followers >= LARGE_AUTHOR)).label("large"),
-        _count(and_(done, p.followers >= LARGE_AUTHOR)).label("large_answered"),
-        _count(and_(done, p.label == "fail")).label("answered_fail"),
-        func.count(distinct(p.vote)).filter(p.label == "praise").label("votes_p"),
-        func.count(distinct(p.vote)).filter(p.label == "fail").label("votes_f"),
+        _count(Post.label == "praise").label("praise"),
+        _count(Post.label == "fail").label("fail"),
+        _count(Post.label == "question").label("question"),
+        *judged_columns,
+        _count(ok).label("answered"),
+        # Within a delay shorter than 7 days, "answered" is implied by the delay.
+        *[_count(and_(Post.first_reply_seconds <= s, complaint)).label(f"w{s}") for s in _WITHIN],
+        _count(and_(ok, Post.author_followers < SMALL_AUTHOR)).label("small_answered"),
+        _count(and_(ok, Post.author_followers >= LARGE_AUTHOR)).label("large_answered"),
+        _count(and_(answered, Post.label == "fail")).label("answered_fail"),
+        func.count(distinct(vote)).filter(Post.label == "praise").label("votes_p"),
+        func.count(distinct(vote)).filter(Post.label == "fail").label("votes_f"),
     ]
-    for index, (_, upper) in enumerate(DELAY_BUCKETS):
-        in_bucket = and_(done, p.delay <= upper)
-        if index:
-            in_bucket = and_(in_bucket, p.delay > bounds[index])
-        columns.append(_count(in_bucket).label(f"h{index}"))
-    for index, code in enumerate(TOPICS):
-        columns.append(_count(p.topics.like(f"%,{code},%")).label(f"t{index}"))
-
-    results: dict[tuple[int, int], Counts] = {}
-    query = select(p.slot, p.brand_id, *columns).group_by(p.slot, p.brand_id)
+    query = (
+        select(Post.brand_id, *columns).where(*_in_window(window, brands)).group_by(Post.brand_id)
+    )
+    counts: dict[int, Counts] = {}
     for row in session.execute(query).mappings():
-        if row["slot"] is None:
-            continue
-        c = Counts(**{name: int(row[name] or 0) for name in _COUNT_COLUMNS})
-        c.offhours = c.answered - c.business
+        c = Counts(**{name: int(row[name]) for name in _COUNT_COLUMNS})
+        c.within_1h, c.within_30m = int(row["w3600"]), int(row["w1800"])
+        c.judged = {
+            cut: (int(row[f"a{i}"]), int(row[f"s{i}"]), int(row[f"l{i}"]))
+            for i, cut in enumerate(cuts)
+        }
         c.opinion_praise = int(row["votes_p"])
         c.opinion = c.opinion_praise + int(row["votes_f"])
-        c.histogram = {name: int(row[f"h{i}"]) for i, (name, _) in enumerate(DELAY_BUCKETS)}
-        c.topics = {code: int(row[f"t{i}"]) for i, code in enumerate(TOPICS) if row[f"t{i}"]}
-        results[(row["slot"], row["brand_id"])] = c
+        cumulative = [0, *(int(row[f"w{s}"]) for s in _WITHIN), c.answered]
+        c.histogram = {
+            name: cumulative[i + 1] - cumulative[i] for i, (name, _) in enumerate(DELAY_BUCKETS)
+        }
+        counts[row["brand_id"]] = c
+    return counts
 
-    _order_statistics(session, slot, [*base, ok], business, windows, results)
-    _recoveries(session, slot.label("slot"), base, and_(ok, Post.label == "fail"), windows, results)
-    return results
+
+def _topics(
+    session: Session, window: Window, brands: Sequence[int], counts: dict[int, Counts]
+) -> None:
+    """Complaints per topic code: the LIKE tests run on each distinct topic list only.
+
+    Few distinct lists exist per brand (a code or two out of eight), so grouping the
+    complaints by their list first spares eight pattern matches per complaint.
+    """
+    lists = (
+        select(
+            Post.brand_id.label("brand_id"), Post.topics.label("topics"), func.count().label("n")
+        )
+        .where(*_in_window(window, brands), Post.label.in_(_COMPLAINT), Post.topics != "")
+        .group_by(Post.brand_id, Post.topics)
+        .subquery()
+    )
+    t = lists.c
+    wrapped = literal(",") + t.topics + literal(",")
+    query = select(
+        t.brand_id,
+        *[
+            func.coalesce(func.sum(t.n).filter(wrapped.like(f"%,{code},%")), 0).label(f"t{i}")
+            for i, code in enumerate(TOPICS)
+        ],
+    ).group_by(t.brand_id)
+    for row in session.execute(query).mappings():
+        c = counts.get(row["brand_id"])
+        if c is not None:
+            c.topics = {code: int(row[f"t{i}"]) for i, code in enumerate(TOPICS) if row[f"t{i}"]}
 
 
 def needed_ranks(n: int) -> set[int]:
@@ -265,116 +347,68 @@ def needed_ranks(n: int) -> set[int]:
     return ranks
 
 
-_KEYS_PER_QUERY = 100_000  # wanted order statistics per statement (inlined integers)
-
-
 def _order_statistics(
-    session: Session, slot, where: list, business, windows: Sequence[Window], results: dict
+    session: Session, window: Window, brands: Sequence[int], business, counts: dict[int, Counts]
 ) -> None:
-    """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER.
+    """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER, and
+    split the answered posts between business and other hours.
 
-    One pass ranks every answered post of all windows and brands at once (overall, and
-    within business and other hours), and keeps the rows whose rank is wanted. Each
-    wanted (window, brand, [business,] rank) is folded into one integer so the filter
-    is a flat list of integer literals, which both databases look up in a hash or
-    b-tree, instead of a list of tuples that PostgreSQL expands into nested ORs.
-    Windows are taken in groups that keep each list bounded.
+    One pass ranks every answered post of the window per brand, and per brand and
+    business hours, and keeps the rows whose rank is wanted. The business-hours
+    expression (a time-zone conversion per post) is evaluated here only, for answered
+    posts; the size of each part comes with its median rows (COUNT over the same
+    partition), so those medians' ranks are computed in SQL. The wanted overall ranks
+    are folded into one integer per (brand, rank), so that filter is a flat list of
+    integer literals, which both databases look up in a hash or b-tree, not a list of
+    tuples that PostgreSQL expands into nested ORs (it hit its stack limit at 1M posts).
     """
-    if not results:
+    rank_span = max((c.answered for c in counts.values()), default=0) + 1
+    overall = {b * rank_span + r for b, c in counts.items() for r in needed_ranks(c.answered)}
+    if not overall:
         return
-    brand_span = max(bid for _, bid in results) + 1
-    rank_span = max(c.answered for c in results.values()) + 1
-    group: list[int] = []
-    size = 0
-    for index in range(len(windows)):
-        pairs = [(s, b) for s, b in results if s == index]
-        cost = sum(len(needed_ranks(results[k].answered)) + 4 for k in pairs)
-        if group and size + cost > _KEYS_PER_QUERY:
-            _pick_ranks(
-                session, slot, where, business, windows, group, results, brand_span, rank_span
-            )
-            group, size = [], 0
-        group.append(index)
-        size += cost
-    if group:
-        _pick_ranks(session, slot, where, business, windows, group, results, brand_span, rank_span)
-
-
-def _pick_ranks(
-    session: Session,
-    slot,
-    where: list,
-    business,
-    windows: Sequence[Window],
-    slots: list[int],
-    results: dict,
-    brand_span: int,
-    rank_span: int,
-) -> None:
-    def pair_key(s: int, b: int) -> int:
-        return s * brand_span + b
-
-    overall: dict[int, tuple[int, int, int]] = {}
-    split: dict[int, tuple[int, int, int, int]] = {}
-    chosen = set(slots)
-    for (s, b), c in results.items():
-        if s not in chosen:
-            continue
-        for r in needed_ranks(c.answered):
-            overall[pair_key(s, b) * rank_span + r] = (s, b, r)
-        for biz, n in ((1, c.business), (0, c.offhours)):
-            if n:
-                for r in median_ranks(n):
-                    split[(pair_key(s, b) * 2 + biz) * rank_span + r] = (s, b, biz, r)
-    if not overall and not split:
-        return
-    span = [
-        Post.created_at < max(windows[s].end for s in slots),
-    ]
-    starts = [windows[s].start for s in slots]
-    if None not in starts:
-        span.append(Post.created_at >= min(starts))
     answered = (
         select(
-            slot.label("slot"),
             Post.brand_id.label("brand_id"),
             business.label("biz"),
             Post.first_reply_seconds.label("delay"),
             Post.id.label("id"),
         )
-        .where(*where, *span)
+        .where(*_in_window(window, brands), _answered(), Post.label.in_(_COMPLAINT))
         .subquery()
     )
     a = answered.c
+    part = (a.brand_id, a.biz)
     ranked = select(
-        a.slot,
         a.brand_id,
         a.biz,
         a.delay,
-        func.row_number()
-        .over(partition_by=(a.slot, a.brand_id), order_by=(a.delay, a.id))
-        .label("rn"),
-        func.row_number()
-        .over(partition_by=(a.slot, a.brand_id, a.biz), order_by=(a.delay, a.id))
-        .label("rnb"),
+        func.row_number().over(partition_by=a.brand_id, order_by=(a.delay, a.id)).label("rn"),
+        func.row_number().over(partition_by=part, order_by=(a.delay, a.id)).label("rnb"),
+        func.count().over(partition_by=part).label("nb"),
     ).subquery()
     r = ranked.c
-    pair = r.slot * literal(brand_span, BigInteger) + r.brand_id
-    rank_width = literal(rank_span, BigInteger)
-    query = select(r.slot, r.brand_id, r.biz, r.delay, r.rn, r.rnb).where(
+    query = select(r.brand_id, r.biz, r.delay, r.rn, r.rnb, r.nb).where(
         or_(
-            (pair * rank_width + r.rn).in_(_inline("overall", list(overall))),
-            ((pair * 2 + r.biz) * rank_width + r.rnb).in_(_inline("split", list(split))),
+            (r.brand_id * literal(rank_span, BigInteger) + r.rn).in_(
+                _inline("overall", sorted(overall))
+            ),
+            # median_ranks(n) in SQL: integer division on both databases.
+            r.rnb == (r.nb + 1) // 2,
+            r.rnb == r.nb // 2 + 1,
         )
     )
     for row in session.execute(query).all():
-        c = results[(row.slot, row.brand_id)]
-        key = pair_key(row.slot, row.brand_id)
-        if key * rank_span + row.rn in overall:
+        c = counts[row.brand_id]
+        if row.brand_id * rank_span + row.rn in overall:
             c.delays[row.rn] = float(row.delay)
-        if (key * 2 + row.biz) * rank_span + row.rnb in split:
-            target = c.business_delays if row.biz == 1 else c.offhours_delays
-            target[row.rnb] = float(row.delay)
+        if row.rnb in median_ranks(row.nb):
+            if row.biz == 1:
+                c.business = int(row.nb)
+                c.business_delays[row.rnb] = float(row.delay)
+            else:
+                c.offhours_delays[row.rnb] = float(row.delay)
+    for c in counts.values():
+        c.offhours = c.answered - c.business
 
 
 def _inline(name: str, values: list[int]) -> object:
@@ -383,7 +417,7 @@ def _inline(name: str, values: list[int]) -> object:
 
 
 def _recoveries(
-    session: Session, slot, base: list, answered_fail, windows: Sequence[Window], results: dict
+    session: Session, window: Window, brands: Sequence[int], counts: dict[int, Counts]
 ) -> None:
     """Answered fails whose customer's last later reply in the thread is positive.
 
@@ -394,7 +428,6 @@ def _recoveries(
     """
     fails = (
         select(
-            slot,
             Post.brand_id.label("brand_id"),
             Post.id.label("id"),
             Post.platform.label("platform"),
@@ -403,7 +436,7 @@ def _recoveries(
             Post.conversation_id.label("conversation_id"),
             Post.first_reply_id.label("first_reply_id"),
         )
-        .where(*base, answered_fail)
+        .where(*_in_window(window, brands), _answered(), Post.label == "fail")
         .cte("answered_fails")
         # Computed once, then joined through the indexes of `post`: without it SQLite
         # may drive the join from the other side and go quadratic when unanalysed.
@@ -414,17 +447,15 @@ def _recoveries(
     positive = case(
         (or_(later.label == "praise", later.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
     )
-    starts = [w.start for w in windows]
     # Written so that no index serves it: the conversation index must drive the join.
     is_reply = func.coalesce(later.in_reply_to_id, "") != ""
     replies = [later.direction == "inbound"]
-    if None not in starts:
-        replies.append(later.created_at > min(starts))
+    if window.start is not None:
+        replies.append(later.created_at > window.start)
 
     def thread_replies(match: object) -> object:
         return (
             select(
-                f.slot,
                 f.brand_id,
                 f.id.label("fail_id"),
                 later.id.label("later_id"),
@@ -451,7 +482,6 @@ def _recoveries(
     ).subquery()
     b = both.c
     joined = select(
-        b.slot,
         b.brand_id,
         b.positive,
         func.row_number()
@@ -459,12 +489,101 @@ def _recoveries(
         .label("rn"),
     ).subquery()
     j = joined.c
-    query = (
-        select(j.slot, j.brand_id, func.sum(j.positive))
-        .where(j.rn == 1)
-        .group_by(j.slot, j.brand_id)
+    query = select(j.brand_id, func.sum(j.positive)).where(j.rn == 1).group_by(j.brand_id)
+    for brand_id, recovered in session.execute(query).all():
+        if brand_id in counts:
+            counts[brand_id].recovered = int(recovered or 0)
+
+
+def _recoveries_correlated(
+    session: Session, window: Window, brands: Sequence[int], counts: dict[int, Counts]
+) -> None:
+    """Answered fails whose customer's last later reply in the thread is positive.
+
+    A later post in a thread is a reply (it has a reply-to id); the thread is the
+    conversation id when there is one, else the replies to the brand's first reply
+    (TWCS has no conversation ids). For each answered fail, two correlated lookups (one
+    per way of being in the thread, each an index seek) give the latest such reply of
+    its customer; the later of the two is the thread's last word. No union of every
+    reply to sort and rank, which cost SQLite more than the lookups themselves (three
+    times more for a month); PostgreSQL prefers the set-based `_recoveries` (hash joins).
+    """
+    fails = (
+        select(
+            Post.brand_id.label("brand_id"),
+            Post.platform.label("platform"),
+            Post.author_id.label("author_id"),
+            Post.created_at.label("created_at"),
+            Post.conversation_id.label("conversation_id"),
+            Post.first_reply_id.label("first_reply_id"),
+        )
+        .where(*_in_window(window, brands), _answered(), Post.label == "fail")
+        .cte("answered_fails")
+        .prefix_with("MATERIALIZED")
     )
-    for slot_value, brand_id, recovered in session.execute(query).all():
-        counts = results.get((slot_value, brand_id))
-        if counts is not None:
-            counts.recovered = int(recovered or 0)
+    f = fails.c
+
+    def latest(match) -> object:
+        later = aliased(Post)
+        return (
+            select(later.id)
+            .where(
+                match(later),
+                later.platform == f.platform,
+                later.author_id == f.author_id,
+                later.created_at > f.created_at,
+                later.direction == "inbound",
+            )
+            .order_by(later.created_at.desc(), later.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    # Written so that no index serves it: the conversation index must drive the lookup.
+    in_conversation = latest(
+        lambda later: and_(
+            later.conversation_id == f.conversation_id,
+            func.coalesce(later.in_reply_to_id, "") != "",
+        )
+    )
+    to_first_reply = latest(lambda later: later.in_reply_to_id == f.first_reply_id)
+    last = (
+        select(
+            f.brand_id,
+            in_conversation.label("by_conversation"),
+            to_first_reply.label("by_reply"),
+        )
+        .select_from(fails)
+        .subquery()
+    )
+    by_conversation, by_reply, word = aliased(Post), aliased(Post), aliased(Post)
+    conversation_wins = or_(
+        by_reply.id.is_(None),
+        and_(
+            by_conversation.id.is_not(None),
+            or_(
+                by_conversation.created_at > by_reply.created_at,
+                and_(
+                    by_conversation.created_at == by_reply.created_at,
+                    by_conversation.id > by_reply.id,
+                ),
+            ),
+        ),
+    )
+    query = (
+        select(
+            last.c.brand_id,
+            func.count().filter(or_(word.label == "praise", word.sentiment >= POSITIVE_SENTIMENT)),
+        )
+        .select_from(last)
+        .outerjoin(by_conversation, by_conversation.id == last.c.by_conversation)
+        .outerjoin(by_reply, by_reply.id == last.c.by_reply)
+        .join(
+            word,
+            word.id == case((conversation_wins, by_conversation.id), else_=by_reply.id),
+        )
+        .group_by(last.c.brand_id)
+    )
+    for brand_id, recovered in session.execute(query).all():
+        if brand_id in counts:
+            counts[brand_id].recovered = int(recovered or 0)

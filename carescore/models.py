@@ -87,6 +87,20 @@ class Post(SQLModel, table=True):
         Index("ix_post_reply_to", "platform", "in_reply_to_id"),
         Index("ix_post_conversation", "platform", "conversation_id"),
         Index("ix_post_author", "platform", "author_id"),
+        # Covers the ranking's scans (migration 0002): brand, direction and period, then
+        # every column its counts read, so no table lookups and no sort before GROUP BY.
+        Index(
+            "ix_post_rank",
+            "brand_id",
+            "direction",
+            "created_at",
+            "label",
+            "first_reply_seconds",
+            "author_followers",
+            "topics",
+            "author_id",
+            postgresql_include=["id"],
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

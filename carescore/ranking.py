@@ -10,7 +10,8 @@ they are never rewritten, so a cited figure stays reproducible. Rolling (`90d`) 
 
 Incremental work: `refresh_rankings` recomputes the live 90-day window and only the
 months that are not final yet (the current one, and the previous one during its first
-7 days); final months cost one small query to skip.
+7 days); final months cost one small query to skip. The non-final months lie inside
+the 90 days, so their posts are counted in the same pass (see `metrics.compute`).
 """
 
 from __future__ import annotations
@@ -165,9 +166,10 @@ def _final_months(session: Session, periods: Sequence[str]) -> set[str]:
 
 
 def rank_windows(session: Session, windows: Sequence[Window], now: datetime) -> int:
-    """Compute and store every brand's score for non-overlapping windows; rows written.
+    """Compute and store every brand's score for `windows` (they may overlap); rows written.
 
-    Months that already have final rows are left untouched.
+    Months that already have final rows are left untouched. Passing several windows
+    in one call lets `compute` read each post once for all of them.
     """
     frozen = _final_months(session, [w.period for w in windows if w.kind == "month"])
     todo = [w for w in windows if not (w.kind == "month" and w.period in frozen)]
@@ -229,9 +231,10 @@ def refresh_rankings(
     now = now or utcnow()
     as_of = as_of or now.date()
     current = month(as_of.year, as_of.month, now)
-    written = rank_windows(session, [parse_window("90d", as_of, now)], now)
-    written += rank_windows(session, [*past_months(as_of, months, now), current], now)
-    return written
+    # One call, so that the months' posts, all inside the 90 days, are counted once.
+    return rank_windows(
+        session, [parse_window("90d", as_of, now), *past_months(as_of, months, now), current], now
+    )
 
 
 def months_with_posts(first: datetime, last: datetime, now: datetime) -> list[Window]:
@@ -250,12 +253,12 @@ def recompute_all(
     """Everything: the 90-day and `all` windows, and every month that holds posts."""
     now = now or utcnow()
     as_of = as_of or now.date()
-    written = rank_brands(session, "90d", as_of, now=now)
-    written += rank_brands(session, "all", as_of, now=now)
+    windows = [parse_window("90d", as_of, now), parse_window("all", as_of, now)]
     first, last = session.execute(
         select(func.min(Post.created_at), func.max(Post.created_at))
     ).one()
     if first is not None:
         last = min(last, datetime.combine(as_of, time(0), UTC) + timedelta(days=1))
-        written += rank_windows(session, months_with_posts(first, last, now), now)
-    return written
+        windows += months_with_posts(first, last, now)
+    # One call: every post is counted once for all the windows it falls in.
+    return rank_windows(session, windows, now)

@@ -20,7 +20,7 @@ def test_migration_creates_every_table_and_is_idempotent(engine):
         "collectorrun",
         "removal",
     } <= tables
-    assert current_revision(engine) == "0001"
+    assert current_revision(engine) == "0002"
 
 
 def _post(**kw):

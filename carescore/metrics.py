@@ -1,9 +1,11 @@
 """Per-brand counts and order statistics of methodology v1, computed in SQL.
 
 Everything is grouped in the database (GROUP BY and window functions that SQLite and
-PostgreSQL share), so the cost grows with the number of brands, not of posts. Several
-non-overlapping windows (the months of a year) are computed in one pass: each post
-falls in at most one `slot`.
+PostgreSQL share); Python only adds up per-brand rows. Several windows, overlapping or
+not (the 90 days, `all` and the months), are computed in one call: the additive counts
+once per cell between window boundaries, so each post is read once, and the order
+statistics per window. The statements are grouped by brand alone and read the covering
+index `ix_post_rank` in brand order, so neither database sorts the posts to group them.
 """
 
 from __future__ import annotations
@@ -353,11 +355,11 @@ def _order_statistics(
     """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER, and
     split the answered posts between business and other hours.
 
-    One pass ranks every answered post of the window per brand, and per brand and
-    business hours, and keeps the rows whose rank is wanted. The business-hours
-    expression (a time-zone conversion per post) is evaluated here only, for answered
-    posts; the size of each part comes with its median rows (COUNT over the same
-    partition), so those medians' ranks are computed in SQL. The wanted overall ranks
+    One pass ranks every answered post of the window per brand, and within its part
+    (business or other hours), and keeps the rows whose rank is wanted. The
+    business-hours expression (a time-zone conversion per post) is evaluated here only,
+    for answered posts; each part's size comes with the rows, so the parts' medians'
+    ranks are computed in SQL. The wanted overall ranks
     are folded into one integer per (brand, rank), so that filter is a flat list of
     integer literals, which both databases look up in a hash or b-tree, not a list of
     tuples that PostgreSQL expands into nested ORs (it hit its stack limit at 1M posts).
@@ -377,36 +379,56 @@ def _order_statistics(
         .subquery()
     )
     a = answered.c
-    part = (a.brand_id, a.biz)
-    ranked = select(
-        a.brand_id,
-        a.biz,
-        a.delay,
-        func.row_number().over(partition_by=a.brand_id, order_by=(a.delay, a.id)).label("rn"),
-        func.row_number().over(partition_by=part, order_by=(a.delay, a.id)).label("rnb"),
-        func.count().over(partition_by=part).label("nb"),
-    ).subquery()
+    ordered = {"partition_by": a.brand_id, "order_by": (a.delay, a.id)}
+    if session.get_bind().dialect.name == "sqlite":
+        # Business-hours posts so far: a post's rank within its part follows from it
+        # and its overall rank, with no second sort (SQLite sorts once per window).
+        so_far = func.sum(a.biz).over(**ordered, rows=(None, 0))
+        business = func.sum(a.biz).over(partition_by=a.brand_id)
+        ranked = select(
+            a.brand_id,
+            a.biz,
+            a.delay,
+            func.row_number().over(**ordered).label("rn"),
+            case((a.biz == 1, so_far), else_=func.row_number().over(**ordered) - so_far).label(
+                "part_rank"
+            ),
+            case(
+                (a.biz == 1, business), else_=func.count().over(partition_by=a.brand_id) - business
+            ).label("part_size"),
+        ).subquery()
+    else:
+        # PostgreSQL sorts a second partitioning faster than it runs the sums above.
+        part = {"partition_by": (a.brand_id, a.biz)}
+        ranked = select(
+            a.brand_id,
+            a.biz,
+            a.delay,
+            func.row_number().over(**ordered).label("rn"),
+            func.row_number().over(**part, order_by=(a.delay, a.id)).label("part_rank"),
+            func.count().over(**part).label("part_size"),
+        ).subquery()
     r = ranked.c
-    query = select(r.brand_id, r.biz, r.delay, r.rn, r.rnb, r.nb).where(
+    query = select(r.brand_id, r.biz, r.delay, r.rn, r.part_rank, r.part_size).where(
         or_(
             (r.brand_id * literal(rank_span, BigInteger) + r.rn).in_(
                 _inline("overall", sorted(overall))
             ),
             # median_ranks(n) in SQL: integer division on both databases.
-            r.rnb == (r.nb + 1) // 2,
-            r.rnb == r.nb // 2 + 1,
+            r.part_rank == (r.part_size + 1) // 2,
+            r.part_rank == r.part_size // 2 + 1,
         )
     )
-    for row in session.execute(query).all():
-        c = counts[row.brand_id]
-        if row.brand_id * rank_span + row.rn in overall:
-            c.delays[row.rn] = float(row.delay)
-        if row.rnb in median_ranks(row.nb):
-            if row.biz == 1:
-                c.business = int(row.nb)
-                c.business_delays[row.rnb] = float(row.delay)
+    for brand_id, biz, delay, rn, rank, size in session.execute(query).all():
+        c = counts[brand_id]
+        if brand_id * rank_span + rn in overall:
+            c.delays[rn] = float(delay)
+        if rank in median_ranks(size):
+            if biz == 1:
+                c.business = int(size)
+                c.business_delays[int(rank)] = float(delay)
             else:
-                c.offhours_delays[row.rnb] = float(row.delay)
+                c.offhours_delays[int(rank)] = float(delay)
     for c in counts.values():
         c.offhours = c.answered - c.business
 

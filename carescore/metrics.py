@@ -117,6 +117,30 @@ def _in_window(window: Window, brand_ids: Sequence[int]) -> list:
     return clauses
 
 
+def _in_cells(cells: Sequence[Window], brand_ids: Sequence[int]) -> tuple[object, list]:
+    """The cell index of a post (NULL outside every cell), and the span of all cells.
+
+    For the statements that cost more to start than to run per cell (a table scan, a
+    join): one statement over every cell, grouped by (cell, brand).
+    """
+    slot = case(
+        *[
+            (
+                Post.created_at < c.end
+                if c.start is None
+                else and_(Post.created_at >= c.start, Post.created_at < c.end),
+                index,
+            )
+            for index, c in enumerate(cells)
+        ],
+        else_=None,
+    )
+    starts = [c.start for c in cells]
+    end = max(c.end for c in cells)
+    span = Window("span", "", None if None in starts else min(starts), end, end, False)
+    return slot, _in_window(span, brand_ids)
+
+
 def _cells(windows: Sequence[Window]) -> tuple[list[Window], list[list[int]]]:
     """Split the windows' union at every window boundary: the cells, and each window's.
 
@@ -170,16 +194,13 @@ def compute(
         return results
     cells, members = _cells(windows)
     cuts = sorted({min(w.end, w.judged_before) for w in windows})
-    per_cell: list[dict[int, Counts]] = []
-    for cell in cells:
-        counts = _window_counts(session, cell, brands, cuts)
-        _topics(session, cell, brands, counts)
-        # Same figures either way; each database is fastest with one of the two forms.
-        if dialect == "sqlite":
-            _recoveries_correlated(session, cell, brands, counts)
-        else:
-            _recoveries(session, cell, brands, counts)
-        per_cell.append(counts)
+    per_cell = [_window_counts(session, cell, brands, cuts) for cell in cells]
+    _topics(session, cells, brands, per_cell)
+    # Same figures either way; each database is fastest with one of the two forms.
+    if dialect == "sqlite":
+        _recoveries_correlated(session, cells, brands, per_cell)
+    else:
+        _recoveries(session, cells, brands, per_cell)
     for index, window in enumerate(windows):
         start = window.start or first
         if start is None:
@@ -308,32 +329,42 @@ def _window_counts(
 
 
 def _topics(
-    session: Session, window: Window, brands: Sequence[int], counts: dict[int, Counts]
+    session: Session,
+    cells: Sequence[Window],
+    brands: Sequence[int],
+    per_cell: Sequence[dict[int, Counts]],
 ) -> None:
     """Complaints per topic code: the LIKE tests run on each distinct topic list only.
 
     Few distinct lists exist per brand (a code or two out of eight), so grouping the
     complaints by their list first spares eight pattern matches per complaint.
     """
+    slot, where = _in_cells(cells, brands)
     lists = (
         select(
-            Post.brand_id.label("brand_id"), Post.topics.label("topics"), func.count().label("n")
+            slot.label("slot"),
+            Post.brand_id.label("brand_id"),
+            Post.topics.label("topics"),
+            func.count().label("n"),
         )
-        .where(*_in_window(window, brands), Post.label.in_(_COMPLAINT), Post.topics != "")
-        .group_by(Post.brand_id, Post.topics)
+        .where(*where, Post.label.in_(_COMPLAINT), Post.topics != "")
+        .group_by(slot, Post.brand_id, Post.topics)
         .subquery()
     )
     t = lists.c
     wrapped = literal(",") + t.topics + literal(",")
     query = select(
+        t.slot,
         t.brand_id,
         *[
             func.coalesce(func.sum(t.n).filter(wrapped.like(f"%,{code},%")), 0).label(f"t{i}")
             for i, code in enumerate(TOPICS)
         ],
-    ).group_by(t.brand_id)
+    ).group_by(t.slot, t.brand_id)
     for row in session.execute(query).mappings():
-        c = counts.get(row["brand_id"])
+        if row["slot"] is None:
+            continue
+        c = per_cell[row["slot"]].get(row["brand_id"])
         if c is not None:
             c.topics = {code: int(row[f"t{i}"]) for i, code in enumerate(TOPICS) if row[f"t{i}"]}
 
@@ -439,7 +470,10 @@ def _inline(name: str, values: list[int]) -> object:
 
 
 def _recoveries(
-    session: Session, window: Window, brands: Sequence[int], counts: dict[int, Counts]
+    session: Session,
+    cells: Sequence[Window],
+    brands: Sequence[int],
+    per_cell: Sequence[dict[int, Counts]],
 ) -> None:
     """Answered fails whose customer's last later reply in the thread is positive.
 
@@ -448,8 +482,10 @@ def _recoveries(
     (TWCS has no conversation ids). Set-based: one join of the
     answered fails with the customers' replies, the latest reply picked by ROW_NUMBER.
     """
+    slot, where = _in_cells(cells, brands)
     fails = (
         select(
+            slot.label("slot"),
             Post.brand_id.label("brand_id"),
             Post.id.label("id"),
             Post.platform.label("platform"),
@@ -458,7 +494,7 @@ def _recoveries(
             Post.conversation_id.label("conversation_id"),
             Post.first_reply_id.label("first_reply_id"),
         )
-        .where(*_in_window(window, brands), _answered(), Post.label == "fail")
+        .where(*where, _answered(), Post.label == "fail")
         .cte("answered_fails")
         # Computed once, then joined through the indexes of `post`: without it SQLite
         # may drive the join from the other side and go quadratic when unanalysed.
@@ -472,12 +508,13 @@ def _recoveries(
     # Written so that no index serves it: the conversation index must drive the join.
     is_reply = func.coalesce(later.in_reply_to_id, "") != ""
     replies = [later.direction == "inbound"]
-    if window.start is not None:
-        replies.append(later.created_at > window.start)
+    if all(c.start is not None for c in cells):
+        replies.append(later.created_at > min(c.start for c in cells))
 
     def thread_replies(match: object) -> object:
         return (
             select(
+                f.slot,
                 f.brand_id,
                 f.id.label("fail_id"),
                 later.id.label("later_id"),
@@ -504,6 +541,7 @@ def _recoveries(
     ).subquery()
     b = both.c
     joined = select(
+        b.slot,
         b.brand_id,
         b.positive,
         func.row_number()
@@ -511,14 +549,19 @@ def _recoveries(
         .label("rn"),
     ).subquery()
     j = joined.c
-    query = select(j.brand_id, func.sum(j.positive)).where(j.rn == 1).group_by(j.brand_id)
-    for brand_id, recovered in session.execute(query).all():
-        if brand_id in counts:
-            counts[brand_id].recovered = int(recovered or 0)
+    query = (
+        select(j.slot, j.brand_id, func.sum(j.positive))
+        .where(j.rn == 1)
+        .group_by(j.slot, j.brand_id)
+    )
+    _store_recoveries(session.execute(query).all(), per_cell)
 
 
 def _recoveries_correlated(
-    session: Session, window: Window, brands: Sequence[int], counts: dict[int, Counts]
+    session: Session,
+    cells: Sequence[Window],
+    brands: Sequence[int],
+    per_cell: Sequence[dict[int, Counts]],
 ) -> None:
     """Answered fails whose customer's last later reply in the thread is positive.
 
@@ -530,8 +573,10 @@ def _recoveries_correlated(
     reply to sort and rank, which cost SQLite more than the lookups themselves (three
     times more for a month); PostgreSQL prefers the set-based `_recoveries` (hash joins).
     """
+    slot, where = _in_cells(cells, brands)
     fails = (
         select(
+            slot.label("slot"),
             Post.brand_id.label("brand_id"),
             Post.platform.label("platform"),
             Post.author_id.label("author_id"),
@@ -539,7 +584,7 @@ def _recoveries_correlated(
             Post.conversation_id.label("conversation_id"),
             Post.first_reply_id.label("first_reply_id"),
         )
-        .where(*_in_window(window, brands), _answered(), Post.label == "fail")
+        .where(*where, _answered(), Post.label == "fail")
         .cte("answered_fails")
         .prefix_with("MATERIALIZED")
     )
@@ -571,6 +616,7 @@ def _recoveries_correlated(
     to_first_reply = latest(lambda later: later.in_reply_to_id == f.first_reply_id)
     last = (
         select(
+            f.slot,
             f.brand_id,
             in_conversation.label("by_conversation"),
             to_first_reply.label("by_reply"),
@@ -594,6 +640,7 @@ def _recoveries_correlated(
     )
     query = (
         select(
+            last.c.slot,
             last.c.brand_id,
             func.count().filter(or_(word.label == "praise", word.sentiment >= POSITIVE_SENTIMENT)),
         )
@@ -604,8 +651,13 @@ def _recoveries_correlated(
             word,
             word.id == case((conversation_wins, by_conversation.id), else_=by_reply.id),
         )
-        .group_by(last.c.brand_id)
+        .group_by(last.c.slot, last.c.brand_id)
     )
-    for brand_id, recovered in session.execute(query).all():
-        if brand_id in counts:
-            counts[brand_id].recovered = int(recovered or 0)
+    _store_recoveries(session.execute(query).all(), per_cell)
+
+
+def _store_recoveries(rows: list, per_cell: Sequence[dict[int, Counts]]) -> None:
+    for slot, brand_id, recovered in rows:
+        c = None if slot is None else per_cell[slot].get(brand_id)
+        if c is not None:
+            c.recovered = int(recovered or 0)

@@ -92,6 +92,7 @@ def ping(engine: Engine) -> None:
 # For the duration of a ranking run on SQLite: the default 2 MB page cache makes every
 # GROUP BY and window sort over a million posts spill to temporary files (about twice
 # as slow), and mmap spares a copy of each page read. Set per connection, then restored.
+# (Changing temp_store drops the connection's TEMP tables; the project creates none.)
 ANALYTICS_PRAGMAS = {"cache_size": -262_144, "temp_store": 2, "mmap_size": 1 << 30}
 # PostgreSQL, for the ranking transaction only (SET LOCAL): JIT compilation cost 50-100 ms
 # per grouped statement, more than it saved on statements that run in a fraction of a

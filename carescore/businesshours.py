@@ -20,6 +20,9 @@ OPEN_HOUR = 9
 CLOSE_HOUR = 18
 
 
+_OPEN_SLOTS = [day * 100 + hour for day in range(1, 6) for hour in range(OPEN_HOUR, CLOSE_HOUR)]
+
+
 def offset_periods(timezone: str, start: datetime, end: datetime) -> list[tuple[datetime, int]]:
     """[(from, offset seconds)] covering [start, end): each offset holds until the next."""
     zone = ZoneInfo(timezone)
@@ -83,8 +86,9 @@ def is_business_hours(
             branches.append((brand_id.in_(ids), inner))
         offset = case(*branches, else_=0) if branches else literal(0)
         modifier = cast(offset, String) + literal(" seconds")
-        weekday = cast(func.strftime("%w", created_at, modifier), Integer)
-        hour = cast(func.strftime("%H", created_at, modifier), Integer)
+        # One strftime per post: weekday and hour as one number (109 is Monday, 09h).
+        slot = cast(func.strftime("%w%H", created_at, modifier), Integer)
+        return case((slot.in_(_OPEN_SLOTS), 1), else_=0)
     return case(
         (
             and_(

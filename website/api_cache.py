@@ -30,6 +30,8 @@ from website.ratelimit import COUNTED, RateLimit
 
 CACHE_SECONDS = 10
 CACHE_ENTRIES = 1024
+# A page of posts is ~100 KB: the byte budget, not the entry count, bounds the memory.
+CACHE_BYTES = 32 * 1024 * 1024
 MARK = "carescore.cacheable"
 PREFIX = "/api/"
 # Per request, so never stored: the edge adds its own.
@@ -77,10 +79,14 @@ def _eligible(environ: dict) -> bool:
 class EdgeCache:
     """WSGI middleware around the Flask app: one dictionary of answers per process."""
 
-    def __init__(self, app: WSGIApp, flask_app: Flask, seconds: float) -> None:
+    def __init__(
+        self, app: WSGIApp, flask_app: Flask, seconds: float, max_bytes: int = CACHE_BYTES
+    ) -> None:
         self.app = app
         self.flask_app = flask_app
         self.seconds = seconds
+        self.max_bytes = max_bytes
+        self.size = 0
         self._items: dict[tuple[str, str], Entry] = {}
         self._lock = threading.Lock()
 
@@ -127,12 +133,22 @@ class EdgeCache:
             if hasattr(body, "close"):
                 body.close()
         headers = [(k, v) for k, v in sent[0][1] if k.lower() not in _PER_REQUEST]
-        entry = Entry(time.monotonic() + self.seconds, endpoint, headers, data)
-        with self._lock:
-            if len(self._items) >= CACHE_ENTRIES:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = entry
+        if len(data) <= self.max_bytes // 4:
+            self._put(key, Entry(time.monotonic() + self.seconds, endpoint, headers, data))
         return [data]
+
+    def _put(self, key: tuple[str, str], entry: Entry) -> None:
+        """Oldest first out, until both the entry count and the byte budget fit."""
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            while self._items and (
+                len(self._items) >= CACHE_ENTRIES or self.size + len(entry.body) > self.max_bytes
+            ):
+                self.size -= len(self._items.pop(next(iter(self._items))).body)
+            self._items[key] = entry
+            self.size += len(entry.body)
 
 
 def init_app(app: Flask) -> None:

@@ -86,3 +86,24 @@ def test_errors_are_never_cached(cached, monkeypatch):
     )
     assert client.get("/api/v1/brands/no-such-brand").status_code == 404
     assert calls == [1], "a 404 is looked up again, not served from memory"
+
+
+def test_the_cache_keeps_within_its_byte_budget(cached):
+    from carescore.reports import SORTS
+    from website.api_cache import EdgeCache
+
+    client = cached()
+    edge = client.application.wsgi_app
+    assert isinstance(edge, EdgeCache)
+    first = client.get("/api/v1/rankings?sort=carescore")
+    # Room for about four rankings; every answer is under a quarter of it, so it is kept.
+    edge.max_bytes = 4 * len(first.data) + 4_000
+    urls = [f"/api/v1/rankings?sort={sort}&window={w}" for w in ("90d", "month") for sort in SORTS]
+    assert len(urls) > 5
+    for url in urls:
+        assert client.get(url).status_code == 200
+        assert edge.size <= edge.max_bytes
+    assert edge.size == sum(len(e.body) for e in edge._items.values())
+    kept = [path + "?" + query for path, query in edge._items]
+    assert 0 < len(kept) < len(urls)
+    assert kept == urls[-len(kept) :], "the oldest answers made room for the newest"

@@ -96,8 +96,10 @@ def ping(engine: Engine) -> None:
 ANALYTICS_PRAGMAS = {"cache_size": -262_144, "temp_store": 2, "mmap_size": 1 << 30}
 # PostgreSQL, for the ranking transaction only (SET LOCAL): JIT compilation cost 50-100 ms
 # per grouped statement, more than it saved on statements that run in a fraction of a
-# second; and the default 4 MB work_mem sent the larger sorts and hashes to disk.
-ANALYTICS_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+# second; the default 4 MB work_mem sent the larger sorts and hashes to disk; and the
+# ranking's only joins (the recoveries', on ids and author names) hash faster than
+# they sort, which the planner, misled by the CTEs' row estimates, did not see.
+ANALYTICS_SETTINGS = {"jit": "off", "work_mem": "64MB", "enable_mergejoin": "off"}
 
 
 @contextmanager

@@ -407,11 +407,16 @@ def _order_statistics(
             Post.id.label("id"),
         )
         .where(*_in_window(window, brands), _answered(), Post.label.in_(_COMPLAINT))
-        .subquery()
+        .cte("answered")
     )
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # Otherwise SQLite inlines the subquery and evaluates the business-hours
+        # expression once per reference to `biz` below, not once per post.
+        answered = answered.prefix_with("MATERIALIZED")
     a = answered.c
     ordered = {"partition_by": a.brand_id, "order_by": (a.delay, a.id)}
-    if session.get_bind().dialect.name == "sqlite":
+    if sqlite:
         # Business-hours posts so far: a post's rank within its part follows from it
         # and its overall rank, with no second sort (SQLite sorts once per window).
         so_far = func.sum(a.biz).over(**ordered, rows=(None, 0))
@@ -501,15 +506,28 @@ def _recoveries(
         .prefix_with("MATERIALIZED")
     )
     f = fails.c
-    later = aliased(Post)
-    positive = case(
-        (or_(later.label == "praise", later.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
-    )
-    # Written so that no index serves it: the conversation index must drive the join.
-    is_reply = func.coalesce(later.in_reply_to_id, "") != ""
-    replies = [later.direction == "inbound"]
+    # Both ways of being in the thread need a reply-to id, so the customers' replies
+    # are read in one scan, kept, and joined twice (a scan each cost twice as much).
+    kept = [Post.in_reply_to_id != "", Post.direction == "inbound"]
     if all(c.start is not None for c in cells):
-        replies.append(later.created_at > min(c.start for c in cells))
+        kept.append(Post.created_at > min(c.start for c in cells))
+    replies = (
+        select(
+            Post.id,
+            Post.platform,
+            Post.author_id,
+            Post.created_at,
+            Post.conversation_id,
+            Post.in_reply_to_id,
+            case(
+                (or_(Post.label == "praise", Post.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
+            ).label("positive"),
+        )
+        .where(*kept)
+        .cte("customer_replies")
+        .prefix_with("MATERIALIZED")
+    )
+    later = replies.c
 
     def thread_replies(match: object) -> object:
         return (
@@ -519,11 +537,11 @@ def _recoveries(
                 f.id.label("fail_id"),
                 later.id.label("later_id"),
                 later.created_at.label("later_at"),
-                positive.label("positive"),
+                later.positive,
             )
             .select_from(fails)
             .join(
-                later,
+                replies,
                 and_(
                     match,
                     later.platform == f.platform,
@@ -531,12 +549,11 @@ def _recoveries(
                     later.created_at > f.created_at,
                 ),
             )
-            .where(*replies)
         )
 
-    # Two equi-joins (each served by an index) rather than one join on an OR.
+    # Two equi-joins rather than one join on an OR.
     both = union_all(
-        thread_replies(and_(later.conversation_id == f.conversation_id, is_reply)),
+        thread_replies(later.conversation_id == f.conversation_id),
         thread_replies(later.in_reply_to_id == f.first_reply_id),
     ).subquery()
     b = both.c

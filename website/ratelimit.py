@@ -9,7 +9,8 @@ that the client address is the real one.
 call it directly because Flask-Limiter's per-request machinery (decorator resolution,
 exemption scopes, a dozen context lookups, and a check on every page, not only the API)
 cost about as much CPU as a whole hello-world route, while the API needs one counter per
-address: one `incr` and one expiry lookup per request.
+address: one `incr` per request, and an expiry lookup only when this process does
+not know when the client's window ends.
 """
 
 from __future__ import annotations
@@ -28,6 +29,8 @@ DEFAULT_LIMIT = "120 per minute"
 FALLBACK_SECONDS = 30.0
 # The WSGI environ key of a request that the API's edge cache has already counted.
 COUNTED = "carescore.ratelimit.window"
+# Window ends remembered per process; past this many, the ended ones are forgotten.
+KNOWN_RESETS = 10_000
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +68,35 @@ class RateLimit:
             None if isinstance(self.storage, MemoryStorage) else MemoryStorage()
         )
         self._fallback_until = 0.0
+        self._resets: dict[str, float] = {}
 
     def _count(self, storage: Storage, key: str) -> tuple[int, float]:
         count = storage.incr(key, self.item.get_expiry())
         return count, storage.get_expiry(key)
+
+    def _count_shared(self, key: str) -> tuple[int, float]:
+        """Like `_count`, with the window's end remembered: a window ends when its key
+        expires, which is set when its first request is counted and never moved, so a
+        second round trip to Redis per request (its TTL) is needed only when this
+        process has not seen the window start. A remembered end already past means the
+        window was renewed elsewhere: it is looked up again.
+        """
+        expiry = self.item.get_expiry()
+        count = self.storage.incr(key, expiry)
+        now = time.time()
+        reset = self._resets.get(key, 0.0)
+        if count == 1:
+            reset = now + expiry
+        elif reset <= now:
+            reset = self.storage.get_expiry(key)
+        else:
+            return count, reset
+        if len(self._resets) >= KNOWN_RESETS:
+            self._resets = {k: v for k, v in self._resets.items() if v > now}
+            if len(self._resets) >= KNOWN_RESETS:
+                self._resets.clear()
+        self._resets[key] = reset
+        return count, reset
 
     def hit(self, address: str) -> Window:
         """Count one request from `address`."""
@@ -77,7 +105,7 @@ class RateLimit:
             count, reset = self._count(self.fallback, key)
         else:
             try:
-                count, reset = self._count(self.storage, key)
+                count, reset = self._count_shared(key)
             except Exception:
                 if self.fallback is None:
                     raise

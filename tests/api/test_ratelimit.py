@@ -79,3 +79,31 @@ def test_a_redis_outage_degrades_to_counting_in_memory():
     assert [w.remaining for w in windows] == [1, 0, 0]
     assert len(warnings) == 1, "one warning per outage, not one per request"
     assert "counting in memory" in warnings[0].getMessage()
+
+
+def test_every_instance_reports_the_same_window_end_and_a_new_window_after_it():
+    redis = pytest.importorskip("redis")
+    try:
+        redis.Redis.from_url("redis://127.0.0.1:6379/0", socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    import time
+
+    from website.ratelimit import RateLimit
+
+    prefix = f"carescore-test-{uuid.uuid4().hex}"
+    first, second = (
+        RateLimit("3 per 2 seconds", "redis://127.0.0.1:6379/0", prefix, "api") for _ in range(2)
+    )
+    opened = first.hit("10.0.0.1")
+    joined = second.hit("10.0.0.1")  # this process did not see the window open
+    again = first.hit("10.0.0.1")
+    assert [w.remaining for w in (opened, joined, again)] == [2, 1, 0]
+    assert abs(joined.reset - opened.reset) <= 1
+    assert again.reset == opened.reset
+    assert not second.hit("10.0.0.1").allowed
+    time.sleep(max(0.0, opened.reset + 1.1 - time.time()))
+    renewed = second.hit("10.0.0.1")
+    assert renewed.allowed and renewed.remaining == 2
+    assert renewed.reset > opened.reset
+    assert abs(first.hit("10.0.0.1").reset - renewed.reset) <= 1

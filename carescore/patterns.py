@@ -1,15 +1,20 @@
 """Fast matching of many small keyword patterns against folded text.
 
 Python's `re` tries every branch of one big alternation at every position of the text
-(about 190 us for a tweet against the cue patterns). Cut into single branches, each
-guarded by a substring test that runs in C, the same patterns cost a fraction of that and
-match exactly the same texts (checked on the 12,000 tweets of ../shared/data).
+(about 190 us for a tweet against the cue patterns). Cut into single branches, each keyed
+by a literal that must occur for it to match, the same patterns match exactly the same
+texts (checked on the 34,000 texts of ../shared/data), and only the branches whose literal
+occurs are tried. Which literals occur is found in one pass over the text by an
+Aho-Corasick automaton (pyahocorasick, in C): testing the 200 literals one by one from
+Python cost three times as much as the whole search now does.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+
+import ahocorasick
 
 _LITERAL = re.compile(r"[a-z#' ]+")
 
@@ -76,31 +81,38 @@ class KeywordSets:
     """Named groups of patterns; `find` returns the names with at least one match."""
 
     def __init__(self, groups: Mapping[str, Sequence[str]]) -> None:
-        compiled = []
+        by_literal: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+        self._unguarded: list[tuple[str, re.Pattern[str]]] = []
+        self._size = 0
         for name, patterns in groups.items():
-            by_literal: dict[str, list[str]] = {}
+            pieces_by_literal: dict[str, list[str]] = {}
             for pattern in patterns:
                 for alternative in _alternatives(pattern):
                     for piece in _expand(alternative):
                         key = "^" if piece.startswith("^") else _literal(piece)
-                        by_literal.setdefault(key, []).append(piece)
-            branches = tuple(
-                (literal.lstrip("^"), re.compile(_join(pieces)))
-                for literal, pieces in by_literal.items()
-            )
-            compiled.append((name, branches))
-        self._groups = tuple(compiled)
+                        pieces_by_literal.setdefault(key, []).append(piece)
+            for literal, pieces in pieces_by_literal.items():
+                branch = (name, re.compile(_join(pieces)))
+                guard = literal.lstrip("^")
+                (by_literal.setdefault(guard, []) if guard else self._unguarded).append(branch)
+                self._size += 1
+        self._automaton = ahocorasick.Automaton()
+        for literal, branches in by_literal.items():
+            self._automaton.add_word(literal, tuple(branches))
+        if by_literal:
+            self._automaton.make_automaton()
 
     def __len__(self) -> int:
-        return sum(len(branches) for _, branches in self._groups)
+        return self._size
 
     def find(self, folded: str, found: set[str] | None = None) -> set[str]:
         found = set() if found is None else found
-        for name, branches in self._groups:
-            if name in found:
-                continue
-            for literal, matcher in branches:
-                if literal in folded and matcher.search(folded):
-                    found.add(name)
-                    break
+        for name, matcher in self._unguarded:
+            if name not in found and matcher.search(folded):
+                found.add(name)
+        if len(self._automaton):
+            for _, branches in self._automaton.iter(folded):
+                for name, matcher in branches:
+                    if name not in found and matcher.search(folded):
+                        found.add(name)
         return found

@@ -474,6 +474,35 @@ def _inline(name: str, values: list[int]) -> object:
     return bindparam(name, values, expanding=True, literal_execute=True)
 
 
+def _answered_fails(cells: Sequence[Window], brands: Sequence[int]) -> object:
+    """The answered fails of the cells, with what finding their threads' replies needs.
+
+    Computed once (MATERIALIZED), then joined through the indexes of `post`: inlined,
+    SQLite may drive the join from the other side and go quadratic when unanalysed.
+    """
+    slot, where = _in_cells(cells, brands)
+    return (
+        select(
+            slot.label("slot"),
+            Post.brand_id.label("brand_id"),
+            Post.id.label("id"),
+            Post.platform.label("platform"),
+            Post.author_id.label("author_id"),
+            Post.created_at.label("created_at"),
+            Post.conversation_id.label("conversation_id"),
+            Post.first_reply_id.label("first_reply_id"),
+        )
+        .where(*where, _answered(), Post.label == "fail")
+        .cte("answered_fails")
+        .prefix_with("MATERIALIZED")
+    )
+
+
+def _positive(post: object) -> object:
+    """A customer's reply that counts as the complaint recovered."""
+    return or_(post.label == "praise", post.sentiment >= POSITIVE_SENTIMENT)
+
+
 def _recoveries(
     session: Session,
     cells: Sequence[Window],
@@ -487,24 +516,7 @@ def _recoveries(
     (TWCS has no conversation ids). Set-based: one join of the
     answered fails with the customers' replies, the latest reply picked by ROW_NUMBER.
     """
-    slot, where = _in_cells(cells, brands)
-    fails = (
-        select(
-            slot.label("slot"),
-            Post.brand_id.label("brand_id"),
-            Post.id.label("id"),
-            Post.platform.label("platform"),
-            Post.author_id.label("author_id"),
-            Post.created_at.label("created_at"),
-            Post.conversation_id.label("conversation_id"),
-            Post.first_reply_id.label("first_reply_id"),
-        )
-        .where(*where, _answered(), Post.label == "fail")
-        .cte("answered_fails")
-        # Computed once, then joined through the indexes of `post`: without it SQLite
-        # may drive the join from the other side and go quadratic when unanalysed.
-        .prefix_with("MATERIALIZED")
-    )
+    fails = _answered_fails(cells, brands)
     f = fails.c
     # Both ways of being in the thread need a reply-to id, so the customers' replies
     # are read in one scan, kept, and joined twice (a scan each cost twice as much).
@@ -519,9 +531,7 @@ def _recoveries(
             Post.created_at,
             Post.conversation_id,
             Post.in_reply_to_id,
-            case(
-                (or_(Post.label == "praise", Post.sentiment >= POSITIVE_SENTIMENT), 1), else_=0
-            ).label("positive"),
+            case((_positive(Post), 1), else_=0).label("positive"),
         )
         .where(*kept)
         .cte("customer_replies")
@@ -590,21 +600,7 @@ def _recoveries_correlated(
     reply to sort and rank, which cost SQLite more than the lookups themselves (three
     times more for a month); PostgreSQL prefers the set-based `_recoveries` (hash joins).
     """
-    slot, where = _in_cells(cells, brands)
-    fails = (
-        select(
-            slot.label("slot"),
-            Post.brand_id.label("brand_id"),
-            Post.platform.label("platform"),
-            Post.author_id.label("author_id"),
-            Post.created_at.label("created_at"),
-            Post.conversation_id.label("conversation_id"),
-            Post.first_reply_id.label("first_reply_id"),
-        )
-        .where(*where, _answered(), Post.label == "fail")
-        .cte("answered_fails")
-        .prefix_with("MATERIALIZED")
-    )
+    fails = _answered_fails(cells, brands)
     f = fails.c
 
     def latest(match) -> object:
@@ -659,7 +655,7 @@ def _recoveries_correlated(
         select(
             last.c.slot,
             last.c.brand_id,
-            func.count().filter(or_(word.label == "praise", word.sentiment >= POSITIVE_SENTIMENT)),
+            func.count().filter(_positive(word)),
         )
         .select_from(last)
         .outerjoin(by_conversation, by_conversation.id == last.c.by_conversation)

@@ -26,6 +26,7 @@ from typing import Any
 from flask import Flask, Response, request
 
 from website import observability
+from website.api_http import CONDITIONAL
 from website.ratelimit import COUNTED, RateLimit
 
 CACHE_SECONDS = 10
@@ -38,8 +39,6 @@ PREFIX = "/api/"
 _PER_REQUEST = frozenset(
     {"x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "date"}
 )
-# A request carrying any of these is answered by Flask (304s, ranges, content negotiation).
-_SPECIAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_RANGE")
 
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
@@ -71,7 +70,8 @@ def _eligible(environ: dict) -> bool:
         PREFIX
     ):
         return False
-    if any(name in environ for name in _SPECIAL):
+    # A conditional or ranged request is Flask's to answer (304, 412, 206).
+    if any(name in environ for name in CONDITIONAL):
         return False
     return "csv" not in environ.get("HTTP_ACCEPT", "").lower()
 

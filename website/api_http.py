@@ -101,7 +101,7 @@ _PREFLIGHT = (
 )
 # Headers a request may carry that make an answer conditional; without them, werkzeug's
 # make_conditional would only add a Date header, which the server adds anyway.
-_CONDITIONAL = (
+CONDITIONAL = (
     "HTTP_IF_NONE_MATCH",
     "HTTP_IF_MODIFIED_SINCE",
     "HTTP_IF_MATCH",
@@ -129,7 +129,7 @@ def _finish(response: Response) -> Response:
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         if "cache-control" not in present:
             headers.add("Cache-Control", f"public, max-age={MAX_AGE}")
-        if any(name in request.environ for name in _CONDITIONAL):
+        if any(name in request.environ for name in CONDITIONAL):
             response.make_conditional(request)
     elif "cache-control" not in present:
         headers.add("Cache-Control", "no-store")

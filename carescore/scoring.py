@@ -11,9 +11,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from carescore import language
 from carescore.classifier import features, load_model
 from carescore.cues import FAULT_FAMILIES, find_cues
 from carescore.language import detect_language
+from carescore.lexicon import valences
 from carescore.textfold import fold
 from carescore.topics import find_topics
 
@@ -65,6 +67,18 @@ def decide(
     if p_praise >= thresholds["praise"]:
         return "praise"
     return "neutral"
+
+
+def warm_up() -> None:
+    """Load everything the scorer reads lazily (weights, both lexicons, the language model).
+
+    Each loads on the first post that needs it, which can be thousands of posts into a
+    run; a benchmark that did not load them first would time loading, not scoring.
+    """
+    load_model()
+    for lang in ("en", "fr"):
+        valences(lang)
+    language.warm_up()
 
 
 def _score(text: object, lang_hint: str | None) -> Score:

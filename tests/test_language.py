@@ -29,6 +29,20 @@ def test_detects_english_french_and_other(text, lang):
     assert detect_language(fold(text)) == lang
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("the paella buena", "en"),
+        ("the 12345 paella buena !!", "en"),
+        ("the paella buenas", "other"),
+        ("vuelo the retrasado otra vez nadie responde", "other"),
+    ],
+)
+def test_one_function_word_decides_only_under_fifteen_letters(text, lang):
+    """Digits and punctuation do not count as letters; at 15 letters the n-gram model decides."""
+    assert detect_language(fold(text)) == lang
+
+
 def test_a_known_source_tag_wins_and_unknown_ones_do_not():
     text = fold("my flight was cancelled")
     assert detect_language(text, "fr") == "fr"

@@ -55,7 +55,12 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 
 
 def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
-    """All labelled rows, by part: train and held-out per source."""
+    """All labelled rows, by part: train and held-out per source.
+
+    French rows train the model only from the `tune` split. `heldout` is the 200 tweets
+    labelled last, never consulted before they were measured; `fr-not-trained` adds the
+    earlier held-out part and the pending labels, which earlier decisions did consult.
+    """
     parts: dict[str, list[Row]] = {}
 
     def add(source: str, key: str, text: str, label: str, heldout: bool) -> None:
@@ -75,7 +80,12 @@ def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
         add("complaints", r["tweet_id"], r["text"], label, is_heldout(r["tweet_id"], "complaints"))
     texts = {r["tweet_id"]: r["text"] for r in _read_csv(data / FR_TWEETS)}
     for r in _read_csv(fr_labels):
-        add("fr", r["tweet_id"], texts[r["tweet_id"]], r["label"], r["split"] == "heldout")
+        tweet_id, label, split = r["tweet_id"], r["label"], r["split"]
+        text = texts[tweet_id]
+        if split != "tune":
+            parts.setdefault("fr-not-trained", []).append(Row("fr", tweet_id, text, label))
+        if split in ("tune", "heldout"):
+            add("fr", tweet_id, text, label, split == "heldout")
     return parts
 
 
@@ -253,6 +263,7 @@ def write_heldout(data: Path, fr_labels: Path, out: Path) -> list[Path]:
         ("airline-heldout", "label"),
         ("complaints-heldout", "complaint"),
         ("fr-heldout", "label"),
+        ("fr-not-trained", "label"),
         ("fr-train", "label"),
     ):
         path = out / f"{name}.csv"

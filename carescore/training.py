@@ -205,16 +205,20 @@ def report(model: Model, rows: list[Row], source: str, thresholds: dict[str, flo
     return metrics(gold, predicted, ("praise", "fail", "question", "neutral"))
 
 
-def _objective(model: Model, tune: dict[str, list[Row]], thresholds: dict[str, float]) -> float:
+def _objective(
+    model: Model, tune: dict[str, list[Row]], thresholds: dict[str, float], questions: bool
+) -> float:
+    """What the tune slice rewards. The French slice has about 50 rows and 4 questions, so
+    its question F1 jumps by 0.15 for one post: it only weighs in where it is all there is
+    to go by, the choice of the question bars (`questions`), not of C or the fail bar."""
     airline = report(model, tune["airline"], "airline", thresholds)
     complaints = report(model, tune["complaints"], "complaints", thresholds)
     french = report(model, tune["fr"], "fr", thresholds)
-    return (
-        airline["macro_f1"]
-        + airline["accuracy"]
-        + complaints["f1"]
-        + 0.5 * (french["accuracy"] + french["labels"]["question"]["f1"])
-    )
+    score = airline["macro_f1"] + airline["accuracy"] + complaints["f1"]
+    score += 0.5 * french["accuracy"]
+    if questions:
+        score += 0.5 * french["labels"]["question"]["f1"]
+    return score
 
 
 def train(data: Path, fr_labels: Path, verbose: bool = True) -> Model:
@@ -233,14 +237,15 @@ def train(data: Path, fr_labels: Path, verbose: bool = True) -> Model:
         for t_fail in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65):
             for t_praise in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55):
                 thresholds = {"fail": t_fail, "praise": t_praise}
-                score = _objective(model, tune, thresholds)
+                score = _objective(model, tune, thresholds, questions=False)
                 if score > best[0]:
                     best = (score, c_value, thresholds)
     model = fit(fit_rows, best[1], {})
+    best = (-1.0, best[1], best[2])
     for t_en in (0.0, 0.7, 0.8, 0.9):
         for t_fr in (0.0, 0.8, 0.9, 0.95, 1.0):
             thresholds = {**best[2], "question_en": t_en, "question_fr": t_fr}
-            score = _objective(model, tune, thresholds)
+            score = _objective(model, tune, thresholds, questions=True)
             if score > best[0]:
                 best = (score, best[1], thresholds)
     _, c_value, thresholds = best

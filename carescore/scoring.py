@@ -12,14 +12,14 @@ import logging
 from dataclasses import dataclass
 
 from carescore import language
-from carescore.classifier import features, load_model
+from carescore.classifier import features, load_model, words_of
 from carescore.cues import FAULT_FAMILIES, find_cues
 from carescore.language import detect_language
 from carescore.lexicon import valences
 from carescore.textfold import fold
 from carescore.topics import find_topics
 
-SCORER_VERSION = "1.0"
+SCORER_VERSION = "1.1"
 LABELS = ("praise", "fail", "question", "neutral")
 
 # Topics are complaint topics: only posts that ask the brand to act carry them.
@@ -88,7 +88,8 @@ def _score(text: object, lang_hint: str | None) -> Score:
         return Score(lang=lang, sentiment=0.0, label="neutral", topics=())
     cues = find_cues(folded.folded)
     model = load_model()
-    p_fail, p_praise = model.probabilities(features(folded.tokens, cues, lang, folded.shouting))
+    feats = features(folded.tokens, cues, lang, folded.shouting)
+    p_fail, p_praise = model.probabilities(feats, words_of(folded.tokens))
     label = decide(p_fail, p_praise, cues, model.thresholds, lang)
     topics = find_topics(folded.folded, cues) if label in _TOPIC_LABELS else ()
     sentiment = (1.0 - p_fail) * p_praise - p_fail

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from carescore.classifier import features, load_model, word_features, words_of
 from carescore.cues import CUE_FAMILIES, FAULT_FAMILIES, find_cues
 from carescore.scoring import LABELS, SCORER_VERSION, Score, score_text
 from carescore.textfold import MAX_CHARS, fold
@@ -195,3 +196,32 @@ def test_fault_families_are_cue_families():
 def test_topics_fit_the_stored_column():
     everything = " ".join(CUE_POSTS[i][0] for i in range(len(CUE_POSTS)))
     assert len(",".join(score_text(everything).topics)) <= 200
+
+
+def test_the_word_memo_adds_what_training_puts_in():
+    """Scoring sums a word's grams once and keeps the total; training lists them. Both
+    must give the same probabilities, or the model scores what it was not trained on."""
+    model = load_model()
+    for text in (
+        "@united still waiting on my refund, worst service ever",
+        "merci free, la fibre est enfin rétablie !",
+        "unbelievabley disapointing, refundd me",
+    ):
+        folded = fold(text)
+        words = words_of(folded.tokens)
+        feats = features(folded.tokens, find_cues(folded.folded), "en", folded.shouting)
+        listed = model.probabilities({**feats, **word_features(words)})
+        memoised = [model.probabilities(feats, words) for _ in range(2)]
+        assert memoised[0] == pytest.approx(listed, abs=1e-9)
+        assert memoised[1] == memoised[0]
+
+
+def test_a_misspelt_word_shares_the_weight_of_its_relatives():
+    """A word never seen in training gets no weight of its own, but its grams lean the way
+    its spelt-right relative's do."""
+    model = load_model()
+    baseline = model.probabilities({}, [])[0]
+    for unseen, relative in (("disapointing", "disappointing"), ("remboursee", "remboursement")):
+        assert f"w:{unseen}" not in model.weights
+        assert model.probabilities({}, [relative])[0] > baseline
+        assert model.probabilities({}, [unseen])[0] > baseline

@@ -225,3 +225,17 @@ def test_a_misspelt_word_shares_the_weight_of_its_relatives():
         assert f"w:{unseen}" not in model.weights
         assert model.probabilities({}, [relative])[0] > baseline
         assert model.probabilities({}, [unseen])[0] > baseline
+
+
+def test_the_word_memo_starts_again_when_full(monkeypatch):
+    """A long-running importer sees an endless tail of new words; the memo must not grow
+    without bound, and starting it again must not change a probability."""
+    import carescore.classifier as classifier
+
+    monkeypatch.setattr(classifier, "_WORD_MEMO_SIZE", 3)
+    model = classifier.Model.from_json(load_model().to_json())
+    words = ["refund", "waiting", "sorted", "panne", "merci", "cancelled", "refund"]
+    first = [model.probabilities({}, [w]) for w in words]
+    assert len(model._word_memo) <= 3
+    assert [model.probabilities({}, [w]) for w in words] == first
+    assert first[0] == first[-1]

@@ -146,7 +146,7 @@ def _head(matrix, target: list[int], weight: list[float], c_value: float):
 
     Both are linear in the features, so their mean is one weight per feature and scoring
     stays a sum of lookups. The NB-scaled model is the sharper on the airline set, the
-    plain one on complaints; the mean beat either on the tune slice.
+    plain one on complaints; the mean beat either on scorer 1.0's tune slice.
     """
     import numpy as np
     from scipy.sparse import diags

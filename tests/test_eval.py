@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from carescore.cli import main
 from carescore.cli.scoring import rescore_posts
-from carescore.evaluation import is_heldout, metrics
+from carescore.evaluation import intervals, is_heldout, metrics
 from carescore.models import Post
 from carescore.scoring import SCORER_VERSION
 from tests.conftest import shared_data
@@ -101,6 +101,34 @@ def test_metrics_match_a_hand_computed_case():
     assert report["accuracy"] == round(2 / 3, 4)
     assert report["labels"]["fail"] == {"precision": 1.0, "recall": 0.5, "f1": 0.6667, "support": 2}
     assert report["labels"]["praise"]["precision"] == 0.5
+
+
+def test_eval_reports_intervals_and_the_always_fail_baseline(tmp_path):
+    path = _write(tmp_path / "s.csv", ["text", "label"], [(t, lab) for t, lab, _ in POSTS])
+    first = json.loads(_run("eval", str(path)).output)
+    assert first == json.loads(_run("eval", str(path)).output)
+    assert first["always_fail"]["accuracy"] == round(2 / len(POSTS), 4)
+    low, high = first["intervals"]["accuracy"]
+    assert low <= first["accuracy"] <= high
+    assert set(first["intervals"]["labels"]) == set(first["labels"])
+    path = _write(tmp_path / "c.csv", ["text", "complaint"], [(t, c) for t, _, c in POSTS])
+    complaint = json.loads(_run("eval", str(path), "--task", "complaint").output)
+    assert complaint["always_fail"]["f1"] == round(2 * (2 / 7) / (1 + 2 / 7), 4)
+    assert complaint["intervals"]["f1"] == complaint["intervals"]["labels"]["complaint"]["f1"]
+
+
+def test_intervals_narrow_with_more_posts_and_vanish_when_every_post_is_right():
+    gold = ["fail", "praise"] * 20
+    half_right = ["fail", "fail"] * 20
+    small = intervals(gold, half_right, ("fail", "praise"))
+    large = intervals(gold * 10, half_right * 10, ("fail", "praise"))
+    assert small["accuracy"][0] < 0.5 < small["accuracy"][1]
+    assert large["accuracy"][0] < 0.5 < large["accuracy"][1]
+    width = small["accuracy"][1] - small["accuracy"][0]
+    assert large["accuracy"][1] - large["accuracy"][0] < width / 2
+    perfect = intervals(gold, gold, ("fail", "praise"))
+    assert perfect["accuracy"] == perfect["macro_f1"] == [1.0, 1.0]
+    assert intervals([], [], ("fail",)) == {}
 
 
 def test_heldout_split_is_stable_and_about_the_asked_share():

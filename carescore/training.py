@@ -2,7 +2,8 @@
 
 Training data: the airline sentiment set and the complaint set (their train parts only,
 see `carescore.evaluation.is_heldout`) and the tune part of our own French labels.
-C and the decision thresholds are chosen by 5-fold cross-validation within those rows. The
+C and the decision thresholds are chosen by 5-fold cross-validation within those rows
+(and, for French, on the `fr-dev` labels, which give no weight). The
 held-out parts are never read here except to be written out, untouched, as CSV files for
 `carescore eval`. scikit-learn (a dev dependency) fits two logistic heads; the weights go
 to carescore/scoring_data/model.json, which scoring reads with plain Python.
@@ -35,10 +36,10 @@ FR_TWEETS = "fr-free/free-tweets-dev.csv"
 
 # French rows are few beside ~7,000 English ones; they count this many times over.
 SOURCE_WEIGHT = {"fr": 3.0, "complaints": 1.0, "airline": 1.0}
-MIN_COUNT = 2
-FOLDS = 5
 # Words, word pairs and grams seen fewer than MIN_COUNT times get no weight.
+MIN_COUNT = 2
 _COUNTED = ("w:", "b:", "g:")
+FOLDS = 5
 C_VALUES = (0.3, 0.6, 1.0)
 # The praise head learns praise against neutral only: a complaint is the fail head's.
 OPINION = ("praise", "neutral")

@@ -5,8 +5,9 @@ restricted to a handful of European languages that customers of our brands write
 that a short English or French post is not read as, say, Tagalog. Posts under a few words
 carry too little signal for it; for those, common English and French function words
 decide. The same words settle a longer post when they are unanimous (three or more of one
-language, none of the other), which spares the n-gram model on most posts: it is the
-scorer's slowest step. A post with no letters at all is "other".
+language, or two that no other candidate language shares, and none of the other), which
+spares the n-gram model on most posts: it is the scorer's slowest step. A post with no
+letters at all is "other".
 """
 
 from __future__ import annotations
@@ -97,6 +98,40 @@ _FR_WORDS = frozenset(
     ]
 )
 
+# Two of these settle a longer post as well as three of all the function words: none is
+# also a common word of the other languages py3langid weighs, as "was" (de), "tu" (es,
+# it, pt) or "les" (es) are. Measured on the 17,259 posts of ../shared/data: the same
+# language for every post, and a fifth fewer posts left to the n-gram model.
+_EN_DISTINCT = _EN_WORDS - {
+    "is",
+    "are",
+    "was",
+    "to",
+    "of",
+    "it",
+    "has",
+    "not",
+    "still",
+    "don",
+    "dont",
+}
+_FR_DISTINCT = _FR_WORDS - {
+    "les",
+    "une",
+    "est",
+    "et",
+    "plus",
+    "tu",
+    "mon",
+    "ton",
+    "vos",
+    "sur",
+    "ai",
+    "ca",
+    "comment",
+}
+_DISTINCT = 2
+
 # A source's own language tag is trusted when it is one we score; "und" means unknown.
 _HINTS = {"en": "en", "fr": "fr", "other": "other"}
 
@@ -115,13 +150,17 @@ def warm_up() -> None:
     _identifier()
 
 
-def _by_words(tokens: tuple[str, ...], unanimous: int = 1) -> str | None:
+def _settles(count: int, tokens: tuple[str, ...], distinct: frozenset[str]) -> bool:
+    return count >= _UNANIMOUS or sum(map(distinct.__contains__, tokens)) >= _DISTINCT
+
+
+def _by_words(tokens: tuple[str, ...], short: bool) -> str | None:
     en = sum(map(_EN_WORDS.__contains__, tokens))
     fr = sum(map(_FR_WORDS.__contains__, tokens))
-    if unanimous > 1:
-        if en >= unanimous and not fr:
+    if not short:
+        if en and not fr and _settles(en, tokens, _EN_DISTINCT):
             return "en"
-        if fr >= unanimous and not en:
+        if fr and not en and _settles(fr, tokens, _FR_DISTINCT):
             return "fr"
         return None
     if en > fr:
@@ -142,7 +181,7 @@ def detect_language(text: Folded, hint: str | None = None) -> str:
     if not _LETTER.search(text.clean, 0, _DETECT_CHARS):
         return "other"
     short = not _ENOUGH_LETTERS.match(text.clean, 0, _DETECT_CHARS)
-    guess = _by_words(text.tokens, 1 if short else _UNANIMOUS)
+    guess = _by_words(text.tokens, short)
     if guess:
         return guess
     code, _ = _identifier().classify(text.clean[:_DETECT_CHARS])

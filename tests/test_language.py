@@ -63,3 +63,26 @@ def test_accuracy_on_real_posts(path, lang, minimum):
         texts = [row["text"] for row in csv.DictReader(handle)]
     right = sum(detect_language(fold(t)) == lang for t in texts)
     assert right / len(texts) >= minimum
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("why did flight 1234 get delayed again, please", "en"),
+        ("pourquoi la box redémarre depuis hier soir", "fr"),
+    ],
+)
+def test_two_words_no_other_language_shares_settle_a_longer_post(text, lang, monkeypatch):
+    """The n-gram model is the slow step; two distinct function words make it unneeded."""
+
+    def no_model():
+        raise AssertionError("the n-gram model was consulted")
+
+    monkeypatch.setattr("carescore.language._identifier", no_model)
+    assert detect_language(fold(text)) == lang
+
+
+def test_words_other_languages_share_leave_a_post_to_the_model():
+    """'tu' and 'les' are Spanish too: a Spanish post holding both is not read as French."""
+    text = "hola, les escribo porque tu aplicación no funciona desde ayer en mi teléfono"
+    assert detect_language(fold(text)) == "other"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from carescore.classifier import features, load_model, word_features, words_of
@@ -202,10 +204,14 @@ def test_the_word_memo_adds_what_training_puts_in():
     """Scoring sums a word's grams once and keeps the total; training lists them. Both
     must give the same probabilities, or the model scores what it was not trained on."""
     model = load_model()
+    rng = random.Random(8)
+    alphabet = "abcdefghijklmnopqrstuvwxyzéèàç  !?#'😡"
+    made_up = ["".join(rng.choices(alphabet, k=rng.randint(1, 60))) for _ in range(300)]
     for text in (
         "@united still waiting on my refund, worst service ever",
         "merci free, la fibre est enfin rétablie !",
         "unbelievabley disapointing, refundd me",
+        *made_up,
     ):
         folded = fold(text)
         words = words_of(folded.tokens)

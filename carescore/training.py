@@ -66,7 +66,8 @@ def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
 
     French rows train the model only from the `tune` split. `fr-dev` (the earlier
     held-out part and the pending labels, which earlier decisions consulted) helps choose
-    the thresholds but gives no weight. `heldout` is the 200 tweets labelled last.
+    the thresholds but gives no weight. `heldout` (200) and `heldout-2` (200, labelled in
+    the sixth session) are read only to be written out for `carescore eval`.
     """
     parts: dict[str, list[Row]] = {}
 
@@ -91,6 +92,8 @@ def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
         text = texts[tweet_id]
         if split in ("heldout-1", "pending"):
             parts.setdefault("fr-dev", []).append(Row("fr", tweet_id, text, label))
+        if split == "heldout-2":
+            parts.setdefault("fr-heldout-2", []).append(Row("fr", tweet_id, text, label))
         if split in ("tune", "heldout"):
             add("fr", tweet_id, text, label, split == "heldout")
     return parts
@@ -314,6 +317,7 @@ def write_heldout(data: Path, fr_labels: Path, out: Path) -> list[Path]:
         ("airline-heldout", "label"),
         ("complaints-heldout", "complaint"),
         ("fr-heldout", "label"),
+        ("fr-heldout-2", "label"),
         ("fr-dev", "label"),
         ("fr-train", "label"),
     ):

@@ -199,20 +199,24 @@ def _french_labels() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def test_french_held_out_keeps_its_floor():
-    """The 200 tweets labelled last, measured once: the targets are not met there (see
-    docs/scoring.md: accuracy 0.855 against 0.870 for always-`fail`), so this guards the
-    floor that is: most complaints found, far above vaderSentiment-fr alone (0.435)."""
+@pytest.mark.parametrize(
+    ("split", "accuracy", "fail_recall"), [("heldout", 0.80, 0.9), ("heldout-2", 0.75, 0.85)]
+)
+def test_french_held_out_keeps_its_floor(split, accuracy, fail_recall):
+    """The French held-out parts: the targets are not met there (docs/scoring.md: on
+    `heldout-2`, measured once, accuracy 0.795 against 0.840 for always-`fail`), so this
+    guards the floor that is, a little under the measured figures: most complaints found,
+    far above vaderSentiment-fr alone (0.42-0.435)."""
     from carescore.evaluation import evaluate
 
     tweets = shared_data("fr-free/free-tweets-dev.csv")
     with tweets.open(encoding="utf-8", newline="") as handle:
         texts = {r["tweet_id"]: r["text"] for r in csv.DictReader(handle)}
-    rows = [(texts[r["tweet_id"]], r["label"]) for r in _french_labels() if r["split"] == "heldout"]
+    rows = [(texts[r["tweet_id"]], r["label"]) for r in _french_labels() if r["split"] == split]
     assert len(rows) == 200
     ours = evaluate(rows, "sentiment")
-    assert ours["accuracy"] >= 0.80
-    assert ours["labels"]["fail"]["recall"] >= 0.9
+    assert ours["accuracy"] >= accuracy
+    assert ours["labels"]["fail"]["recall"] >= fail_recall
 
 
 def test_french_training_reads_the_tune_split_only():
@@ -230,4 +234,6 @@ def test_french_training_reads_the_tune_split_only():
     assert {r.key for r in parts["fr-train"]} == by_split["tune"]
     assert {r.key for r in parts["fr-heldout"]} == by_split["heldout"]
     assert {r.key for r in parts["fr-dev"]} == by_split["heldout-1"] | by_split["pending"]
-    assert not by_split["heldout"] & {r.key for r in parts["fr-dev"] + parts["fr-train"]}
+    assert {r.key for r in parts["fr-heldout-2"]} == by_split["heldout-2"]
+    seen = {r.key for r in parts["fr-dev"] + parts["fr-train"]}
+    assert not (by_split["heldout"] | by_split["heldout-2"]) & seen

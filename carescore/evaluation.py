@@ -35,6 +35,14 @@ def is_heldout(key: str, salt: str, share_in_10: int = 3) -> bool:
     return int(digest[:8], 16) % 10 < share_in_10
 
 
+def _scores(tp: int, predicted: int, support: int) -> tuple[float, float, float]:
+    """Precision, recall and F1 of one label from its true positives and counts."""
+    precision = tp / predicted if predicted else 0.0
+    recall = tp / support if support else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
 def metrics(gold: list[str], predicted: list[str], labels: Iterable[str]) -> dict:
     """Accuracy, macro-F1 over the gold labels present, per-label figures, confusion."""
     labels = list(labels)
@@ -43,12 +51,10 @@ def metrics(gold: list[str], predicted: list[str], labels: Iterable[str]) -> dic
         confusion[g][p] += 1
     per_label = {}
     for label in labels:
-        tp = confusion[label][label]
-        predicted_n = sum(confusion[g][label] for g in labels)
         support = sum(confusion[label].values())
-        precision = tp / predicted_n if predicted_n else 0.0
-        recall = tp / support if support else 0.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        precision, recall, f1 = _scores(
+            confusion[label][label], sum(confusion[g][label] for g in labels), support
+        )
         per_label[label] = {
             "precision": round(precision, 4),
             "recall": round(recall, 4),
@@ -67,12 +73,6 @@ def metrics(gold: list[str], predicted: list[str], labels: Iterable[str]) -> dic
         "labels": per_label,
         "confusion": confusion,
     }
-
-
-def _f1(tp: int, predicted: int, support: int) -> float:
-    precision = tp / predicted if predicted else 0.0
-    recall = tp / support if support else 0.0
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
 
 
 def intervals(
@@ -102,7 +102,10 @@ def intervals(
         for (g, p), c in counts.items():
             truth[g] += c
             guessed[p] += c
-        f1s = {label: _f1(counts[label, label], guessed[label], truth[label]) for label in labels}
+        f1s = {
+            label: _scores(counts[label, label], guessed[label], truth[label])[2]
+            for label in labels
+        }
         for label in labels:
             per_label[label].append(f1s[label])
         accuracy.append(sum(counts[label, label] for label in labels) / n)

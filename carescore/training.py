@@ -33,6 +33,9 @@ MODEL_PATH = Path(__file__).resolve().parent / "scoring_data" / "model.json"
 AIRLINE = "airline-sentiment/labels-dev.csv"
 COMPLAINTS = "complaints/complaints-dev.csv"
 FR_TWEETS = "fr-free/free-tweets-dev.csv"
+# The complaint set's domains of tweets drawn at random, not addressed to a company: all
+# non-complaints by construction, and not the brand mentions Carescore scores.
+NOT_TO_BRANDS = frozenset({"random_reply", "random_tweet"})
 
 # French rows are few beside ~7,000 English ones; they count this many times over.
 SOURCE_WEIGHT = {"fr": 3.0, "complaints": 1.0, "airline": 1.0}
@@ -54,6 +57,7 @@ class Row:
     feats: dict[str, float] | None = None
     cues: frozenset[str] = frozenset()
     lang: str = "en"
+    domain: str = ""
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -71,9 +75,9 @@ def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
     """
     parts: dict[str, list[Row]] = {}
 
-    def add(source: str, key: str, text: str, label: str, heldout: bool) -> None:
+    def add(source: str, key: str, text: str, label: str, heldout: bool, domain: str = "") -> None:
         part = f"{source}-{'heldout' if heldout else 'train'}"
-        parts.setdefault(part, []).append(Row(source, key, text, label))
+        parts.setdefault(part, []).append(Row(source, key, text, label, domain=domain))
 
     for r in _read_csv(data / AIRLINE):
         add(
@@ -85,7 +89,8 @@ def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
         )
     for r in _read_csv(data / COMPLAINTS):
         label = "complaint" if r["complaint"] == "1" else "other"
-        add("complaints", r["tweet_id"], r["text"], label, is_heldout(r["tweet_id"], "complaints"))
+        heldout = is_heldout(r["tweet_id"], "complaints")
+        add("complaints", r["tweet_id"], r["text"], label, heldout, r["domain"])
     texts = {r["tweet_id"]: r["text"] for r in _read_csv(data / FR_TWEETS)}
     for r in _read_csv(fr_labels):
         tweet_id, label, split = r["tweet_id"], r["label"], r["split"]
@@ -309,13 +314,21 @@ def train(data: Path, fr_labels: Path, verbose: bool = True) -> Model:
 
 
 def write_heldout(data: Path, fr_labels: Path, out: Path) -> list[Path]:
-    """The held-out parts as `carescore eval` files (texts stay outside the repo, in var/)."""
+    """The held-out parts as `carescore eval` files (texts stay outside the repo, in var/).
+
+    `complaints-heldout-brands` is the complaint part without the tweets drawn at random
+    (`NOT_TO_BRANDS`): the kind of post Carescore scores, a figure beside the target's.
+    """
     out.mkdir(parents=True, exist_ok=True)
     parts = load_rows(data, fr_labels)
+    parts["complaints-heldout-brands"] = [
+        r for r in parts["complaints-heldout"] if r.domain not in NOT_TO_BRANDS
+    ]
     written = []
     for name, column in (
         ("airline-heldout", "label"),
         ("complaints-heldout", "complaint"),
+        ("complaints-heldout-brands", "complaint"),
         ("fr-heldout", "label"),
         ("fr-heldout-2", "label"),
         ("fr-dev", "label"),

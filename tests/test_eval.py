@@ -191,6 +191,33 @@ def test_held_out_airline_figures_reach_the_targets(tmp_path):
     assert report["macro_f1"] >= 0.74
 
 
+def test_complaint_held_out_keeps_its_floor():
+    """The complaint target (0.75) is not met on the whole held-out part (0.726,
+    docs/scoring.md), so this guards the floor that is: far above VADER's 0.49 and
+    always-complaint's 0.53 on the whole part, and above always-complaint (0.76) on its
+    tweets addressed to companies, where the random personal tweets are left out."""
+    from carescore.evaluation import evaluate
+    from carescore.training import (
+        AIRLINE,
+        COMPLAINTS,
+        DEFAULT_FR_LABELS,
+        FR_TWEETS,
+        NOT_TO_BRANDS,
+        load_rows,
+    )
+
+    for needed in (AIRLINE, FR_TWEETS):
+        shared_data(needed)
+    data = shared_data(COMPLAINTS).parents[1]
+    heldout = load_rows(data, DEFAULT_FR_LABELS)["complaints-heldout"]
+    brands = [r for r in heldout if r.domain not in NOT_TO_BRANDS]
+    assert len(heldout) == 476 and len(brands) == 278
+    whole = evaluate([(r.text, r.label) for r in heldout], "complaint")
+    to_brands = evaluate([(r.text, r.label) for r in brands], "complaint")
+    assert whole["f1"] >= 0.70
+    assert to_brands["f1"] >= 0.80 > to_brands["always_fail"]["f1"]
+
+
 def _french_labels() -> list[dict[str, str]]:
     from pathlib import Path
 

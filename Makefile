@@ -25,7 +25,7 @@ install-dev: $(VENV)/.installed-dev
 demo: $(VENV)/.installed
 	CARESCORE_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/carescore demo
 	@echo "Carescore demo: http://127.0.0.1:8000"
-	CARESCORE_DATABASE_URL=sqlite:///$(DEMO_DB) CARESCORE_WORKERS=2 $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+	CARESCORE_DATABASE_URL=sqlite:///$(DEMO_DB) CARESCORE_WORKERS=2 $(BIN)/carescore serve
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

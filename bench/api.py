@@ -72,10 +72,10 @@ def prepare(path: Path, posts: int) -> None:
     from sqlalchemy import text
     from sqlmodel import Session
 
-    from carescore.db import make_engine
     from carescore.demo import build_demo
-    from carescore.migrate import upgrade
-    from carescore.ranking import rank_brands
+    from carescore.ranking.snapshots import rank_brands
+    from carescore.store.db import make_engine
+    from carescore.store.migrate import upgrade
 
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")

@@ -24,9 +24,9 @@ sys.path.insert(0, str(REPO))
 
 from sqlmodel import Session  # noqa: E402
 
-from carescore.brands import load_registry_file, upsert_brands  # noqa: E402
-from carescore.db import make_engine  # noqa: E402
-from carescore.migrate import upgrade  # noqa: E402
+from carescore.store.brands import load_registry_file, upsert_brands  # noqa: E402
+from carescore.store.db import make_engine  # noqa: E402
+from carescore.store.migrate import upgrade  # noqa: E402
 from collectors.runner import run_one  # noqa: E402
 from collectors.twcs import COLUMNS, TwcsFile  # noqa: E402
 

@@ -30,10 +30,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlmodel import Session
 
-from carescore.db import make_engine
-from carescore.migrate import upgrade
-from carescore.models import Brand
-from carescore.ranking import recompute_all, refresh_rankings
+from carescore.ranking.snapshots import recompute_all, refresh_rankings
+from carescore.store.db import make_engine
+from carescore.store.migrate import upgrade
+from carescore.store.models import Brand
 
 SECTORS = ("telecom", "airline", "bank", "retail", "energy")
 ZONES = ("Europe/Paris", "America/New_York", "Europe/London", "UTC", "Asia/Tokyo")

@@ -31,8 +31,8 @@ sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 from api import free_port, load_python  # noqa: E402
 from rank import bulk_insert, database, prepare, synthetic_rows  # noqa: E402
 
-from carescore.db import make_engine  # noqa: E402
-from carescore.ranking import recompute_all  # noqa: E402
+from carescore.ranking.snapshots import recompute_all  # noqa: E402
+from carescore.store.db import make_engine  # noqa: E402
 
 
 def serve(url: str) -> tuple[subprocess.Popen, str]:

@@ -19,7 +19,7 @@ import sys
 import time
 from pathlib import Path
 
-from carescore.scoring import score_text, warm_up
+from carescore.scoring.score import score_text, warm_up
 
 DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 

@@ -35,8 +35,8 @@ from rank import bulk_insert, database, prepare, synthetic_rows  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from carescore import reports  # noqa: E402
-from carescore.db import make_engine  # noqa: E402
-from carescore.ranking import recompute_all  # noqa: E402
+from carescore.ranking.snapshots import recompute_all  # noqa: E402
+from carescore.store.db import make_engine  # noqa: E402
 
 TARGET_MS = 15.0
 

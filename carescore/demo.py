@@ -16,9 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from carescore.brands import BrandSpec, upsert_brands
-from carescore.normalised import NewPost
-from carescore.store import BrandDirectory, StoreResult, store_posts
+from carescore.store.brands import BrandSpec, upsert_brands
+from carescore.store.normalised import NewPost
+from carescore.store.posts import BrandDirectory, StoreResult, store_posts
 
 DEMO_PLATFORM = "demo"
 DEFAULT_POSTS = 56_000
@@ -271,7 +271,7 @@ _TEXTS: dict[str, dict[str, list[str]]] = {
 
 
 def demo_specs() -> list[BrandSpec]:
-    from carescore.brands import COUNTRY_TIMEZONES
+    from carescore.store.brands import COUNTRY_TIMEZONES
 
     return [
         BrandSpec(

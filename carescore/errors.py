@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from carescore.brands import RegistryError
-from carescore.config import ConfigError
-from carescore.db import DatabaseUnavailable
+from carescore.settings import ConfigError
+from carescore.store.brands import RegistryError
+from carescore.store.db import DatabaseUnavailable
 
 
 class BadInput(ValueError):

@@ -1,7 +1,7 @@
 """Collectors: one module per source, a small shared base and the runner.
 
-Sources turn platform payloads and files into `carescore.normalised.NewPost`; the runner
-stores them through `carescore.store.store_posts` and keeps the checkpoints and run records.
+Sources turn platform payloads and files into `carescore.store.normalised.NewPost`; the runner
+stores them through `carescore.store.posts.store_posts` and keeps the checkpoints and run records.
 """
 
 from collectors.base import (

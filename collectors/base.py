@@ -15,7 +15,7 @@ from typing import Any, Protocol
 
 import httpx
 
-from carescore.normalised import NewPost
+from carescore.store.normalised import NewPost
 
 
 class CollectorError(Exception):

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from carescore.normalised import NewPost
+from carescore.store.normalised import NewPost
 from collectors.base import (
     AuthFailed,
     BadPayload,

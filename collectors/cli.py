@@ -19,8 +19,8 @@ from tqdm import tqdm
 
 from carescore.cli.common import interactive, session
 from carescore.errors import BadInput
-from carescore.locks import AlreadyRunning, job_lock
-from carescore.models import Brand, BrandAccount
+from carescore.store.locks import AlreadyRunning, job_lock
+from carescore.store.models import Brand, BrandAccount
 from collectors.base import Source
 from collectors.files import MappedFile
 from collectors.http import make_client

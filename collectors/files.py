@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from carescore.errors import BadInput
-from carescore.normalised import NewPost
+from carescore.store.normalised import NewPost
 from collectors.base import Batch, BrandTarget, parse_iso
 from collectors.lines import csv_records
 

@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 import httpx
 
-from carescore.normalised import NewPost
+from carescore.store.normalised import NewPost
 from collectors.base import (
     BadPayload,
     Batch,

@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import feedparser
 import httpx
 
-from carescore.normalised import NewPost
+from carescore.store.normalised import NewPost
 from collectors.base import Batch, BrandTarget, CollectorError, normalise_each, require_env
 from collectors.http import Fetcher
 from collectors.text import html_to_text

@@ -14,8 +14,8 @@ import httpx
 from sqlalchemy import select
 from sqlmodel import Session
 
-from carescore.models import Brand, BrandAccount, Checkpoint, CollectorRun, utcnow
-from carescore.store import BrandDirectory, store_posts
+from carescore.store.models import Brand, BrandAccount, Checkpoint, CollectorRun, utcnow
+from carescore.store.posts import BrandDirectory, store_posts
 from collectors.base import (
     BadPayload,
     Batch,

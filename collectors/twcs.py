@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 
 from carescore.errors import BadInput
-from carescore.normalised import NewPost
+from carescore.store.normalised import NewPost
 from collectors.base import Batch, BrandTarget
 from collectors.lines import csv_records
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from carescore.normalised import NewPost
+from carescore.store.normalised import NewPost
 from collectors.base import (
     BadPayload,
     Batch,

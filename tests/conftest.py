@@ -17,8 +17,8 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel
 
-from carescore.db import DatabaseUnavailable, make_engine, ping
-from carescore.migrate import upgrade
+from carescore.store.db import DatabaseUnavailable, make_engine, ping
+from carescore.store.migrate import upgrade
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
@@ -72,7 +72,7 @@ def pg_url() -> Iterator[str]:
     upgrade(eng)
     eng.dispose()
     yield url
-    from carescore.db import engine_for
+    from carescore.store.db import engine_for
 
     engine_for.cache_clear()
     admin = make_engine(base.render_as_string(hide_password=False))
@@ -91,7 +91,7 @@ def _truncate(engine: Engine) -> None:
 def db_url(request, tmp_path) -> Iterator[str]:
     """The URL of an empty, migrated database of each kind."""
     if request.param == "sqlite":
-        path = tmp_path / "carescore.db"
+        path = tmp_path / "carescore.store.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
     else:
@@ -117,7 +117,7 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(db_url, monkeypatch):
-    from carescore.db import engine_for
+    from carescore.store.db import engine_for
     from website import create_app
 
     monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)

@@ -2,7 +2,7 @@
 
 from sqlmodel import Session
 
-from carescore.brands import parse_registry, upsert_brands
+from carescore.store.brands import parse_registry, upsert_brands
 
 ACME_REGISTRY = """
 [[brand]]

@@ -40,7 +40,14 @@ def gunicorn(db_url: str, workers: int = 2, extra_env: dict | None = None) -> It
     # A file, not a pipe: an undrained pipe fills up and blocks the workers' logging.
     log = tempfile.NamedTemporaryFile(prefix="gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "python:website.gunicorn_conf",
+            "website:create_app()",
+        ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,

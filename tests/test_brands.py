@@ -3,8 +3,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from carescore.brands import RegistryError, load_registry_file, parse_registry, upsert_brands
-from carescore.models import Brand, BrandAccount
+from carescore.store.brands import RegistryError, load_registry_file, parse_registry, upsert_brands
+from carescore.store.models import Brand, BrandAccount
 
 REGISTRY = Path(__file__).resolve().parent.parent / "data" / "brands.toml"
 TWCS_HANDLES = {

@@ -3,12 +3,12 @@ import sys
 
 import pytest
 
-from carescore.config import DEFAULT_DATABASE_URL, ConfigError, Settings
+from carescore.settings import DEFAULT_DATABASE_URL, ConfigError, Settings
 
 
 def test_defaults():
     s = Settings.from_env({})
-    assert s.database_url == DEFAULT_DATABASE_URL == "sqlite:///var/carescore.db"
+    assert s.database_url == DEFAULT_DATABASE_URL == "sqlite:///var/carescore.store.db"
     s.check()
 
 

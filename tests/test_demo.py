@@ -4,8 +4,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from carescore.demo import BRANDS, build_demo, generate_posts
-from carescore.models import Brand, BrandScore, Post
-from carescore.ranking import rank_brands
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.models import Brand, BrandScore, Post
 
 AS_OF = date(2026, 6, 30)
 
@@ -26,7 +26,7 @@ def test_generator_is_deterministic_and_seed_sensitive():
 def test_demo_brands_are_fictional_and_cover_four_sectors():
     assert len(BRANDS) >= 20
     assert len({b.sector for b in BRANDS}) >= 4
-    from carescore.brands import load_registry_file
+    from carescore.store.brands import load_registry_file
     from tests.test_brands import REGISTRY
 
     real = {s.name.lower() for s in load_registry_file(REGISTRY)}

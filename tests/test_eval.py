@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from carescore.cli import main
 from carescore.cli.scoring import rescore_posts
-from carescore.evaluation import intervals, is_heldout, metrics
-from carescore.models import Post
-from carescore.scoring import SCORER_VERSION
+from carescore.scoring.evaluation import intervals, is_heldout, metrics
+from carescore.scoring.score import SCORER_VERSION
+from carescore.store.models import Post
 from tests.conftest import shared_data
 
 POSTS = [
@@ -196,8 +196,8 @@ def test_complaint_held_out_keeps_its_floor():
     docs/scoring.md), so this guards the floor that is: far above VADER's 0.49 and
     always-complaint's 0.53 on the whole part, and above always-complaint (0.76) on its
     tweets addressed to companies, where the random personal tweets are left out."""
-    from carescore.evaluation import evaluate
-    from carescore.training import (
+    from carescore.scoring.evaluation import evaluate
+    from tools.training import (
         AIRLINE,
         COMPLAINTS,
         DEFAULT_FR_LABELS,
@@ -234,7 +234,7 @@ def test_french_held_out_keeps_its_floor(split, accuracy, fail_recall):
     `heldout-2`, measured once, accuracy 0.795 against 0.840 for always-`fail`), so this
     guards the floor that is, a little under the measured figures: most complaints found,
     far above vaderSentiment-fr alone (0.42-0.435)."""
-    from carescore.evaluation import evaluate
+    from carescore.scoring.evaluation import evaluate
 
     tweets = shared_data("fr-free/free-tweets-dev.csv")
     with tweets.open(encoding="utf-8", newline="") as handle:
@@ -249,7 +249,7 @@ def test_french_held_out_keeps_its_floor(split, accuracy, fail_recall):
 def test_french_training_reads_the_tune_split_only():
     """Held-out and earlier-consulted French labels never reach the model's training rows;
     the held-out ones do not help choose its thresholds either."""
-    from carescore.training import AIRLINE, COMPLAINTS, DEFAULT_FR_LABELS, FR_TWEETS, load_rows
+    from tools.training import AIRLINE, COMPLAINTS, DEFAULT_FR_LABELS, FR_TWEETS, load_rows
 
     for needed in (AIRLINE, COMPLAINTS):
         shared_data(needed)

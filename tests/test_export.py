@@ -6,9 +6,9 @@ from datetime import UTC, datetime, timedelta
 from click.testing import CliRunner
 
 from carescore.cli import main
-from carescore.export import POST_FIELDS, SCORE_FIELDS
-from carescore.normalised import NewPost
-from carescore.store import store_posts
+from carescore.read.export import POST_FIELDS, SCORE_FIELDS
+from carescore.store.normalised import NewPost
+from carescore.store.posts import store_posts
 from tests.factories import load_acme
 
 T0 = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)

@@ -2,10 +2,10 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from carescore.forget import forget
-from carescore.models import Post, Removal
-from carescore.normalised import NewPost
-from carescore.store import store_posts
+from carescore.store.forget import forget
+from carescore.store.models import Post, Removal
+from carescore.store.normalised import NewPost
+from carescore.store.posts import store_posts
 from tests.factories import load_acme
 
 T0 = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)

@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from carescore.language import detect_language
-from carescore.textfold import fold
+from carescore.scoring.language import detect_language
+from carescore.scoring.textfold import fold
 from tests.conftest import shared_data
 
 
@@ -78,7 +78,7 @@ def test_two_words_no_other_language_shares_settle_a_longer_post(text, lang, mon
     def no_model():
         raise AssertionError("the n-gram model was consulted")
 
-    monkeypatch.setattr("carescore.language._identifier", no_model)
+    monkeypatch.setattr("carescore.scoring.language._identifier", no_model)
     assert detect_language(fold(text)) == lang
 
 

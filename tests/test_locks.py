@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from carescore.locks import AlreadyRunning, job_lock
+from carescore.store.locks import AlreadyRunning, job_lock
 
 
 def test_second_holder_is_refused_then_admitted(engine):
@@ -39,8 +39,8 @@ def test_lock_of_a_killed_process_is_released(db_url):
             "-c",
             textwrap.dedent(f"""
             import sys, time
-            from carescore.db import make_engine
-            from carescore.locks import job_lock
+            from carescore.store.db import make_engine
+            from carescore.store.locks import job_lock
             with job_lock(make_engine({db_url!r}), "collect:x"):
                 print("held", flush=True)
                 time.sleep(60)
@@ -51,7 +51,7 @@ def test_lock_of_a_killed_process_is_released(db_url):
     )
     try:
         assert holder.stdout.readline().strip() == "held"
-        from carescore.db import make_engine
+        from carescore.store.db import make_engine
 
         engine = make_engine(db_url)
         with pytest.raises(AlreadyRunning), job_lock(engine, "collect:x"):

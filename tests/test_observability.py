@@ -18,7 +18,7 @@ def test_metrics_expose_requests_and_stored_posts(app, client):
 
     from sqlmodel import Session
 
-    from carescore.db import engine_for
+    from carescore.store.db import engine_for
 
     with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as s:
         result = build_demo(s, date(2026, 1, 31), n_posts=300)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from carescore import METHODOLOGY_VERSION
-from carescore.models import Brand, BrandScore, Post
-from carescore.ranking import rank_brands, refresh_rankings
+from carescore.ranking.snapshots import rank_brands, refresh_rankings
+from carescore.store.models import Brand, BrandScore, Post
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 AS_OF = date(2026, 6, 30)

@@ -4,11 +4,11 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from carescore.brands import parse_registry, upsert_brands
-from carescore.models import Brand, Post
-from carescore.normalised import NewPost
-from carescore.replies import link_replies
-from carescore.store import store_posts
+from carescore.store.brands import parse_registry, upsert_brands
+from carescore.store.models import Brand, Post
+from carescore.store.normalised import NewPost
+from carescore.store.posts import store_posts
+from carescore.threads.replies import link_replies
 
 T0 = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
 REGISTRY = """

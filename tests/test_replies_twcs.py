@@ -14,10 +14,10 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
-from carescore.models import Brand, BrandAccount, BrandScore, Post
-from carescore.normalised import NewPost
-from carescore.ranking import rank_brands
-from carescore.store import store_posts
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.models import Brand, BrandAccount, BrandScore, Post
+from carescore.store.normalised import NewPost
+from carescore.store.posts import store_posts
 from tests.conftest import shared_data
 
 SEVEN_DAYS = 7 * 86400

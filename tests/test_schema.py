@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 
-from carescore.migrate import current_revision, upgrade
-from carescore.models import Brand, Post
+from carescore.store.migrate import current_revision, upgrade
+from carescore.store.models import Brand, Post
 
 
 def test_migration_creates_every_table_and_is_idempotent(engine):

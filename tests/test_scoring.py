@@ -6,11 +6,11 @@ import random
 
 import pytest
 
-from carescore.classifier import features, load_model, word_features, words_of
-from carescore.cues import CUE_FAMILIES, FAULT_FAMILIES, find_cues
-from carescore.scoring import LABELS, SCORER_VERSION, Score, score_text
-from carescore.textfold import MAX_CHARS, fold
-from carescore.topics import TAXONOMY, TOPIC_CODES, find_topics
+from carescore.scoring.classifier import features, load_model, word_features, words_of
+from carescore.scoring.cues import CUE_FAMILIES, FAULT_FAMILIES, find_cues
+from carescore.scoring.score import LABELS, SCORER_VERSION, Score, score_text
+from carescore.scoring.textfold import MAX_CHARS, fold
+from carescore.scoring.topics import TAXONOMY, TOPIC_CODES, find_topics
 
 # (post, cue family it must raise) for each family, in English and in French.
 CUE_POSTS = [
@@ -236,7 +236,7 @@ def test_a_misspelt_word_shares_the_weight_of_its_relatives():
 def test_the_word_memo_starts_again_when_full(monkeypatch):
     """A long-running importer sees an endless tail of new words; the memo must not grow
     without bound, and starting it again must not change a probability."""
-    import carescore.classifier as classifier
+    import carescore.scoring.classifier as classifier
 
     monkeypatch.setattr(classifier, "_WORD_MEMO_SIZE", 3)
     model = classifier.Model.from_json(load_model().to_json())

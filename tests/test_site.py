@@ -1,8 +1,8 @@
 from datetime import date
 
-from carescore.brands import load_registry_file, upsert_brands
-from carescore.db import engine_for
 from carescore.demo import build_demo
+from carescore.store.brands import load_registry_file, upsert_brands
+from carescore.store.db import engine_for
 from tests.test_brands import REGISTRY
 
 

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from carescore.businesshours import offset_periods
-from carescore.stats import (
+from carescore.ranking.businesshours import offset_periods
+from carescore.ranking.stats import (
     median_ci_ranks,
     median_ranks,
     percentile_rank,

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from flask import Flask
 
-from carescore.config import Settings
+from carescore.settings import Settings
 from website import db, errors, i18n, observability, security
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _prefixed_env() -> dict[str, Any]:
@@ -39,8 +37,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build an app; nothing is connected until the first request needs it."""
     app = Flask(
         __name__,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(Path(__file__).parent / "static"),
+        template_folder=str(resources.files("website.templates")),
+        static_folder=str(resources.files("website") / "static"),
     )
     settings = Settings.from_env()
     settings.check()
@@ -61,7 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     i18n.init_app(app)
     observability.init_app(app)
 
-    from website.api import bp as api_bp
+    from website.api.views import bp as api_bp
     from website.embed import bp as embed_bp
     from website.pages import bp as pages_bp
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import click
 
 from carescore.cli.common import engine
 
-CONFIG = Path(__file__).resolve().parent.parent / "gunicorn.conf.py"
+CONFIG = "python:website.gunicorn_conf"
+APP = "website:create_app()"
 
 
 @click.command("serve")
 @click.option("--bind", default=None, help="address:port (default 127.0.0.1:8000)")
 @click.option("--workers", type=int, default=None, help="default: 2 x CPUs + 1")
 def serve(bind: str | None, workers: int | None) -> None:
-    """Serve the site with gunicorn and gunicorn.conf.py.
+    """Serve the site with gunicorn and website/gunicorn_conf.py.
 
     The database is checked first, so a wrong URL or a server that is down is one line
     and a non-zero exit, not a crash loop of workers.
@@ -29,6 +29,5 @@ def serve(bind: str | None, workers: int | None) -> None:
         os.environ["CARESCORE_WORKERS"] = str(workers)
     address = os.environ.get("CARESCORE_BIND", "127.0.0.1:8000")
     click.echo(f"serving on http://{address}", err=True)
-    args = [sys.executable, "-m", "gunicorn", "-c", str(CONFIG), "wsgi:app"]
-    os.chdir(CONFIG.parent)
+    args = [sys.executable, "-m", "gunicorn", "-c", CONFIG, APP]
     os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn

@@ -6,7 +6,7 @@ from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from carescore.db import engine_for
+from carescore.store.db import engine_for
 
 
 def get_engine() -> Engine:

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 
-from carescore.brandreport import brand_report
-from carescore.reports import NotFound
+from carescore.read.brandreport import brand_report
+from carescore.read.reports import NotFound
 from website.db import get_session
 
 bp = Blueprint("embed", __name__)

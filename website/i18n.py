@@ -28,7 +28,7 @@ from flask import Flask, Response, g, request, url_for
 from flask_babel import Babel, format_date, get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 
-from carescore.catalog import sector_name
+from carescore.read.catalog import sector_name
 
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -157,7 +157,7 @@ def topic_label(code: str) -> str:
     Falls back to the site's own catalogue while that taxonomy is not installed.
     """
     try:
-        from carescore.topics import TAXONOMY
+        from carescore.scoring.topics import TAXONOMY
     except ImportError:
         return str(TOPIC_NAMES.get(code, code))
     topic = TAXONOMY.get(code)

@@ -29,7 +29,7 @@ from prometheus_client.core import GaugeMetricFamily
 from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import func, select
 
-from carescore.models import CollectorRun, Post
+from carescore.store.models import CollectorRun, Post
 from website.db import get_session
 
 log = logging.getLogger("carescore.request")

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import click
 
-from carescore.brands import load_registry_file, upsert_brands
 from carescore.cli.common import session
-from carescore.config import Settings
+from carescore.settings import Settings
+from carescore.store.brands import default_registry, load_registry_file, upsert_brands
 
 
 @click.group("brands")
@@ -19,9 +19,10 @@ def brands_group() -> None:
 @brands_group.command("load")
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 def brands_load(file: Path | None) -> None:
-    """Upsert the brand registry (default data/brands.toml). All or nothing."""
+    """Upsert the brand registry (default: the registry shipped with Carescore). All or nothing."""
     path = file or Settings.from_env().brands_file
-    specs = load_registry_file(path)
+    specs = load_registry_file(path) if path else default_registry()
+    path = path or "the shipped registry"
     with session() as s:
         result = upsert_brands(s, specs)
     click.echo(

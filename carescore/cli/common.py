@@ -11,8 +11,8 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from carescore.config import Settings
-from carescore.db import engine_for, ping, session_scope
+from carescore.settings import Settings
+from carescore.store.db import engine_for, ping, session_scope
 
 
 def engine() -> Engine:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from carescore.cli.common import engine
-from carescore.migrate import current_revision, upgrade
+from carescore.store.migrate import current_revision, upgrade
 
 
 @click.group("db")

@@ -6,11 +6,11 @@ import click
 from tqdm import tqdm
 
 from carescore.cli.common import engine, interactive, parse_day
-from carescore.db import session_scope
 from carescore.demo import DEFAULT_POSTS, build_demo
-from carescore.migrate import upgrade
-from carescore.models import utcnow
-from carescore.ranking import refresh_rankings
+from carescore.ranking.snapshots import refresh_rankings
+from carescore.store.db import session_scope
+from carescore.store.migrate import upgrade
+from carescore.store.models import utcnow
 
 
 @click.command("demo")

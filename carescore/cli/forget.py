@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from carescore.cli.common import session
-from carescore.forget import forget
-from carescore.models import utcnow
-from carescore.ranking import rank_brands
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.forget import forget
+from carescore.store.models import utcnow
 
 
 @click.command("forget")

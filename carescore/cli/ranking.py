@@ -7,7 +7,8 @@ import sys
 import click
 
 from carescore.cli.common import parse_day, session
-from carescore.export import (
+from carescore.ranking.snapshots import rank_brands, refresh_rankings
+from carescore.read.export import (
     FORMATS,
     POST_FIELDS,
     SCORE_FIELDS,
@@ -15,8 +16,7 @@ from carescore.export import (
     export_scores,
     write_records,
 )
-from carescore.models import utcnow
-from carescore.ranking import rank_brands, refresh_rankings
+from carescore.store.models import utcnow
 
 
 @click.command("rank")

@@ -10,9 +10,9 @@ from sqlalchemy import or_, select, update
 from tqdm import tqdm
 
 from carescore.cli.common import interactive, session
-from carescore.evaluation import TASKS, evaluate, read_labelled
-from carescore.models import Post
-from carescore.scoring import SCORER_VERSION, score_text
+from carescore.scoring.evaluation import TASKS, evaluate, read_labelled
+from carescore.scoring.score import SCORER_VERSION, score_text
+from carescore.store.models import Post
 
 BATCH = 2000
 

@@ -12,9 +12,9 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlmodel import Session
 
-from carescore.db import engine_for
 from carescore.demo import build_demo
-from carescore.ranking import rank_brands
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.db import engine_for
 
 AS_OF = date(2026, 6, 30)
 NOW = datetime(2026, 7, 1, tzinfo=UTC)

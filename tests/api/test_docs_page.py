@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from website.openapi import document
+from website.api.openapi import document
 
 
 def test_api_page_lists_every_operation_and_field(api):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import website.api
+import website.api.views
 
 URL = "/api/v1/rankings?sort=reply_rate"
 
@@ -23,7 +23,7 @@ def cached(demo_app):
 
 
 def _broken_ranking(monkeypatch) -> None:
-    monkeypatch.setattr(website.api, "ranking", lambda *a, **k: 1 / 0)
+    monkeypatch.setattr(website.api.views, "ranking", lambda *a, **k: 1 / 0)
 
 
 def test_answers_are_reused_for_a_few_seconds(cached, monkeypatch):
@@ -79,18 +79,18 @@ def test_errors_are_never_cached(cached, monkeypatch):
     client = cached()
     assert client.get("/api/v1/brands/no-such-brand").status_code == 404
     assert client.get("/api/v1/rankings?sort=nope").status_code == 400
-    real = website.api.brand_report
+    real = website.api.views.brand_report
     calls = []
     monkeypatch.setattr(
-        website.api, "brand_report", lambda *a, **k: calls.append(1) or real(*a, **k)
+        website.api.views, "brand_report", lambda *a, **k: calls.append(1) or real(*a, **k)
     )
     assert client.get("/api/v1/brands/no-such-brand").status_code == 404
     assert calls == [1], "a 404 is looked up again, not served from memory"
 
 
 def test_the_cache_keeps_within_its_byte_budget(cached):
-    from carescore.reports import SORTS
-    from website.api_cache import EdgeCache
+    from carescore.read.reports import SORTS
+    from website.api.cache import EdgeCache
 
     client = cached()
     edge = client.application.wsgi_app

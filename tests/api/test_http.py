@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from website.openapi import document
+from website.api.openapi import document
 
 TABLES = ["/brands", "/rankings", "/sectors", "/posts", "/brands/nimbus-telecom/history"]
 
@@ -94,12 +94,12 @@ def test_one_error_shape_on_every_route(api, demo_app):
 
 
 def test_server_errors_hide_internals(demo_app, monkeypatch):
-    import website.api
+    import website.api.views
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("secret connection string postgres://user:pw@db")
 
-    monkeypatch.setattr(website.api, "ranking", explode)
+    monkeypatch.setattr(website.api.views, "ranking", explode)
     response = demo_app.test_client().get("/api/v1/rankings")
     body = _assert_problem(response, 500)
     assert "secret" not in response.get_data(as_text=True) and "detail" in body

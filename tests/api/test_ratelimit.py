@@ -63,12 +63,12 @@ def test_two_app_instances_share_the_count_in_redis(sqlite_url):
 def test_a_redis_outage_degrades_to_counting_in_memory():
     import logging
 
-    from website.ratelimit import RateLimit
+    from website.api.ratelimit import RateLimit
 
     warnings: list[logging.LogRecord] = []
     handler = logging.Handler()
     handler.emit = warnings.append
-    logger = logging.getLogger("website.ratelimit")
+    logger = logging.getLogger("website.api.ratelimit")
     logger.addHandler(handler)
     try:
         limiter = RateLimit("2 per minute", "redis://127.0.0.1:1/0", "carescore-test", "api")
@@ -89,7 +89,7 @@ def test_every_instance_reports_the_same_window_end_and_a_new_window_after_it():
         pytest.skip("no Redis at 127.0.0.1:6379")
     import time
 
-    from website.ratelimit import RateLimit
+    from website.api.ratelimit import RateLimit
 
     prefix = f"carescore-test-{uuid.uuid4().hex}"
     first, second = (

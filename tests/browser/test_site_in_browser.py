@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session
 
-from carescore.db import make_engine
-from carescore.migrate import upgrade
+from carescore.store.db import make_engine
+from carescore.store.migrate import upgrade
 from tests.servers import gunicorn
 from tests.site.conftest import build_site
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from carescore.brands import parse_registry, upsert_brands
+from carescore.store.brands import parse_registry, upsert_brands
 from collectors.http import make_client
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

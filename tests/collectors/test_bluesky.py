@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
-from carescore.models import Post
+from carescore.store.models import Post
 from collectors.bluesky import BlueskySource
 from collectors.runner import load_targets, run_one
 from tests.collectors.conftest import fixture_json, fixture_text, json_response, mock_client

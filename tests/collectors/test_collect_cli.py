@@ -2,9 +2,9 @@ import pytest
 from click.testing import CliRunner
 
 from carescore.cli import main
-from carescore.db import make_engine
 from carescore.errors import BadInput
-from carescore.locks import job_lock
+from carescore.store.db import make_engine
+from carescore.store.locks import job_lock
 from collectors.cli import parse_interval
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 
 from carescore.cli import main
-from carescore.models import Post
+from carescore.store.models import Post
 
 
 def test_csv_and_jsonl_imports(registry, db_url, monkeypatch, tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
-from carescore.models import Checkpoint, Post
+from carescore.store.models import Checkpoint, Post
 from collectors.base import load_streams
 from collectors.mastodon import MastodonSource
 from collectors.runner import load_targets, run_one

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from sqlalchemy import select
 
-from carescore.models import Post
+from carescore.store.models import Post
 from collectors.rss import RssSource
 from collectors.runner import load_targets, run_sources
 from tests.collectors.conftest import fixture_text, mock_client

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from carescore.models import Checkpoint, CollectorRun, Post
+from carescore.store.models import Checkpoint, CollectorRun, Post
 from collectors.base import Sweep
 from collectors.runner import load_targets, run_one, run_sources
 from collectors.x import XSource, build_query

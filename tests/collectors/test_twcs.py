@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select
 
-from carescore.brands import load_registry_file, upsert_brands
 from carescore.cli import main
-from carescore.models import Brand, Post
+from carescore.store.brands import load_registry_file, upsert_brands
+from carescore.store.models import Brand, Post
 from collectors.runner import run_one
 from collectors.twcs import TwcsFile, parse_created, parse_id
 from tests.collectors.conftest import FIXTURES

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from carescore.db import make_engine
-from carescore.models import Post
+from carescore.store.db import make_engine
+from carescore.store.models import Post
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

@@ -14,11 +14,11 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from carescore.db import make_engine
 from carescore.demo import build_demo
-from carescore.migrate import upgrade
-from carescore.models import Post
-from carescore.ranking import rank_brands
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.db import make_engine
+from carescore.store.migrate import upgrade
+from carescore.store.models import Post
 from tests.faults.load import run_load
 from tests.servers import gunicorn
 
@@ -31,9 +31,9 @@ WRITER = textwrap.dedent(
     import sys
     from datetime import UTC, datetime, timedelta
     from sqlmodel import Session
-    from carescore.db import make_engine
-    from carescore.normalised import NewPost
-    from carescore.store import BrandDirectory, store_posts
+    from carescore.store.db import make_engine
+    from carescore.store.normalised import NewPost
+    from carescore.store.posts import BrandDirectory, store_posts
 
     url, total, batch = sys.argv[1], int(sys.argv[2]), 2000
     engine = make_engine(url)

@@ -15,9 +15,9 @@ import pytest
 from sqlalchemy import event
 from sqlmodel import Session
 
-from carescore.db import engine_for, make_engine
 from carescore.demo import build_demo
-from carescore.ranking import rank_brands
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.db import engine_for, make_engine
 from tests.conftest import _truncate
 from tests.site.snapshots import make_monthly_snapshots
 

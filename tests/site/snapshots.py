@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlmodel import Session
 
-from carescore.ranking import rank_brands
+from carescore.ranking.snapshots import rank_brands
 
 
 def month_ends(as_of: date, count: int) -> list[date]:

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from carescore.brands import BrandSpec, upsert_brands
-from carescore.models import Brand, BrandScore
-from carescore.overview import movers, overview, ranking_changes
+from carescore.read.overview import movers, overview, ranking_changes
+from carescore.store.brands import BrandSpec, upsert_brands
+from carescore.store.models import Brand, BrandScore
 
 COMPUTED = datetime(2026, 6, 1, tzinfo=UTC)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from carescore.brands import BrandSpec, upsert_brands
-from carescore.db import engine_for
 from carescore.demo import build_demo
-from carescore.ranking import rank_brands
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.brands import BrandSpec, upsert_brands
+from carescore.store.db import engine_for
 from tests.site.conftest import AS_OF, build_site
 
 # page -> statements: the demo flag, then the view's own reads (see each domain function).

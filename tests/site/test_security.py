@@ -11,11 +11,11 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlmodel import Session
 
-from carescore.brands import BrandSpec, upsert_brands
-from carescore.db import engine_for
-from carescore.normalised import NewPost
-from carescore.ranking import rank_brands
-from carescore.store import store_posts
+from carescore.ranking.snapshots import rank_brands
+from carescore.store.brands import BrandSpec, upsert_brands
+from carescore.store.db import engine_for
+from carescore.store.normalised import NewPost
+from carescore.store.posts import store_posts
 
 AS_OF = date(2026, 6, 30)
 SCRIPT = "<script>alert('xss')</script>"

@@ -14,8 +14,8 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint
 
 from carescore import METHODOLOGY_VERSION
-from carescore.catalog import has_demo_data
-from carescore.models import utcnow
+from carescore.read.catalog import has_demo_data
+from carescore.store.models import utcnow
 from website import charts
 from website.db import get_session
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import abort
 from flask_babel import gettext as _
 
-from carescore.brandreport import live_score
-from carescore.reports import NotFound
+from carescore.read.brandreport import live_score
+from carescore.read.reports import NotFound
 from website.charts import badge as draw_badge
 from website.charts import score_colour
 from website.db import get_session

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from carescore.brandreport import MAX_COMPARED, brand_report, compare_brands, parse_slugs
-from carescore.catalog import list_brands
-from carescore.reports import NotFound
+from carescore.read.brandreport import MAX_COMPARED, brand_report, compare_brands, parse_slugs
+from carescore.read.catalog import list_brands
+from carescore.read.reports import NotFound
 from website.db import get_session
 from website.pages import bp
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template
 
-from carescore.overview import ranking_changes
+from carescore.read.overview import ranking_changes
 from website.db import get_session
 from website.pages import bp
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import markdown
@@ -10,11 +11,11 @@ from flask import jsonify, render_template
 from markupsafe import Markup
 
 from carescore import METHODOLOGY_VERSION
-from carescore.db import DatabaseUnavailable, ping
+from carescore.store.db import DatabaseUnavailable, ping
 from website.db import get_engine
 from website.pages import bp
 
-DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
+DOCS = resources.files("website.docs")
 
 
 @lru_cache(maxsize=8)

@@ -6,9 +6,9 @@ import re
 
 from flask import abort, redirect, render_template, request, url_for
 
-from carescore import reports
-from carescore.overview import overview, sector_ranking
-from carescore.search import find_brands
+from carescore.read import reports
+from carescore.read.overview import overview, sector_ranking
+from carescore.read.search import find_brands
 from website.db import get_session
 from website.pages import bp
 

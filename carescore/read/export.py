@@ -1,0 +1,130 @@
+"""Research exports: one record per post or per brand score, streamed.
+
+Records are plain dicts of JSON-ready values (ISO 8601 UTC times), so the same rows
+feed JSON Lines, CSV and JSON writers. Rows are read with `yield_per`, never all at
+once: exporting a million posts keeps memory flat.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from carescore.store.models import Brand, BrandScore, Post
+
+FORMATS = ("jsonl", "csv", "json")
+POST_FIELDS = (
+    "platform",
+    "external_id",
+    "brand",
+    "direction",
+    "author_id",
+    "created_at",
+    "lang",
+    "sentiment",
+    "label",
+    "topics",
+    "first_reply_external_id",
+    "first_reply_seconds",
+)
+_SCORE_SKIP = {"id", "brand_id"}
+SCORE_FIELDS = ("brand", *(name for name in BrandScore.model_fields if name not in _SCORE_SKIP))
+_BATCH = 5000
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value else None
+
+
+def export_posts(session: Session) -> Iterator[dict[str, Any]]:
+    """Every stored post, oldest first; `topics` is a list of codes."""
+    query = (
+        select(
+            Post.platform,
+            Post.external_id,
+            Brand.slug,
+            Post.direction,
+            Post.author_id,
+            Post.created_at,
+            Post.lang,
+            Post.sentiment,
+            Post.label,
+            Post.topics,
+            Post.first_reply_id,
+            Post.first_reply_seconds,
+        )
+        .outerjoin(Brand, Brand.id == Post.brand_id)
+        .order_by(Post.created_at, Post.id)
+        .execution_options(yield_per=_BATCH)
+    )
+    for row in session.execute(query):
+        yield {
+            "platform": row.platform,
+            "external_id": row.external_id,
+            "brand": row.slug,
+            "direction": row.direction,
+            "author_id": row.author_id,
+            "created_at": _iso(row.created_at),
+            "lang": row.lang,
+            "sentiment": row.sentiment,
+            "label": row.label,
+            "topics": [t for t in (row.topics or "").split(",") if t],
+            "first_reply_external_id": row.first_reply_id,
+            "first_reply_seconds": row.first_reply_seconds,
+        }
+
+
+def export_scores(
+    session: Session, window: str | None = None, period: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Every stored brand score (optionally one window and period), as published."""
+    query = select(BrandScore, Brand.slug).join(Brand, Brand.id == BrandScore.brand_id)
+    if window:
+        query = query.where(BrandScore.window == window)
+    if period:
+        query = query.where(BrandScore.period == period)
+    query = query.order_by(BrandScore.window, BrandScore.period, Brand.slug).execution_options(
+        yield_per=_BATCH
+    )
+    for score, slug in session.execute(query):
+        record: dict[str, Any] = {"brand": slug}
+        for name in SCORE_FIELDS[1:]:
+            value = getattr(score, name)
+            record[name] = _iso(value) if isinstance(value, datetime) else value
+        yield record
+
+
+def write_records(
+    records: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: IO[str]
+) -> int:
+    """Write records as they come; lists and dicts become JSON text in CSV. Returns count."""
+    count = 0
+    if fmt == "csv":
+        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        for record in records:
+            writer.writerow(
+                {
+                    key: json.dumps(value) if isinstance(value, list | dict) else value
+                    for key, value in record.items()
+                }
+            )
+            count += 1
+        return count
+    if fmt == "json":
+        out.write("[")
+        for record in records:
+            out.write(("," if count else "") + "\n" + json.dumps(record, ensure_ascii=False))
+            count += 1
+        out.write("\n]\n")
+        return count
+    for record in records:
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        count += 1
+    return count

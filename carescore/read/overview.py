@@ -1,0 +1,293 @@
+"""Digests of the rankings for people: the home page, sector pages, movers and the change feed.
+
+Built on `carescore.read.reports` (the one read model) plus a few grouped queries of its own;
+each function runs a fixed number of queries whatever the number of brands, months or posts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Integer, Row, cast, func, select
+from sqlmodel import Session
+
+from carescore.read import reports
+from carescore.read.reports import BrandRef, Ranking
+from carescore.store.models import Brand, BrandScore
+
+PER_SECTOR = 3
+
+
+@dataclass
+class Standing:
+    """A brand's place in the live ranking, as the home page lists it."""
+
+    brand: BrandRef
+    carescore: float | None
+    rank_sector: int | None
+
+
+@dataclass
+class SectorSummary:
+    """One sector on the home page: its best and worst ranked brands."""
+
+    slug: str
+    brands: list[BrandRef]
+    best: list[Standing] = field(default_factory=list)
+    worst: list[Standing] = field(default_factory=list)
+    not_enough_data: int = 0
+
+
+@dataclass
+class Mover:
+    """A brand whose Carescore changed between the two newest monthly snapshots."""
+
+    brand: BrandRef
+    period: str
+    previous_period: str
+    carescore: float
+    previous: float
+    rank_sector: int | None
+    previous_rank_sector: int | None
+
+    @property
+    def delta(self) -> float:
+        return round(self.carescore - self.previous, 1)
+
+
+@dataclass
+class Overview:
+    period: str | None
+    sectors: list[SectorSummary]
+    movers: list[Mover]
+    latest_month: str | None
+
+
+@dataclass
+class SectorRanking:
+    """A sector's ranking plus what the page needs to offer other windows."""
+
+    ranking: Ranking
+    months: list[str]
+    final_months: list[str]
+    sectors: list[str]
+
+    @property
+    def is_final(self) -> bool:
+        """A monthly snapshot whose month is over: its figures will never change."""
+        return self.ranking.window == "month" and self.ranking.period in self.final_months
+
+
+@dataclass
+class RankChange:
+    brand: BrandRef
+    rank: int | None
+    previous_rank: int | None
+    carescore: float | None
+
+
+@dataclass
+class FeedEntry:
+    """One sector's monthly snapshot and how its order changed from the month before."""
+
+    sector: str
+    period: str
+    previous_period: str | None
+    updated: datetime
+    methodology_version: str
+    changes: list[RankChange]
+
+
+def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
+    grouped: dict[str, list[BrandRef]] = {}
+    rows = session.execute(
+        select(Brand.slug, Brand.name, Brand.sector, Brand.country, Brand.is_demo).order_by(
+            Brand.sector, Brand.name
+        )
+    )
+    for row in rows:
+        grouped.setdefault(row.sector, []).append(_row_ref(row))
+    return grouped
+
+
+def snapshot_months(session: Session) -> list[tuple[str, bool]]:
+    """Months with snapshots, newest first, each with whether it is final (month over).
+
+    Only final months can be cited, compared or announced: the current month's figures
+    change every day until it ends.
+    """
+    final = func.min(cast(BrandScore.is_final, Integer))
+    rows = session.execute(
+        select(BrandScore.period, final)
+        .where(BrandScore.window == "month")
+        .group_by(BrandScore.period)
+        .order_by(BrandScore.period.desc())
+    )
+    return [(period, bool(flag)) for period, flag in rows]
+
+
+def _final(months: list[tuple[str, bool]]) -> list[str]:
+    return [period for period, final in months if final]
+
+
+def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row]:
+    """The few score columns the digests need, with the brand, for whole periods.
+
+    Digests read three figures of every brand; hydrating full score rows (some sixty
+    columns and two JSON documents each) for every brand cost most of the home page.
+    """
+    if not periods:
+        return []
+    return list(
+        session.execute(
+            select(
+                BrandScore.period,
+                BrandScore.carescore,
+                BrandScore.ranked,
+                BrandScore.rank_sector,
+                BrandScore.computed_at,
+                BrandScore.methodology_version,
+                Brand.id.label("brand_id"),
+                Brand.slug,
+                Brand.name,
+                Brand.sector,
+                Brand.country,
+                Brand.is_demo,
+            )
+            .join(Brand, Brand.id == BrandScore.brand_id)
+            .where(BrandScore.window == window, BrandScore.period.in_(periods))
+            .order_by(
+                BrandScore.period,
+                Brand.sector,
+                BrandScore.ranked.desc(),
+                BrandScore.carescore.is_(None),
+                BrandScore.carescore.desc(),
+                Brand.name,
+            )
+        ).all()
+    )
+
+
+def _row_ref(row: Row) -> BrandRef:
+    return BrandRef(row.slug, row.name, row.sector, row.country, row.is_demo)
+
+
+def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:
+    """The largest Carescore changes between the two newest final months, biggest first.
+
+    Brands unranked in either month are left out: a change from "not enough data" is not
+    a movement anyone could cite. `months` are final months, newest first.
+    """
+    months = _final(snapshot_months(session)) if months is None else months
+    if len(months) < 2:
+        return []
+    current, previous = months[0], months[1]
+    by_period: dict[str, dict[int, Row]] = {current: {}, previous: {}}
+    for row in _light_scores(session, "month", [current, previous]):
+        if row.ranked and row.carescore is not None:
+            by_period[row.period][row.brand_id] = row
+    found = [
+        Mover(
+            _row_ref(now),
+            current,
+            previous,
+            now.carescore,
+            before.carescore,
+            now.rank_sector,
+            before.rank_sector,
+        )
+        for brand_id, now in by_period[current].items()
+        if (before := by_period[previous].get(brand_id)) is not None
+    ]
+    found.sort(key=lambda m: (-abs(m.delta), m.brand.name))
+    return [m for m in found if m.delta][:limit]
+
+
+def overview(session: Session, per_sector: int = PER_SECTOR) -> Overview:
+    """The home page: every sector's best and worst brands (live 90-day window) and movers.
+
+    Same order as `reports.ranking(sort="carescore")`: ranked brands by Carescore, best
+    first, ties by name.
+    """
+    period = reports.latest_period(session, "90d")
+    summaries = {
+        slug: SectorSummary(slug, brands) for slug, brands in _brands_by_sector(session).items()
+    }
+    ranked: dict[str, list[Standing]] = {}
+    for row in _light_scores(session, "90d", [period] if period else []):
+        if row.ranked:
+            ranked.setdefault(row.sector, []).append(
+                Standing(_row_ref(row), row.carescore, row.rank_sector)
+            )
+        else:
+            summaries[row.sector].not_enough_data += 1
+    for slug, rows in ranked.items():
+        summary = summaries[slug]
+        summary.best = rows[:per_sector]
+        summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
+    months = _final(snapshot_months(session))
+    return Overview(
+        period=period,
+        sectors=list(summaries.values()),
+        movers=movers(session, months=months),
+        latest_month=months[0] if months else None,
+    )
+
+
+def sector_ranking(
+    session: Session,
+    sector: str,
+    window: str = "90d",
+    period: str | None = None,
+    sort: str = "carescore",
+) -> SectorRanking:
+    """A sector's ranking (raises `NotFound`, `ValueError`) with the months on offer."""
+    ranking = reports.ranking(session, sector=sector, window=window, period=period, sort=sort)
+    months = snapshot_months(session)
+    return SectorRanking(
+        ranking,
+        [period for period, _final in months],
+        [period for period, final in months if final],
+        reports.sectors(session),
+    )
+
+
+def ranking_changes(session: Session, max_months: int = 12) -> list[FeedEntry]:
+    """One entry per sector and final monthly snapshot, newest first, with rank changes.
+
+    Only final months: a final snapshot never changes, so an entry never changes once
+    published and a feed reader sees each month once per sector.
+    """
+    periods = _final(snapshot_months(session))[: max_months + 1]
+    grouped: dict[tuple[str, str], list[Row]] = {}
+    for row in _light_scores(session, "month", periods):
+        grouped.setdefault((row.sector, row.period), []).append(row)
+    ordered = sorted(periods)
+    entries = []
+    for (sector, period), rows in grouped.items():
+        index = ordered.index(period)
+        previous = ordered[index - 1] if index else None
+        if previous is None and len(periods) > max_months:
+            continue
+        before = {
+            r.brand_id: r.rank_sector for r in grouped.get((sector, previous), []) if r.ranked
+        }
+        changes = [
+            RankChange(_row_ref(r), r.rank_sector, before.get(r.brand_id), r.carescore)
+            for r in rows
+            if r.ranked
+        ]
+        changes.sort(key=lambda c: (c.rank is None, c.rank or 0))
+        entries.append(
+            FeedEntry(
+                sector=sector,
+                period=period,
+                previous_period=previous,
+                updated=max(r.computed_at for r in rows),
+                methodology_version=rows[0].methodology_version,
+                changes=changes,
+            )
+        )
+    entries.sort(key=lambda e: (e.period, e.sector), reverse=True)
+    return entries

@@ -1,0 +1,186 @@
+"""A small logistic model over words, cues and lexicon valences, read from JSON.
+
+Two binary heads share one feature set: `fail` (is this a complaint?) and `praise`
+(among posts that are not complaints, is this praise rather than neutral?). Splitting the
+question lets the complaint head learn from the complaint corpus, whose non-complaints
+have no praise/neutral label. Besides whole words, each word's character 3- to 5-grams are
+inputs: a word seen once or never in training ("disapointing", "unreliable", "remboursee")
+still shares weight with its relatives. A word's grams depend on the word alone, so scoring
+sums them once per distinct word and keeps the total. Weights are trained by
+`python -m tools.training` (scikit-learn, a dev dependency) and read here with plain
+Python, so scoring needs neither numpy nor scikit-learn and a post costs a few dictionary
+lookups.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import pairwise
+
+from carescore.scoring.lexicon import polarity
+
+MODEL_PACKAGE = "carescore.scoring"
+MODEL_NAME = "model.json"
+HEADS = ("fail", "praise")
+GRAM_SIZES = (3, 4, 5)
+# The value of one gram of one word; 0.2-0.4 measured alike in 5-fold cross-validation
+# within the train parts, so a word's dozen grams together weigh a few whole words.
+GRAM_VALUE = 0.3
+# Distinct words whose gram total a model keeps; past it the memo starts again.
+_WORD_MEMO_SIZE = 100_000
+_MARKS = ("!", "?")
+
+
+def words_of(tokens: tuple[str, ...]) -> frozenset[str]:
+    """The distinct words of a post, punctuation marks left out: what grams are taken of."""
+    return frozenset(t for t in tokens if t not in _MARKS)
+
+
+def _grams(word: str) -> set[str]:
+    marked = f"<{word}>"
+    size = len(marked)
+    return {marked[i : i + n] for n in GRAM_SIZES for i in range(size - n + 1)}
+
+
+def word_grams(word: str) -> frozenset[str]:
+    """A word's character n-grams as feature names, its edges marked: "g:<ref", "g:und>"."""
+    return frozenset("g:" + gram for gram in _grams(word))
+
+
+def word_features(words: Iterable[str]) -> dict[str, float]:
+    """What a post's distinct words put in: each word, and its grams summed. Training's
+    form of what `Model.probabilities` adds word by word from its memo."""
+    feats: dict[str, float] = {}
+    for word in words:
+        feats["w:" + word] = 1.0
+        for gram in word_grams(word):
+            feats[gram] = feats.get(gram, 0.0) + GRAM_VALUE
+    return feats
+
+
+def features(
+    tokens: tuple[str, ...], cues: frozenset[str], lang: str, shouting: int = 0
+) -> dict[str, float]:
+    """The model's inputs for one post, its words apart (see `word_features`); training
+    and scoring call this same function."""
+    feats: dict[str, float] = {f"lang:{lang}": 1.0}
+    if shouting:
+        feats["caps"] = shouting / 3.0
+    words = [t for t in tokens if t not in _MARKS]
+    for first, second in pairwise(words):
+        feats[f"b:{first} {second}"] = 1.0
+    for cue in cues:
+        feats["c:" + cue] = 1.0
+        feats[f"c:{cue}:{lang}"] = 1.0
+    positive, negative = polarity(tuple(words), lang)
+    if positive:
+        feats["lex:pos"] = min(positive / 4.0, 2.0)
+    if negative:
+        feats["lex:neg"] = min(negative / 4.0, 2.0)
+    if "?" in tokens:
+        feats["p:?"] = 1.0
+    if "!" in tokens:
+        feats["p:!"] = 1.0
+    if len(words) < 4:
+        feats["len:short"] = 1.0
+    return feats
+
+
+@dataclass(frozen=True)
+class Model:
+    """Weights per feature for each head, a bias per head and the decision thresholds."""
+
+    version: str
+    bias: tuple[float, float]
+    weights: dict[str, tuple[float, float]]
+    thresholds: dict[str, float]
+    _word_memo: dict[str, tuple[float, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    _gram_weights: dict[str, tuple[float, float]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def __post_init__(self) -> None:
+        self._gram_weights.update(
+            (name[2:], w) for name, w in self.weights.items() if name.startswith("g:")
+        )
+
+    def probabilities(
+        self, feats: dict[str, float], words: Iterable[str] = ()
+    ) -> tuple[float, float]:
+        """P(fail) and P(praise | not fail).
+
+        `words` adds what `word_features(words)` would, at one lookup per word once the
+        word has been seen: a word's weight and its grams' depend on the word alone.
+        """
+        fail, praise = self.bias
+        weights = self.weights
+        for name, value in feats.items():
+            w = weights.get(name)
+            if w is not None:
+                fail += w[0] * value
+                praise += w[1] * value
+        memo = self._word_memo
+        for word in words:
+            w = memo.get(word)
+            if w is None:
+                w = self._word_weight(word)
+            fail += w[0]
+            praise += w[1]
+        return _sigmoid(fail), _sigmoid(praise)
+
+    def _word_weight(self, word: str) -> tuple[float, float]:
+        fail = praise = 0.0
+        grams = self._gram_weights
+        for gram in _grams(word):
+            w = grams.get(gram)
+            if w is not None:
+                fail += w[0]
+                praise += w[1]
+        fail, praise = fail * GRAM_VALUE, praise * GRAM_VALUE
+        w = self.weights.get("w:" + word)
+        if w is not None:
+            fail += w[0]
+            praise += w[1]
+        total = (fail, praise)
+        if len(self._word_memo) >= _WORD_MEMO_SIZE:
+            self._word_memo.clear()
+        self._word_memo[word] = total
+        return total
+
+    def to_json(self) -> dict:
+        return {
+            "version": self.version,
+            "heads": list(HEADS),
+            "bias": list(self.bias),
+            "thresholds": self.thresholds,
+            "weights": {k: list(v) for k, v in sorted(self.weights.items())},
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Model:
+        return cls(
+            version=data["version"],
+            bias=(float(data["bias"][0]), float(data["bias"][1])),
+            weights={k: (float(v[0]), float(v[1])) for k, v in data["weights"].items()},
+            thresholds={k: float(v) for k, v in data["thresholds"].items()},
+        )
+
+
+def _sigmoid(x: float) -> float:
+    if x < -35.0:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> Model:
+    """The packaged model, read once per process."""
+    text = resources.files(MODEL_PACKAGE).joinpath(MODEL_NAME).read_text(encoding="utf-8")
+    return Model.from_json(json.loads(text))

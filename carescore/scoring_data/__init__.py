@@ -1,1 +1,0 @@
-"""The scorer's trained weights (model.json), rebuilt by `python -m carescore.training`."""

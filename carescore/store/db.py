@@ -1,0 +1,140 @@
+"""Engines and sessions for SQLite (embedded default) and PostgreSQL (production).
+
+The same code runs on both: dialect differences live here and in `store.py`, nowhere
+else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, create_engine
+
+from carescore.settings import Settings
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached; the message is meant for a person."""
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine tuned for our two databases.
+
+    SQLite runs in WAL mode with a busy timeout so that the site keeps reading while a
+    collector writes; PostgreSQL gets a pre-ping so a restarted server heals the pool.
+    """
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            url,
+            echo=echo,
+            connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(
+        url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800
+    )
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> Engine:
+    """One engine (and pool) per URL for the life of the process."""
+    return make_engine(url)
+
+
+def default_engine() -> Engine:
+    return engine_for(Settings.from_env().database_url)
+
+
+@contextmanager
+def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A session for CLI commands and collectors: committed on success, rolled back on error."""
+    with Session(engine or default_engine(), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def ping(engine: Engine) -> None:
+    """Raise DatabaseUnavailable with a one-line reason when the database does not answer."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # the driver's exception types differ per dialect
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else repr(exc)
+        raise DatabaseUnavailable(
+            f"database unreachable ({engine.url.render_as_string()}): {reason}"
+        ) from exc
+
+
+# For the duration of a ranking run on SQLite: the default 2 MB page cache makes every
+# GROUP BY and window sort over a million posts spill to temporary files (about twice
+# as slow), and mmap spares a copy of each page read. Set per connection, then restored.
+# (Changing temp_store drops the connection's TEMP tables; the project creates none.)
+ANALYTICS_PRAGMAS = {"cache_size": -262_144, "temp_store": 2, "mmap_size": 1 << 30}
+# PostgreSQL, for the ranking transaction only (SET LOCAL): JIT compilation cost 50-100 ms
+# per grouped statement, more than it saved on statements that run in a fraction of a
+# second; the default 4 MB work_mem sent the larger sorts and hashes to disk; and the
+# ranking's only joins (the recoveries', on ids and author names) hash faster than
+# they sort, which the planner, misled by the CTEs' row estimates, did not see.
+ANALYTICS_SETTINGS = {"jit": "off", "work_mem": "64MB", "enable_mergejoin": "off"}
+
+
+@contextmanager
+def analytics_pragmas(session: Session) -> Iterator[None]:
+    """Tune the session's connection for big scans and sorts, then put it back.
+
+    Restored afterwards because the pooled connection goes on to serve small queries;
+    on PostgreSQL the settings are also local to the transaction.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        set_config = text("SELECT set_config(:name, :value, true)")
+        before = {
+            name: session.execute(text("SELECT current_setting(:name)"), {"name": name}).scalar()
+            for name in ANALYTICS_SETTINGS
+        }
+        for name, value in ANALYTICS_SETTINGS.items():
+            session.execute(set_config, {"name": name, "value": value})
+        try:
+            yield
+        finally:
+            for name, value in before.items():
+                session.execute(set_config, {"name": name, "value": value})
+        return
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    before = {name: session.execute(text(f"PRAGMA {name}")).scalar() for name in ANALYTICS_PRAGMAS}
+    for name, value in ANALYTICS_PRAGMAS.items():
+        session.execute(text(f"PRAGMA {name}={int(value)}"))
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            session.execute(text(f"PRAGMA {name}={int(value)}"))
+
+
+def is_postgres(engine: Engine) -> bool:
+    return engine.dialect.name == "postgresql"

@@ -1,0 +1,90 @@
+"""The right to be forgotten: remove posts or an author's posts for good.
+
+A tombstone (`Removal`) is kept so that the post or author is never collected or shown
+again (the store skips them). Threading links that pointed at a removed reply are
+recomputed from the replies that remain. Published monthly snapshots hold only counts,
+no content, and stay as published so that cited figures remain reproducible; the live
+rankings are recomputed by the caller.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import delete, select, update
+from sqlmodel import Session
+
+from carescore.store.models import Post, Removal, utcnow
+from carescore.threads.replies import link_replies
+
+
+@dataclass
+class ForgetResult:
+    posts_removed: int = 0
+    tombstones: int = 0
+    relinked: int = 0
+    brand_ids: set[int] = field(default_factory=set)
+
+
+def forget(
+    session: Session,
+    *,
+    platform: str,
+    post_id: str | None = None,
+    author_id: str | None = None,
+    reason: str | None = None,
+) -> ForgetResult:
+    """Remove one post (`post_id`) or every post of an author (`author_id`) on a platform.
+
+    Idempotent: forgetting twice removes nothing more and keeps one tombstone.
+    """
+    if (post_id is None) == (author_id is None):
+        raise ValueError("give exactly one of post_id or author_id")
+    kind, value = ("post", post_id) if post_id is not None else ("author", author_id)
+    result = ForgetResult()
+    column = Post.external_id if kind == "post" else Post.author_id
+    doomed = session.execute(
+        select(Post.id, Post.external_id, Post.brand_id).where(
+            Post.platform == platform, column == value
+        )
+    ).all()
+    doomed_ids = [row.id for row in doomed]
+    doomed_external = [row.external_id for row in doomed]
+    result.brand_ids = {row.brand_id for row in doomed if row.brand_id is not None}
+
+    parents: list[int] = []
+    if doomed_external:
+        parents = list(
+            session.execute(
+                select(Post.id).where(
+                    Post.platform == platform,
+                    Post.first_reply_id.in_(doomed_external),
+                    Post.id.not_in(doomed_ids),
+                )
+            ).scalars()
+        )
+        if parents:
+            session.execute(
+                update(Post)
+                .where(Post.id.in_(parents))
+                .values(first_reply_id=None, first_reply_seconds=None)
+            )
+        session.execute(delete(Post).where(Post.id.in_(doomed_ids)))
+        result.posts_removed = len(doomed_ids)
+        if parents:
+            result.relinked = link_replies(session, parents)
+
+    exists = session.execute(
+        select(Removal.id).where(
+            Removal.platform == platform, Removal.kind == kind, Removal.external_id == value
+        )
+    ).first()
+    if exists is None:
+        session.add(
+            Removal(
+                platform=platform, kind=kind, external_id=value, reason=reason, created_at=utcnow()
+            )
+        )
+        result.tombstones = 1
+    session.flush()
+    return result

@@ -1,0 +1,207 @@
+"""The data model of design.md as SQLModel tables.
+
+Timestamps are aware UTC (`UTCDateTime`). Delays are whole seconds. Topic lists are
+stored as comma-separated codes so that both databases can filter and count them with
+plain SQL (`topics LIKE '%billing%'`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from carescore.store.sqltypes import UTCDateTime
+
+DIRECTIONS = ("inbound", "brand")
+LABELS = ("praise", "fail", "question", "neutral")
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def _ts(nullable: bool = True, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+class Brand(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(max_length=80, unique=True, index=True)
+    name: str = Field(max_length=200)
+    sector: str = Field(max_length=80, index=True)
+    country: str = Field(max_length=2, description="ISO 3166-1 alpha-2")
+    timezone: str = Field(default="UTC", max_length=64, description="for business hours")
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    hashtags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    website: str | None = Field(default=None, max_length=300)
+    is_demo: bool = Field(default=False, description="fictional brand of the demo dataset")
+
+
+class BrandAccount(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("platform", "handle_key", name="uq_account_handle"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
+    platform: str = Field(max_length=20)
+    handle: str = Field(max_length=200, description="as written, without the leading @")
+    handle_key: str = Field(max_length=200, description="lower-cased handle, for matching")
+    platform_user_id: str | None = Field(default=None, max_length=100)
+
+
+class CollectorRun(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=40, index=True)
+    brand_slug: str | None = Field(default=None, max_length=80)
+    started_at: datetime | None = _ts(nullable=False)
+    finished_at: datetime | None = _ts()
+    status: str = Field(
+        default="running", max_length=20, description="running|ok|partial|failed|skipped"
+    )
+    fetched: int = 0
+    inserted: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    message: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Checkpoint(SQLModel, table=True):
+    """Where a source resumes, per brand; written only after the batch it covers commits."""
+
+    __table_args__ = (UniqueConstraint("source", "brand_slug", name="uq_checkpoint"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    source: str = Field(max_length=40)
+    brand_slug: str = Field(default="", max_length=80, description="'' when not per brand")
+    cursor: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime | None = _ts(nullable=False)
+
+
+class Post(SQLModel, table=True):
+    __table_args__ = (
+        UniqueConstraint("platform", "external_id", name="uq_post_platform_external"),
+        Index("ix_post_brand_created", "brand_id", "created_at"),
+        Index("ix_post_reply_to", "platform", "in_reply_to_id"),
+        Index("ix_post_conversation", "platform", "conversation_id"),
+        Index("ix_post_author", "platform", "author_id"),
+        # Covers the ranking's scans (migration 0002): brand, direction and period, then
+        # every column its counts read, so no table lookups and no sort before GROUP BY.
+        Index(
+            "ix_post_rank",
+            "brand_id",
+            "direction",
+            "created_at",
+            "label",
+            "first_reply_seconds",
+            "author_followers",
+            "topics",
+            "author_id",
+            postgresql_include=["id"],
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    external_id: str = Field(max_length=300)
+    url: str | None = Field(default=None, sa_column=Column(Text))
+    author_id: str = Field(max_length=200)
+    author_handle: str | None = Field(default=None, max_length=200)
+    author_followers: int | None = None
+    created_at: datetime | None = _ts(nullable=False)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    lang: str = Field(default="other", max_length=8, description="en, fr or other")
+    brand_id: int | None = Field(default=None, foreign_key="brand.id", ondelete="SET NULL")
+    direction: str = Field(max_length=10, description="inbound (customer) or brand (official)")
+    in_reply_to_id: str | None = Field(default=None, max_length=300, description="external id")
+    conversation_id: str | None = Field(default=None, max_length=300)
+    reply_ids: str | None = Field(
+        default=None, max_length=2000, description="comma-separated external ids known to answer"
+    )
+    sentiment: float | None = Field(default=None, description="compound, -1..1")
+    label: str | None = Field(default=None, max_length=10, index=True)
+    topics: str = Field(default="", max_length=200, description="comma-separated topic codes")
+    scorer_version: str | None = Field(default=None, max_length=20)
+    first_reply_id: str | None = Field(default=None, max_length=300, description="external id")
+    first_reply_seconds: int | None = Field(default=None, description="delay to first brand reply")
+    collected_at: datetime | None = _ts(nullable=False)
+    run_id: int | None = Field(default=None, foreign_key="collectorrun.id", ondelete="SET NULL")
+
+
+class BrandScore(SQLModel, table=True):
+    """Every published figure for one brand, window and period, with its sample sizes.
+
+    `window` is `90d` (rolling, `period` = the as-of date), `month` (`period` = YYYY-MM)
+    or `all` (`period` = the as-of date). Monthly rows are final once the month is over
+    and are never rewritten, so a cited number stays reproducible.
+    """
+
+    __table_args__ = (
+        UniqueConstraint("brand_id", "window", "period", name="uq_score_brand_window_period"),
+        Index("ix_score_window_period", "window", "period"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
+    window: str = Field(max_length=8)
+    period: str = Field(max_length=10)
+    period_start: datetime | None = _ts()
+    period_end: datetime | None = _ts()
+    methodology_version: str = Field(max_length=10)
+    computed_at: datetime | None = _ts(nullable=False)
+    is_final: bool = False
+
+    mentions: int = 0
+    inbound_n: int = 0
+    praise_n: int = 0
+    fail_n: int = 0
+    question_n: int = 0
+    opinion_n: int = Field(default=0, description="praise + fail after per-author de-duplication")
+    actionable_n: int = Field(default=0, description="fail + question, old enough to be judged")
+    answered_n: int = 0
+    reply_rate: float | None = None
+    reply_rate_low: float | None = None
+    reply_rate_high: float | None = None
+    reply_rate_shrunk: float | None = None
+    median_reply_s: float | None = None
+    median_reply_low_s: float | None = None
+    median_reply_high_s: float | None = None
+    p90_reply_s: float | None = None
+    within_1h: float | None = None
+    within_30m: float | None = None
+    business_n: int = 0
+    median_business_s: float | None = None
+    offhours_n: int = 0
+    median_offhours_s: float | None = None
+    satisfaction_raw: float | None = None
+    satisfaction: float | None = None
+    satisfaction_low: float | None = None
+    satisfaction_high: float | None = None
+    recovery_n: int = 0
+    recovery_rate: float | None = None
+    small_authors_n: int = 0
+    large_authors_n: int = 0
+    equal_treatment: float | None = None
+    carescore: float | None = None
+    ranked: bool = False
+    rank_overall: int | None = None
+    rank_sector: int | None = None
+    topics: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    delay_histogram: dict[str, int] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+
+
+class Removal(SQLModel, table=True):
+    """A post or an author that asked to be forgotten: never stored or shown again."""
+
+    __table_args__ = (UniqueConstraint("platform", "kind", "external_id", name="uq_removal"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=20)
+    kind: str = Field(max_length=10, description="post or author")
+    external_id: str = Field(max_length=300, description="post id or author id")
+    reason: str | None = Field(default=None, max_length=500)
+    created_at: datetime | None = _ts(nullable=False)

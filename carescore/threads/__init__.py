@@ -1,0 +1,1 @@
+"""Threading: which brand reply answers which customer post, and how fast."""

@@ -1,0 +1,1 @@
+"""Development tooling (training, data preparation): reads ../shared/data, not shipped."""

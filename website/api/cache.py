@@ -1,0 +1,159 @@
+"""Finished API answers, served again for a few seconds in front of Flask.
+
+Every figure of the API comes from precomputed snapshots that change only when a ranking
+job runs, and clients may cache an answer for a minute anyway (Cache-Control), so serving
+the same bytes for CARESCORE_API_CACHE_SECONDS (default 10) costs no freshness worth
+having. Serving them at the WSGI edge rather than inside a view also skips the
+framework's per-request work (request context, routing, a dozen hooks), which cost more
+CPU than the answer itself. What must happen on every request still happens: the rate
+limit counts, the request gets its id, the metrics count it.
+
+Flask stays the only place where answers are built: a view marks its answer cacheable
+(`edge_cacheable`), and this module keeps the bytes and headers exactly as Flask sent them,
+minus the per-request ones. Anything else (a miss, a non-GET, a conditional or CSV request,
+a client over its limit) goes through Flask untouched.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from flask import Flask, Response, request
+
+from website import observability
+from website.api.http import CONDITIONAL
+from website.api.ratelimit import COUNTED, RateLimit
+
+CACHE_SECONDS = 10
+CACHE_ENTRIES = 1024
+# A page of posts is ~100 KB: the byte budget, not the entry count, bounds the memory.
+CACHE_BYTES = 32 * 1024 * 1024
+MARK = "carescore.cacheable"
+PREFIX = "/api/"
+# Per request, so never stored: the edge adds its own.
+_PER_REQUEST = frozenset(
+    {"x-request-id", "x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset", "date"}
+)
+
+StartResponse = Callable[..., Any]
+WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+def edge_cacheable(view: Callable[..., Response]) -> Callable[..., Response]:
+    """Mark a view's successful, non-streamed answers as safe to serve again by URL."""
+
+    @wraps(view)
+    def marked(*args: Any, **kwargs: Any) -> Response:
+        response = view(*args, **kwargs)
+        if response.status_code == 200 and not response.is_streamed:
+            request.environ[MARK] = request.url_rule.rule if request.url_rule else request.path
+        return response
+
+    return marked
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    expires: float
+    endpoint: str
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def _eligible(environ: dict) -> bool:
+    if environ.get("REQUEST_METHOD") != "GET" or not environ.get("PATH_INFO", "").startswith(
+        PREFIX
+    ):
+        return False
+    # A conditional or ranged request is Flask's to answer (304, 412, 206).
+    if any(name in environ for name in CONDITIONAL):
+        return False
+    return "csv" not in environ.get("HTTP_ACCEPT", "").lower()
+
+
+class EdgeCache:
+    """WSGI middleware around the Flask app: one dictionary of answers per process."""
+
+    def __init__(
+        self, app: WSGIApp, flask_app: Flask, seconds: float, max_bytes: int = CACHE_BYTES
+    ) -> None:
+        self.app = app
+        self.flask_app = flask_app
+        self.seconds = seconds
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._items: dict[tuple[str, str], Entry] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        if not _eligible(environ):
+            return self.app(environ, start_response)
+        started = time.perf_counter()
+        key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        entry = self._items.get(key)
+        if entry is None or entry.expires < time.monotonic():
+            return self._miss(key, environ, start_response)
+        limiter: RateLimit = self.flask_app.extensions["carescore_ratelimit"]
+        window = limiter.hit(environ.get("REMOTE_ADDR") or "unknown")
+        if not window.allowed:
+            environ[COUNTED] = window
+            return self.app(environ, start_response)
+        rid = observability.request_id(environ.get("HTTP_X_REQUEST_ID"))
+        start_response("200 OK", [*entry.headers, *window.headers(), ("X-Request-ID", rid)])
+        observability.record(
+            "GET",
+            entry.endpoint,
+            200,
+            time.perf_counter() - started,
+            key[0],
+            rid,
+            self.flask_app.config.get("CARESCORE_ACCESS_LOG", False),
+        )
+        return [entry.body]
+
+    def _miss(self, key: tuple[str, str], environ: dict, start_response: StartResponse):
+        sent: list[tuple[str, list[tuple[str, str]]]] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info=None):
+            sent.append((status, headers))
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, capture)
+        endpoint = environ.get(MARK)
+        if endpoint is None or not sent or not sent[0][0].startswith("200"):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        headers = [(k, v) for k, v in sent[0][1] if k.lower() not in _PER_REQUEST]
+        if len(data) <= self.max_bytes // 4:
+            self._put(key, Entry(time.monotonic() + self.seconds, endpoint, headers, data))
+        return [data]
+
+    def _put(self, key: tuple[str, str], entry: Entry) -> None:
+        """Oldest first out, until both the entry count and the byte budget fit."""
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            while self._items and (
+                len(self._items) >= CACHE_ENTRIES or self.size + len(entry.body) > self.max_bytes
+            ):
+                self.size -= len(self._items.pop(next(iter(self._items))).body)
+            self._items[key] = entry
+            self.size += len(entry.body)
+
+
+def init_app(app: Flask) -> None:
+    """CARESCORE_API_CACHE_SECONDS (default 10; 0 turns the cache off) bounds how long an
+    answer may lag behind a new ranking."""
+    seconds = float(app.config.get("CARESCORE_API_CACHE_SECONDS", CACHE_SECONDS))
+    if seconds > 0:
+        app.wsgi_app = EdgeCache(app.wsgi_app, app, seconds)  # type: ignore[method-assign]

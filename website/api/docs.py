@@ -1,0 +1,91 @@
+"""The site's API page (/api): the OpenAPI document made readable, with curl examples that
+work against this very host. It reads the same document as /api/v1/openapi.json, so the
+page cannot drift from the API."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from website.api.openapi import document
+
+bp = Blueprint("api_docs", __name__)
+
+EXAMPLE_SLUG = "nimbus-telecom"
+
+
+def _type(schema: dict[str, Any]) -> str:
+    if "$ref" in schema:
+        return schema["$ref"].rsplit("/", 1)[-1]
+    if "anyOf" in schema:
+        return " or ".join(_type(s) for s in schema["anyOf"])
+    kind = schema.get("type", "string")
+    kinds = kind if isinstance(kind, list) else [kind]
+    text = " or ".join(kinds)
+    if "array" in kinds and "items" in schema:
+        text = f"list of {_type(schema['items'])}"
+    if "enum" in schema:
+        text += ": " + ", ".join(str(v) for v in schema["enum"])
+    if "format" in schema:
+        text += f" ({schema['format']})"
+    return text
+
+
+def _operations(doc: dict[str, Any], base: str) -> list[dict[str, Any]]:
+    operations = []
+    for path, item in doc["paths"].items():
+        op = item["get"]
+        example = path.replace("{slug}", EXAMPLE_SLUG)
+        operations.append(
+            {
+                "path": path,
+                "summary": op["summary"],
+                "id": op["operationId"],
+                "params": [
+                    {
+                        "name": p["name"],
+                        "where": p["in"],
+                        "type": _type(p["schema"]),
+                        "default": p["schema"].get("default"),
+                        "description": p.get("description", ""),
+                    }
+                    for p in op["parameters"]
+                ],
+                "formats": list(op["responses"]["200"]["content"]),
+                "curl": f"curl -s '{base}{example}'",
+            }
+        )
+    return operations
+
+
+def _shapes(doc: dict[str, Any]) -> list[dict[str, Any]]:
+    shapes = []
+    for name, schema in doc["components"]["schemas"].items():
+        if name == "Problem" or "properties" not in schema:
+            continue
+        shapes.append(
+            {
+                "name": name,
+                "description": schema.get("description", ""),
+                "fields": [
+                    {"name": f, "type": _type(s), "description": s.get("description", "")}
+                    for f, s in schema["properties"].items()
+                ],
+            }
+        )
+    return shapes
+
+
+@bp.get("/api")
+def api_page():
+    doc = document()
+    base = request.host_url.rstrip("/") + doc["servers"][0]["url"]
+    return render_template(
+        "api.html",
+        doc=doc,
+        base=base,
+        slug=EXAMPLE_SLUG,
+        operations=_operations(doc, base),
+        shapes=_shapes(doc),
+    )

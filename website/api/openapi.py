@@ -1,0 +1,214 @@
+"""The OpenAPI 3.1 document of /api/v1, built from the same parameter declarations and
+`...Public` shapes the views use, so that it describes what the API really sends.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from carescore import METHODOLOGY_VERSION
+from website.api.params import (
+    BRANDS_QUERY,
+    NO_QUERY,
+    POSTS_QUERY,
+    RANKINGS_QUERY,
+    SLUG_RE,
+    Param,
+)
+from website.api.schemas import (
+    BrandDetailPublic,
+    BrandListPublic,
+    BrandPublic,
+    HistoryPublic,
+    MethodologyPublic,
+    MetricsPublic,
+    PostListPublic,
+    PostPublic,
+    ProblemParamPublic,
+    RankingPublic,
+    RankingRowPublic,
+    SectorListPublic,
+    SectorPublic,
+    json_schema,
+    nested_shapes,
+)
+
+API_VERSION = "1.0.0"
+
+
+@dataclass(frozen=True)
+class Operation:
+    path: str
+    operation_id: str
+    summary: str
+    query: tuple[Param, ...]
+    shape: type | None
+    csv_row: type | None = None
+    csv_only: bool = False
+    tag: str = "data"
+
+
+OPERATIONS = (
+    Operation("/brands", "listBrands", "Brands, filtered, by slug", BRANDS_QUERY,
+              BrandListPublic, BrandPublic),
+    Operation("/brands.csv", "listBrandsCsv", "Brands as CSV", BRANDS_QUERY, None,
+              BrandPublic, csv_only=True),
+    Operation("/brands/{slug}", "getBrand",
+              "A brand's current 90-day figures with intervals, sample sizes and ranks",
+              NO_QUERY, BrandDetailPublic),
+    Operation("/brands/{slug}/history", "getBrandHistory", "A brand's monthly snapshots",
+              NO_QUERY, HistoryPublic, MetricsPublic),
+    Operation("/brands/{slug}/history.csv", "getBrandHistoryCsv", "Monthly snapshots as CSV",
+              NO_QUERY, None, MetricsPublic, csv_only=True),
+    Operation("/rankings", "getRanking", "The ranking of a window, optionally per sector",
+              RANKINGS_QUERY, RankingPublic, RankingRowPublic),
+    Operation("/rankings.csv", "getRankingCsv", "The ranking as CSV", RANKINGS_QUERY, None,
+              RankingRowPublic, csv_only=True),
+    Operation("/sectors", "listSectors", "Sectors with their number of brands", NO_QUERY,
+              SectorListPublic, SectorPublic),
+    Operation("/sectors.csv", "listSectorsCsv", "Sectors as CSV", NO_QUERY, None,
+              SectorPublic, csv_only=True),
+    Operation("/posts", "listPosts", "Customer posts, newest first", POSTS_QUERY,
+              PostListPublic, PostPublic),
+    Operation("/posts.csv", "listPostsCsv", "Customer posts as CSV (next page in Link)",
+              POSTS_QUERY, None, PostPublic, csv_only=True),
+    Operation("/methodology", "getMethodology", "The rules behind every figure", NO_QUERY,
+              MethodologyPublic, tag="about"),
+    Operation("/openapi.json", "getOpenApi", "This document", NO_QUERY, None, tag="about"),
+)  # fmt: skip
+
+_PROBLEM = {
+    "type": "object",
+    "description": "RFC 9457 problem details.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "invalid_params": {
+            "type": "array",
+            "items": {"$ref": "#/components/schemas/ProblemParamPublic"},
+        },
+    },
+    "required": ["type", "title", "status"],
+}
+_ERRORS = {
+    "400": "A parameter cannot be used; invalid_params names it.",
+    "404": "No such brand, sector or snapshot.",
+    "405": "Only GET, HEAD and OPTIONS.",
+    "429": "Too many requests from this address; see Retry-After.",
+    "500": "The server failed; no internals are shown.",
+}
+_HEADERS = {
+    "ETag": {"description": "Send back in If-None-Match for a 304."},
+    "Cache-Control": {"description": "public, max-age=60 on success."},
+    "X-RateLimit-Limit": {"description": "Requests allowed in the current window."},
+    "X-RateLimit-Remaining": {"description": "Requests left in the current window."},
+    "X-RateLimit-Reset": {"description": "When the window resets, Unix seconds."},
+}
+
+
+def _parameter(param: Param) -> dict[str, Any]:
+    spec: dict[str, Any] = {
+        "name": param.name,
+        "in": "query",
+        "required": param.required,
+        "description": param.description,
+        "schema": param.schema,
+    }
+    if param.example is not None:
+        spec["example"] = param.example
+    return spec
+
+
+def _success(op: Operation) -> dict[str, Any]:
+    content: dict[str, Any] = {}
+    if op.shape is not None:
+        content["application/json"] = {
+            "schema": {"$ref": f"#/components/schemas/{op.shape.__name__}"}
+        }
+    elif not op.csv_only:
+        content["application/json"] = {"schema": {"type": "object"}}
+    if op.csv_row is not None:
+        columns = ", ".join(op.csv_row.__dataclass_fields__)
+        content["text/csv"] = {"schema": {"type": "string", "description": f"columns: {columns}"}}
+    headers = {name: {**spec, "schema": {"type": "string"}} for name, spec in _HEADERS.items()}
+    return {"description": "OK", "headers": headers, "content": content}
+
+
+def _operation(op: Operation) -> dict[str, Any]:
+    parameters = [_parameter(p) for p in op.query]
+    if "{slug}" in op.path:
+        parameters.insert(
+            0,
+            {
+                "name": "slug",
+                "in": "path",
+                "required": True,
+                "description": "Brand slug, as listed by /brands.",
+                "schema": {"type": "string", "pattern": f"^{SLUG_RE}$"},
+                "example": "nimbus-telecom",
+            },
+        )
+    responses: dict[str, Any] = {
+        "200": _success(op),
+        "304": {"description": "Not modified: the If-None-Match ETag is current."},
+    }
+    responses |= {code: {"$ref": f"#/components/responses/Error{code}"} for code in _ERRORS}
+    return {
+        "operationId": op.operation_id,
+        "summary": op.summary,
+        "tags": [op.tag],
+        "parameters": parameters,
+        "responses": responses,
+    }
+
+
+def _schemas() -> dict[str, Any]:
+    shapes: dict[str, type] = {"ProblemParamPublic": ProblemParamPublic}
+    for op in OPERATIONS:
+        for shape in (op.shape, op.csv_row):
+            if shape is not None:
+                nested_shapes(shape, shapes)
+    schemas = {name: json_schema(shape) for name, shape in sorted(shapes.items())}
+    schemas["Problem"] = _PROBLEM
+    return schemas
+
+
+@cache
+def document() -> dict[str, Any]:
+    """The whole document; it depends on code only, so it is built once per process."""
+    problem_schema = {"schema": {"$ref": "#/components/schemas/Problem"}}
+    problem_content = {"application/problem+json": problem_schema}
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Carescore API",
+            "version": API_VERSION,
+            "summary": "How companies treat customers who speak up in public.",
+            "description": (
+                "Read-only, JSON by default, CSV for tables (`.csv` or `Accept: text/csv`). "
+                "Every response has `demo` (true when the data are the fictional demo) and "
+                "`methodology_version` "
+                f"(currently {METHODOLOGY_VERSION}). Times are ISO 8601 UTC, durations "
+                "seconds. Errors are RFC 9457 problem documents. Responses carry an ETag "
+                "(send If-None-Match for a 304) and rate-limit headers; CORS is open for GET."
+            ),
+            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
+        },
+        "servers": [{"url": "/api/v1"}],
+        "tags": [
+            {"name": "data", "description": "Brands, rankings, history and posts."},
+            {"name": "about", "description": "The rules and this document."},
+        ],
+        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS},
+        "components": {
+            "schemas": _schemas(),
+            "responses": {
+                f"Error{code}": {"description": text, "content": problem_content}
+                for code, text in _ERRORS.items()
+            },
+        },
+    }

@@ -1,0 +1,62 @@
+"""Production gunicorn settings: `gunicorn -c python:website.gunicorn_conf wsgi:app`.
+
+Every value can be overridden by a `CARESCORE_GUNICORN_*` or gunicorn's own
+`GUNICORN_CMD_ARGS` environment variable, so one file serves a laptop and a host.
+"""
+
+import multiprocessing
+import os
+import shutil
+import tempfile
+
+bind = os.environ.get("CARESCORE_BIND", "127.0.0.1:8000")
+# Sync workers: requests read precomputed snapshots, so they are short and CPU-bound.
+workers = int(os.environ.get("CARESCORE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
+threads = int(os.environ.get("CARESCORE_THREADS", "1"))
+timeout = int(os.environ.get("CARESCORE_TIMEOUT", "30"))
+graceful_timeout = 20
+keepalive = 5
+# The app is imported once by the master and forked: a worker starts in milliseconds, so a
+# restart (max_requests, a crash) no longer re-imports the app while requests wait. The
+# master imports but never connects: engines and pools are opened lazily in each worker.
+preload_app = os.environ.get("CARESCORE_PRELOAD", "true").lower() != "false"
+# A bound on slow leaks, not a routine: at a few hundred requests per second per worker
+# this restarts each worker every minute or so.
+max_requests = 20000
+max_requests_jitter = 2000
+accesslog = os.environ.get("CARESCORE_ACCESS_LOG_FILE", "-")
+errorlog = "-"
+loglevel = os.environ.get("CARESCORE_LOG_LEVEL", "info")
+access_log_format = (
+    '{"remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
+    '"bytes":%(B)s,"duration_us":%(D)s,"request_id":"%({x-request-id}o)s"}'
+)
+# Workers share Prometheus counters through files in this directory.
+_metrics_dir = os.environ.setdefault(
+    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="carescore-metrics-")
+)
+
+
+def on_starting(server):
+    os.makedirs(_metrics_dir, exist_ok=True)
+    for name in os.listdir(_metrics_dir):
+        os.unlink(os.path.join(_metrics_dir, name))
+
+
+def post_fork(server, worker):
+    # Nothing opened in the master may be shared with a worker; engine_for opens lazily, so
+    # this only makes sure a future import-time connection could never be inherited.
+    from carescore.store.db import engine_for
+
+    engine_for.cache_clear()
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    if _metrics_dir.startswith(tempfile.gettempdir()):
+        shutil.rmtree(_metrics_dir, ignore_errors=True)

@@ -13,9 +13,11 @@ import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 
 from sqlmodel import Session
 
+from carescore.demo_incidents import incident_posts
 from carescore.store.brands import BrandSpec, upsert_brands
 from carescore.store.normalised import NewPost
 from carescore.store.posts import BrandDirectory, StoreResult, store_posts
@@ -425,7 +427,9 @@ def build_demo(
     directory = BrandDirectory(session)
     total = StoreResult()
     batch: list[NewPost] = []
-    for post in generate_posts(as_of, n_posts=n_posts, seed=seed):
+    for post in chain(
+        generate_posts(as_of, n_posts=n_posts, seed=seed), incident_posts(as_of, seed=seed)
+    ):
         batch.append(post)
         if len(batch) >= batch_size:
             total.add(store_posts(session, batch, directory=directory))

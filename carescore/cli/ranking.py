@@ -7,6 +7,8 @@ import sys
 import click
 
 from carescore.cli.common import parse_day, session
+from carescore.cli.incidents import describe
+from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands, refresh_rankings
 from carescore.read.export import (
     FORMATS,
@@ -25,12 +27,19 @@ from carescore.store.models import utcnow
     help="90d, all or YYYY-MM; default: the live 90 days plus the past 12 months' snapshots",
 )
 @click.option("--as-of", callback=parse_day, help="last day of a 90d/all window (default today)")
-def rank_command(window: str | None, as_of) -> None:
-    """Compute brand scores (methodology v1). Final monthly snapshots are never rewritten."""
+@click.option("--no-incidents", is_flag=True, help="skip the incremental incident detection")
+def rank_command(window: str | None, as_of, no_incidents: bool) -> None:
+    """Compute brand scores (methodology v1), then update incidents (`carescore incidents`).
+
+    Final monthly snapshots are never rewritten.
+    """
     as_of = as_of or utcnow().date()
     with session() as s:
         written = refresh_rankings(s, as_of) if window is None else rank_brands(s, window, as_of)
     click.echo(f"{written} brand scores written (as of {as_of}, window {window or '90d+months'})")
+    if not no_incidents:
+        with session() as s:
+            click.echo(describe(refresh_incidents(s)))
 
 
 @click.command("export")

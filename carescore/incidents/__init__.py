@@ -1,0 +1,28 @@
+"""Incidents: a surge of a brand's complaints against its usual level for that hour of the
+week, followed while it lasts, with how the brand answered the people it hit.
+
+`detector` decides on hourly counts (pure, no database); `hours` counts complaints per
+hour; `care` measures the replies during an incident; `run` keeps the stored incidents
+up to date, incrementally. docs/incidents.md states the rules and their measured errors.
+"""
+
+from carescore.incidents.care import CARE_UNIT, Care, care_units
+from carescore.incidents.detector import RULES, Found, Rules, baselines, detect
+from carescore.incidents.hours import hour_of, hour_start
+from carescore.incidents.run import DETECTOR_VERSION, RunSummary, refresh_incidents
+
+__all__ = [
+    "CARE_UNIT",
+    "DETECTOR_VERSION",
+    "RULES",
+    "Care",
+    "Found",
+    "Rules",
+    "RunSummary",
+    "baselines",
+    "care_units",
+    "detect",
+    "hour_of",
+    "hour_start",
+    "refresh_incidents",
+]

@@ -1,0 +1,329 @@
+"""Detect incidents for every brand, recomputing only what new posts changed.
+
+A run reads the customer posts added since the previous run (their ids are above the
+mark kept in `Checkpoint`, source "incidents"), adds their complaints to the stored hours,
+and runs the detector again for the brands they touched, from the earliest changed hour
+(or the first hour not yet decided). Incidents that this could change (open ones, or
+ones whose closing hours lie at or after that hour) are deleted and found again; earlier
+ones stay. Because the detector's decision about an hour only looks backwards, the result
+is the one a full run gives (a test holds the two equal).
+
+Rescoring and `carescore forget` change or remove posts without new ids: a brand whose
+stored complaints no longer add up to its posts' is rebuilt from its posts, and
+`carescore incidents --full` rebuilds everything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, insert, select
+from sqlmodel import Session
+
+from carescore.incidents import care
+from carescore.incidents.detector import RULES, Found, Rules, detect
+from carescore.incidents.hours import (
+    HourCounts,
+    complaint_totals,
+    count_hours,
+    first_hours,
+    hour_of,
+    hour_start,
+)
+from carescore.store.models import (
+    Checkpoint,
+    ComplaintHour,
+    Incident,
+    IncidentState,
+    Post,
+    utcnow,
+)
+
+DETECTOR_VERSION = "1.0"
+MARK_SOURCE = "incidents"
+CARE_REFRESH = timedelta(days=2)
+
+
+@dataclass
+class RunSummary:
+    full: bool
+    new_posts: int = 0
+    brands_detected: int = 0
+    brands_rebuilt: int = 0
+    incidents_written: int = 0
+    open_now: int = 0
+
+
+def refresh_incidents(
+    session: Session, now: datetime | None = None, *, full: bool = False, rules: Rules = RULES
+) -> RunSummary:
+    """Bring the incidents up to date with the posts and the clock; nothing is committed."""
+    now = now or utcnow()
+    mark = session.execute(
+        select(Checkpoint).where(Checkpoint.source == MARK_SOURCE, Checkpoint.brand_slug == "")
+    ).scalar_one_or_none()
+    top = session.execute(select(func.max(Post.id))).scalar() or 0
+    if full or mark is None:
+        summary = _rebuild_all(session, now, rules)
+    else:
+        summary = _incremental(session, int(mark.cursor), now, rules)
+    if mark is None:
+        mark = Checkpoint(source=MARK_SOURCE, brand_slug="", cursor="0")
+        session.add(mark)
+    mark.cursor, mark.updated_at = str(top), now
+    _refresh_recent_care(session, now)
+    summary.open_now = session.execute(
+        select(func.count()).select_from(Incident).where(Incident.is_open.is_(True))
+    ).scalar_one()
+    session.flush()
+    return summary
+
+
+def _rebuild_all(session: Session, now: datetime, rules: Rules) -> RunSummary:
+    for table in (Incident, ComplaintHour, IncidentState):
+        session.execute(delete(table))
+    hours = count_hours(session)
+    firsts = first_hours(session)
+    summary = RunSummary(full=True, brands_rebuilt=len(firsts))
+    _store_hours(session, hours)
+    current = hour_of(now)
+    for brand_id, first in firsts.items():
+        counts = hours.get(brand_id, HourCounts())
+        found = detect(counts.counts, first, first, current + 1, current, rules)
+        summary.incidents_written += _store_incidents(session, brand_id, found, counts, now)
+        session.add(_state(brand_id, first, current, counts))
+    summary.brands_detected = len(firsts)
+    return summary
+
+
+def _state(brand_id: int, first: int, current: int, counts: HourCounts) -> IncidentState:
+    return IncidentState(
+        brand_id=brand_id,
+        first_hour=first,
+        through=current,
+        last_hour=max(counts.counts, default=None),
+        complaints=counts.total,
+    )
+
+
+def _store_hours(session: Session, hours: dict[int, HourCounts]) -> None:
+    rows = [
+        {"brand_id": b, "hour": h, "complaints": n, "topics": dict(c.topics[h])}
+        for b, c in hours.items()
+        for h, n in c.counts.items()
+    ]
+    for start in range(0, len(rows), 5000):
+        session.execute(insert(ComplaintHour.__table__), rows[start : start + 5000])
+
+
+def _incremental(session: Session, mark: int, now: datetime, rules: Rules) -> RunSummary:
+    current = hour_of(now)
+    new = session.execute(
+        select(Post.brand_id, Post.created_at, Post.label, Post.topics).where(
+            Post.id > mark, Post.direction == "inbound", Post.brand_id.is_not(None)
+        )
+    ).all()
+    summary = RunSummary(full=False, new_posts=len(new))
+    states = {s.brand_id: s for s in session.execute(select(IncidentState)).scalars()}
+    added: dict[int, HourCounts] = {}
+    rebuild: set[int] = set()
+    for brand_id, created, label, topics in new:
+        hour = hour_of(created)
+        state = states.get(brand_id)
+        if state is None or hour < state.first_hour:
+            rebuild.add(brand_id)
+        if label == "fail":
+            added.setdefault(brand_id, HourCounts()).add(hour, 1, topics)
+    if states:
+        totals = complaint_totals(session)
+        for brand_id, state in states.items():
+            expected = state.complaints + (added[brand_id].total if brand_id in added else 0)
+            if totals.get(brand_id, 0) != expected:
+                rebuild.add(brand_id)
+    if rebuild:
+        _rebuild_brands(session, rebuild, now, rules, summary)
+    restart: dict[int, int] = {}
+    for brand_id, state in states.items():
+        if brand_id in rebuild:
+            continue
+        dirty = min(added[brand_id].counts, default=None) if brand_id in added else None
+        recent = state.last_hour is not None and state.last_hour >= state.through - (
+            max(rules.windows) - 1
+        )
+        if dirty is not None:
+            restart[brand_id] = min(dirty, state.through)
+        elif recent or _has_open(session, brand_id):
+            restart[brand_id] = state.through
+        else:
+            state.through = current
+    if restart:
+        _merge_hours(session, added)
+        for brand_id, begin in restart.items():
+            _redetect(session, states[brand_id], begin, added.get(brand_id), now, rules, summary)
+    return summary
+
+
+def _has_open(session: Session, brand_id: int) -> bool:
+    return (
+        session.execute(
+            select(Incident.id).where(Incident.brand_id == brand_id, Incident.is_open.is_(True))
+        ).first()
+        is not None
+    )
+
+
+def _rebuild_brands(
+    session: Session, brand_ids: set[int], now: datetime, rules: Rules, summary: RunSummary
+) -> None:
+    for table in (Incident, ComplaintHour, IncidentState):
+        session.execute(delete(table).where(table.brand_id.in_(sorted(brand_ids))))
+    hours = count_hours(session, brand_ids)
+    firsts = first_hours(session, brand_ids)
+    _store_hours(session, {b: c for b, c in hours.items() if b in firsts})
+    current = hour_of(now)
+    for brand_id, first in firsts.items():
+        counts = hours.get(brand_id, HourCounts())
+        found = detect(counts.counts, first, first, current + 1, current, rules)
+        summary.incidents_written += _store_incidents(session, brand_id, found, counts, now)
+        session.add(_state(brand_id, first, current, counts))
+    summary.brands_rebuilt += len(firsts)
+    summary.brands_detected += len(firsts)
+
+
+def _merge_hours(session: Session, added: dict[int, HourCounts]) -> None:
+    """Add new complaints to the stored hours (one read, one delete, one insert per brand)."""
+    for brand_id, new in added.items():
+        hours = sorted(new.counts)
+        stored = {
+            hour: (n, topics)
+            for hour, n, topics in session.execute(
+                select(ComplaintHour.hour, ComplaintHour.complaints, ComplaintHour.topics).where(
+                    ComplaintHour.brand_id == brand_id, ComplaintHour.hour.in_(hours)
+                )
+            )
+        }
+        rows = []
+        for hour in hours:
+            n, topics = stored.get(hour, (0, {}))
+            rows.append(
+                {
+                    "brand_id": brand_id,
+                    "hour": hour,
+                    "complaints": n + new.counts[hour],
+                    "topics": dict(Counter(topics) + new.topics[hour]),
+                }
+            )
+        if stored:
+            session.execute(
+                delete(ComplaintHour).where(
+                    ComplaintHour.brand_id == brand_id, ComplaintHour.hour.in_(sorted(stored))
+                )
+            )
+        session.execute(insert(ComplaintHour.__table__), rows)
+
+
+def _redetect(
+    session: Session,
+    state: IncidentState,
+    begin: int,
+    added: HourCounts | None,
+    now: datetime,
+    rules: Rules,
+    summary: RunSummary,
+) -> None:
+    """Run the detector for one brand from `begin` (moved back to where none is open)."""
+    current = hour_of(now)
+    incidents = list(
+        session.execute(select(Incident).where(Incident.brand_id == state.brand_id)).scalars()
+    )
+    while True:
+        affected = [
+            i for i in incidents if i.end_at is None or _h(i.end_at) + rules.close_after > begin
+        ]
+        earliest = min([begin, *(_h(i.detected_at, end=True) for i in affected)])
+        if earliest == begin:
+            break
+        begin = earliest
+    for incident in affected:
+        session.delete(incident)
+    session.flush()
+    since = begin - (max(rules.windows) - 1) - rules.lookback * rules.period - rules.neighbours
+    counts = HourCounts()
+    for hour, n, topics in session.execute(
+        select(ComplaintHour.hour, ComplaintHour.complaints, ComplaintHour.topics).where(
+            ComplaintHour.brand_id == state.brand_id, ComplaintHour.hour >= since
+        )
+    ):
+        counts.counts[hour] = n
+        counts.topics[hour] = Counter(topics)
+    found = detect(counts.counts, state.first_hour, begin, current + 1, current, rules)
+    summary.incidents_written += _store_incidents(session, state.brand_id, found, counts, now)
+    summary.brands_detected += 1
+    state.through = current
+    if added is not None:
+        state.complaints += added.total
+        latest = max(added.counts)
+        state.last_hour = latest if state.last_hour is None else max(latest, state.last_hour)
+
+
+def _h(moment: datetime, *, end: bool = False) -> int:
+    """The hour of a stored time; `end=True` for a time stored as the end of its hour."""
+    return hour_of(moment) - (1 if end and moment.timestamp() % 3600 == 0 else 0)
+
+
+def _store_incidents(
+    session: Session, brand_id: int, found: list[Found], counts: HourCounts, now: datetime
+) -> int:
+    for f in found:
+        topics: Counter = Counter()
+        for hour, _, _ in f.hours:
+            topics += counts.topics.get(hour, Counter())
+        peak_hour, peak_count, peak_base = f.peak
+        incident = Incident(
+            brand_id=brand_id,
+            start_at=hour_start(f.start),
+            detected_at=min(hour_start(f.detected + 1), now),
+            end_at=hour_start(f.end) if f.end is not None else None,
+            is_open=f.end is None,
+            peak_at=hour_start(peak_hour),
+            peak_count=peak_count,
+            peak_baseline=round(peak_base, 3),
+            peak_ratio=round(peak_count / peak_base, 2),
+            posts=f.posts,
+            expected=round(f.expected, 2),
+            p_value=f.p_value,
+            topics=dict(topics.most_common()),
+            detector_version=DETECTOR_VERSION,
+            care_unit=care.CARE_UNIT,
+            computed_at=now,
+        )
+        _measure_care(session, incident, now)
+        session.add(incident)
+    return len(found)
+
+
+def _measure_care(session: Session, incident: Incident, now: datetime) -> None:
+    during, usual = care.measure(
+        session, incident.brand_id, incident.start_at, incident.end_at or now, now
+    )
+    incident.care_n, incident.care_answered = during.n, during.answered
+    incident.care_median_reply_s = during.median_reply_s
+    incident.care_recovery_n, incident.care_recovered = during.recovery_n, during.recovered
+    incident.usual_n, incident.usual_answered = usual.n, usual.answered
+    incident.usual_median_reply_s = usual.median_reply_s
+    incident.usual_recovery_n, incident.usual_recovered = usual.recovery_n, usual.recovered
+    incident.computed_at = now
+
+
+def _refresh_recent_care(session: Session, now: datetime) -> None:
+    """Replies keep arriving after an incident: its care figures settle within a day."""
+    recent = session.execute(
+        select(Incident).where(
+            (Incident.end_at.is_(None)) | (Incident.end_at >= now - CARE_REFRESH),
+            Incident.computed_at < now,
+        )
+    ).scalars()
+    for incident in recent:
+        _measure_care(session, incident, now)

@@ -82,6 +82,22 @@ class Batch:
     checkpoint: str | None = None
     rejected: int = 0
     errors: list[str] = field(default_factory=list)
+    rejects: list[Reject] = field(default_factory=list)
+
+    def reject(self, where: str, reason: str, record: Any = None) -> None:
+        """Count one unusable record, with where it was, why, and the record when known."""
+        self.rejected += 1
+        self.errors.append(f"{where}: {reason}")
+        self.rejects.append(Reject(where, reason, record))
+
+
+@dataclass(frozen=True, slots=True)
+class Reject:
+    """A record that was not stored: `where` is a file and line or a source and id."""
+
+    where: str
+    reason: str
+    record: Any = None
 
 
 class Source(Protocol):
@@ -108,8 +124,7 @@ def normalise_each(
         try:
             post = convert(item)
         except ITEM_ERRORS as exc:
-            batch.rejected += 1
-            batch.errors.append(f"{where}: rejected item: {type(exc).__name__}: {exc}")
+            batch.reject(where, f"rejected item: {type(exc).__name__}: {exc}", item)
             continue
         if post is not None:
             batch.posts.append(post)

@@ -6,11 +6,14 @@ Reports print one line per run; errors meant for a person raise BadInput, which 
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 import click
 from sqlalchemy import select
@@ -19,9 +22,10 @@ from tqdm import tqdm
 
 from carescore.cli.common import interactive, session
 from carescore.errors import BadInput
+from carescore.store.limits import InvalidPost, check_text
 from carescore.store.locks import AlreadyRunning, job_lock
 from carescore.store.models import Brand, BrandAccount
-from collectors.base import Source
+from collectors.base import Reject, Source
 from collectors.files import MappedFile
 from collectors.http import make_client
 from collectors.runner import RunReport, load_targets, run_one, run_sources
@@ -104,17 +108,52 @@ def import_group() -> None:
     """Load posts from files; posts are scored and threaded, and re-running adds nothing."""
 
 
-def _run_file(source: Source, s: Session) -> RunReport:
-    with _progress("post") as bar:
-        report = run_one(s, source, None, None, on_batch=bar.update)
+REJECTS_HELP = "write every rejected record to this JSON Lines file (line, reason, record)"
+
+
+@contextmanager
+def _rejects_writer(path: Path | None) -> Iterator[Callable[[Reject], None] | None]:
+    """One JSON object per rejected record, written as the import goes (bounded memory)."""
+    if path is None:
+        yield None
+        return
+    try:
+        out: IO[str] = path.open("w", encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+    def write(item: Reject) -> None:
+        record = {"where": item.where, "reason": item.reason, "record": item.record}
+        out.write(json.dumps(record, ensure_ascii=True, default=str) + "\n")
+
+    with out:
+        yield write
+
+
+def _run_file(source: Source, s: Session, rejects: Path | None = None) -> RunReport:
+    """Import one file under the lock of its kind, so a dead import's run can be closed."""
+    try:
+        with (
+            job_lock(s.get_bind(), source.name),
+            _rejects_writer(rejects) as on_reject,
+            _progress("post") as bar,
+        ):
+            report = run_one(s, source, None, None, on_batch=bar.update, on_reject=on_reject)
+    except AlreadyRunning as exc:
+        raise BadInput(f"{exc}: wait for it to finish") from exc
     _print([report])
+    if rejects is not None and report.rejected:
+        click.echo(f"  rejected records written to {rejects}")
     if report.status == "failed":
         raise click.exceptions.Exit(1)
     return report
 
 
+SLUG_MAX = Brand.__table__.c.slug.type.length
+
+
 def _slug(handle: str, taken: set[str]) -> str:
-    base = re.sub(r"[^a-z0-9]+", "-", handle.lower()).strip("-") or "brand"
+    base = re.sub(r"[^a-z0-9]+", "-", handle.lower()).strip("-")[: SLUG_MAX - 8] or "brand"
     slug, n = base, 1
     while slug in taken:
         n += 1
@@ -123,11 +162,19 @@ def _slug(handle: str, taken: set[str]) -> str:
     return slug
 
 
+def _storable_handle(handle: str) -> bool:
+    try:
+        check_text("handle", handle, BrandAccount.__table__.c.handle.type.length)
+    except InvalidPost:
+        return False
+    return bool(handle)
+
+
 def _unknown(s: Session, handles: Counter[str]) -> list[tuple[str, int]]:
     known = set(s.execute(select(BrandAccount.handle_key).where(BrandAccount.platform == "x")))
     known_keys = {k for (k,) in known}
     return sorted(
-        ((h, n) for h, n in handles.items() if h.lower() not in known_keys),
+        ((h, n) for h, n in handles.items() if h.lower() not in known_keys and _storable_handle(h)),
         key=lambda item: (-item[1], item[0].lower()),
     )
 
@@ -151,7 +198,8 @@ def _create_brands(s: Session, handles: list[str]) -> int:
 @click.option(
     "--create-brands", is_flag=True, help='create unknown brand accounts (sector "unknown")'
 )
-def import_twcs(file: Path, create_brands: bool) -> None:
+@click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help=REJECTS_HELP)
+def import_twcs(file: Path, create_brands: bool, rejects: Path | None) -> None:
     """Import a Kaggle "Customer Support on Twitter" file (twcs.csv format)."""
     source = TwcsFile(file)
     with session() as s:
@@ -159,7 +207,7 @@ def import_twcs(file: Path, create_brands: bool) -> None:
             made = _create_brands_from(s, source)
             if made:
                 click.echo(f"created {made} brands (sector {UNKNOWN_SECTOR!r})")
-        _run_file(source, s)
+        _run_file(source, s, rejects)
         unknown = _unknown(s, source.brand_handles)
     if unknown:
         click.echo(
@@ -177,9 +225,10 @@ def _create_brands_from(s: Session, source: TwcsFile) -> int:
 def _generic(kind: str) -> Callable[..., None]:
     @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
     @click.option("--platform", default="import", show_default=True, help="when a row has none")
-    def command(file: Path, platform: str) -> None:
+    @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help=REJECTS_HELP)
+    def command(file: Path, platform: str, rejects: Path | None) -> None:
         with session() as s:
-            _run_file(MappedFile(file, kind, platform), s)
+            _run_file(MappedFile(file, kind, platform), s, rejects)
 
     command.__doc__ = (
         f"Import a {kind.upper()} file in the generic mapping (docs/import-formats.md)."

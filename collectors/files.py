@@ -14,9 +14,10 @@ from typing import Any
 import httpx
 
 from carescore.errors import BadInput
+from carescore.store.limits import checked_post
 from carescore.store.normalised import NewPost
 from collectors.base import Batch, BrandTarget, parse_iso
-from collectors.lines import csv_records
+from collectors.lines import bounded_lines, csv_records, open_binary
 
 REQUIRED = ("external_id", "author_id", "created_at", "text")
 OPTIONAL = (
@@ -69,7 +70,7 @@ def to_post(record: dict[str, Any], platform: str) -> NewPost:
         followers = int(followers)
     if not isinstance(record["text"], str):
         raise TypeError("text must be a string")
-    return NewPost(
+    post = NewPost(
         platform=_text(record, "platform") or platform,
         external_id=_text(record, "external_id"),
         author_id=_text(record, "author_id"),
@@ -85,6 +86,7 @@ def to_post(record: dict[str, Any], platform: str) -> NewPost:
         conversation_id=_text(record, "conversation_id"),
         reply_ids=_reply_ids(record.get("reply_ids")),
     )
+    return checked_post(post)
 
 
 class MappedFile:
@@ -108,22 +110,25 @@ class MappedFile:
         if self.kind == "csv":
             rows = csv_records(self.path)
             first = next(rows, None)
+            if first is not None and isinstance(first[1], Exception):
+                raise BadInput(f"{self.path}: unreadable header: {first[1]}")
             header = [h.strip() for h in first[1]] if first else []
             absent = [k for k in REQUIRED if k not in header]
             if absent:
                 raise BadInput(f"{self.path}: header lacks {', '.join(absent)}")
             for line, fields in rows:
-                if len(fields) != len(header):
+                if isinstance(fields, Exception):
+                    yield line, fields
+                elif len(fields) != len(header):
                     yield line, ValueError(f"expected {len(header)} fields, got {len(fields)}")
                 else:
                     yield line, dict(zip(header, fields, strict=True))
             return
-        try:
-            handle = self.path.open("rb")
-        except OSError as exc:
-            raise BadInput(f"{self.path}: cannot read: {exc.strerror or exc}") from exc
-        with handle:
-            for number, raw in enumerate(handle, 1):
+        with open_binary(self.path) as handle:
+            for number, raw in enumerate(bounded_lines(handle), 1):
+                if isinstance(raw, Exception):
+                    yield number, raw
+                    continue
                 if not raw.strip():
                     continue
                 try:
@@ -142,10 +147,10 @@ class MappedFile:
                 if not isinstance(record, dict):
                     raise TypeError("a record must be an object")
                 batch.posts.append(to_post(record, self.platform))
-            except (KeyError, TypeError, ValueError) as exc:
-                batch.rejected += 1
-                batch.errors.append(f"{self.path.name}: line {line}: {exc}")
-            if len(batch.posts) >= self.batch_size:
+            except (KeyError, TypeError, ValueError, OverflowError) as exc:
+                raw = None if isinstance(record, Exception) else record
+                batch.reject(f"{self.path.name}: line {line}", str(exc), raw)
+            if len(batch.posts) + batch.rejected >= self.batch_size:
                 yield batch
                 batch = Batch()
         if batch.posts or batch.rejected:

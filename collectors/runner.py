@@ -11,21 +11,29 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from carescore.store.db import is_outage, one_line, unavailable
+from carescore.store.limits import checked_post
 from carescore.store.models import Brand, BrandAccount, Checkpoint, CollectorRun, utcnow
-from carescore.store.posts import BrandDirectory, store_posts
+from carescore.store.normalised import NewPost
+from carescore.store.posts import BrandDirectory, StoreResult, store_posts
 from collectors.base import (
     BadPayload,
     Batch,
     BrandTarget,
     CollectorError,
     MissingCredentials,
+    Reject,
     Source,
 )
 
 MAX_ERRORS = 50  # kept on the run row; the count of rejected items stays exact
+# What storing a single post can raise when the post itself is the problem (the database
+# refused a value, or the driver could not convert it); outages are told apart by is_outage.
+ROW_ERRORS = (DBAPIError, ValueError, OverflowError)
 
 
 @dataclass
@@ -94,6 +102,25 @@ def save_checkpoint(session: Session, source: str, slug: str | None, cursor: str
     session.add(row)
 
 
+def mark_interrupted(session: Session, source: str) -> int:
+    """Close the runs of `source` still marked running: their process died or lost the database.
+
+    Called by a run that holds the source's lock (see carescore.store.locks), so no live
+    run of that source can be among them.
+    """
+    result = session.execute(
+        update(CollectorRun)
+        .where(CollectorRun.source == source, CollectorRun.status == "running")
+        .values(
+            status="interrupted",
+            finished_at=utcnow(),
+            message="interrupted: the run stopped before it could record its end",
+        )
+    )
+    session.commit()
+    return result.rowcount or 0
+
+
 def run_one(
     session: Session,
     source: Source,
@@ -101,11 +128,17 @@ def run_one(
     brand: BrandTarget | None,
     *,
     on_batch: Callable[[int], None] | None = None,
+    on_reject: Callable[[Reject], None] | None = None,
     directory: BrandDirectory | None = None,
 ) -> RunReport:
-    """One source for one brand (or for everything when the source is not per brand)."""
+    """One source for one brand (or for everything when the source is not per brand).
+
+    A database outage raises DatabaseUnavailable (one line for a person); the run's row
+    then stays "running" until the next run of the source marks it interrupted.
+    """
     slug = brand.slug if brand else None
     report = RunReport(source.name, slug)
+    mark_interrupted(session, source.name)
     run = CollectorRun(source=source.name, brand_slug=slug, started_at=utcnow(), status="running")
     session.add(run)
     session.commit()
@@ -117,9 +150,13 @@ def run_one(
         directory = directory or BrandDirectory(session)
         cursor = read_checkpoint(session, source.name, slug)
         for batch in source.batches(client, brand, cursor):
+            before = report.fetched
             _store(session, batch, report, directory)
+            if on_reject:
+                for item in batch.rejects:
+                    on_reject(item)
             if on_batch:
-                on_batch(len(batch.posts) + batch.rejected)
+                on_batch(report.fetched - before)
         report.status = "partial" if report.rejected or report.errors else "ok"
     except MissingCredentials as exc:
         session.rollback()
@@ -133,6 +170,8 @@ def run_one(
         report.message = str(exc)
     except BaseException as exc:
         session.rollback()
+        if is_outage(exc):
+            raise unavailable(session.get_bind(), exc) from exc
         report.status, report.message = "failed", f"crashed: {type(exc).__name__}: {exc}"
         _finish(session, report)
         raise
@@ -140,13 +179,54 @@ def run_one(
     return report
 
 
+def _valid(batch: Batch, source: str) -> list[NewPost]:
+    """The batch's posts that the storage can hold; the others become rejects."""
+    valid = []
+    for post in batch.posts:
+        try:
+            valid.append(checked_post(post))
+        except ValueError as exc:
+            batch.reject(f"{source}: post {post.external_id[:80]!r}", str(exc))
+    return valid
+
+
+def _store_rows(
+    session: Session, batch: Batch, posts: list[NewPost], report: RunReport, directory
+) -> StoreResult:
+    """Store a batch; if the database refuses it, store it row by row so one bad row costs one.
+
+    A row the database still refuses is rejected with the driver's one-line reason.
+    """
+    try:
+        result = store_posts(session, posts, run_id=report.run_id, directory=directory)
+        session.commit()
+        return result
+    except ROW_ERRORS as exc:
+        session.rollback()
+        if is_outage(exc):
+            raise
+    result = StoreResult()
+    for post in posts:
+        try:
+            result.add(store_posts(session, [post], run_id=report.run_id, directory=directory))
+            session.commit()
+        except ROW_ERRORS as exc:
+            session.rollback()
+            if is_outage(exc):
+                raise
+            where = f"{report.source}: post {post.external_id[:80]!r}"
+            batch.reject(where, f"refused by the database: {one_line(exc)[:300]}")
+    return result
+
+
 def _store(session: Session, batch: Batch, report: RunReport, directory: BrandDirectory) -> None:
-    result = store_posts(session, batch.posts, run_id=report.run_id, directory=directory)
-    session.commit()
+    fetched = len(batch.posts) + batch.rejected
+    posts = _valid(batch, report.source)
+    result = _store_rows(session, batch, posts, report, directory)
     if batch.checkpoint is not None:
         save_checkpoint(session, report.source, report.brand_slug, batch.checkpoint)
         session.commit()
-    report.fetched += len(batch.posts) + batch.rejected
+    report.fetched += fetched
     report.inserted += result.inserted
     report.duplicates += result.duplicates + result.removed
     report.rejected += batch.rejected

@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from carescore.errors import BadInput
+from carescore.store.limits import checked_post
 from carescore.store.normalised import NewPost
 from collectors.base import Batch, BrandTarget
 from collectors.lines import csv_records
@@ -79,7 +80,7 @@ def parse_row(fields: list[str]) -> NewPost:
     if not author_id:
         raise ValueError("empty author_id")
     is_brand = flag == "false"
-    return NewPost(
+    post = NewPost(
         platform=PLATFORM,
         external_id=parse_id(tweet_id),
         author_id=author_id,
@@ -90,6 +91,7 @@ def parse_row(fields: list[str]) -> NewPost:
         in_reply_to_id=parse_id(parent) if parent.strip() else None,
         reply_ids=tuple(parse_id(r) for r in responses.split(",") if r.strip()),
     )
+    return checked_post(post)
 
 
 class TwcsFile:
@@ -109,7 +111,11 @@ class TwcsFile:
     def records(self) -> Iterator[tuple[int, list[str]]]:
         records = csv_records(self.path)
         header = next(records, None)
-        if header is None or [h.strip() for h in header[1]] != COLUMNS:
+        if (
+            header is None
+            or isinstance(header[1], Exception)
+            or [h.strip() for h in header[1]] != COLUMNS
+        ):
             raise BadInput(f"{self.path}: not a TWCS file (expected header {','.join(COLUMNS)})")
         return records
 
@@ -119,15 +125,17 @@ class TwcsFile:
         batch = Batch()
         for line, fields in self.records():
             try:
+                if isinstance(fields, Exception):
+                    raise fields
                 post = parse_row(fields)
-            except (ValueError, TypeError) as exc:
-                batch.rejected += 1
-                batch.errors.append(f"{self.path.name}: line {line}: {exc}")
-                continue
-            if post.direction == "brand":
-                self.brand_handles[post.author_id] += 1
-            batch.posts.append(post)
-            if len(batch.posts) >= self.batch_size:
+            except (ValueError, TypeError, OverflowError) as exc:
+                raw = None if isinstance(fields, Exception) else fields
+                batch.reject(f"{self.path.name}: line {line}", str(exc), raw)
+            else:
+                if post.direction == "brand":
+                    self.brand_handles[post.author_id] += 1
+                batch.posts.append(post)
+            if len(batch.posts) + batch.rejected >= self.batch_size:
                 yield batch
                 batch = Batch()
         if batch.posts or batch.rejected:
@@ -137,6 +145,8 @@ class TwcsFile:
         """Brand authors of the whole file, read without storing (for --create-brands)."""
         found: Counter[str] = Counter()
         for _line, fields in self.records():
-            if len(fields) == len(COLUMNS) and fields[2].strip().lower() == "false":
+            if isinstance(fields, Exception) or len(fields) != len(COLUMNS):
+                continue
+            if fields[2].strip().lower() == "false":
                 found[fields[1].strip()] += 1
         return found

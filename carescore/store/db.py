@@ -13,6 +13,8 @@ from pathlib import Path
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
 from carescore.settings import Settings
@@ -75,6 +77,32 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+def is_outage(exc: BaseException) -> bool:
+    """True when `exc` says the database is gone or stuck, not that a statement was wrong.
+
+    A lost connection, a refused one, a timeout or a locked SQLite file: retrying the same
+    rows one by one would only fail again, so callers stop and say so instead.
+    """
+    if isinstance(exc, DatabaseUnavailable):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, OperationalError | InterfaceError | PoolTimeout | TimeoutError)
+
+
+def one_line(exc: BaseException) -> str:
+    """The driver's own first line of an error, without SQL or parameters."""
+    text_ = str(getattr(exc, "orig", None) or exc).strip()
+    return text_.splitlines()[0] if text_ else type(exc).__name__
+
+
+def unavailable(engine: Engine, exc: BaseException) -> DatabaseUnavailable:
+    """The one-line DatabaseUnavailable for an outage met in the middle of work."""
+    return DatabaseUnavailable(
+        f"database unavailable ({engine.url.render_as_string()}): {one_line(exc)}"
+    )
 
 
 def ping(engine: Engine) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 
 class AlreadyRunning(RuntimeError):
@@ -37,8 +38,11 @@ def job_lock(engine: Engine, name: str) -> Iterator[None]:
             try:
                 yield
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _key(name)})
-                conn.commit()
+                try:
+                    conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _key(name)})
+                    conn.commit()
+                except DBAPIError:
+                    pass  # the connection is gone, and the server dropped the lock with it
         return
     database = engine.url.database
     folder = Path(database).resolve().parent if database and database != ":memory:" else Path(".")

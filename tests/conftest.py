@@ -72,9 +72,10 @@ def pg_url() -> Iterator[str]:
     upgrade(eng)
     eng.dispose()
     yield url
-    from carescore.store.db import engine_for
+    from carescore.store.db import engine_for, web_engine
 
     engine_for.cache_clear()
+    web_engine.cache_clear()
     admin = make_engine(base.render_as_string(hide_password=False))
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -117,13 +118,14 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(db_url, monkeypatch):
-    from carescore.store.db import engine_for
+    from carescore.store.db import engine_for, web_engine
     from website import create_app
 
     monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
     application = create_app({"TESTING": True})
     yield application
     engine_for(db_url).dispose()
+    web_engine(db_url).dispose()
 
 
 @pytest.fixture

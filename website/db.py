@@ -6,11 +6,12 @@ from flask import Flask, current_app, g
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from carescore.store.db import engine_for
+from carescore.store.db import web_engine
 
 
 def get_engine() -> Engine:
-    return engine_for(current_app.config["CARESCORE_DATABASE_URL"])
+    """The site's engine: connection, pool and statement waits are bounded (web_engine)."""
+    return web_engine(current_app.config["CARESCORE_DATABASE_URL"])
 
 
 def get_session() -> Session:

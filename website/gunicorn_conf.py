@@ -46,9 +46,10 @@ def on_starting(server):
 def post_fork(server, worker):
     # Nothing opened in the master may be shared with a worker; engine_for opens lazily, so
     # this only makes sure a future import-time connection could never be inherited.
-    from carescore.store.db import engine_for
+    from carescore.store.db import engine_for, web_engine
 
     engine_for.cache_clear()
+    web_engine.cache_clear()
 
 
 def child_exit(server, worker):

@@ -6,6 +6,7 @@ else.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -20,17 +21,34 @@ from sqlmodel import Session, create_engine
 from carescore.settings import Settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL: how long opening a connection may take before the database counts as down
+# (a frozen server accepts the TCP connection and never answers the start-up message).
+CONNECT_TIMEOUT_S = 5
+# For the site only (web_engine): a request's statement, its wait for a pooled connection
+# and its connection attempt are all bounded, so a sick database gives quick 503s instead
+# of requests that hang for the whole outage. Batch jobs (ranking, imports) keep no limit.
+WEB_STATEMENT_TIMEOUT_MS = 10_000
+WEB_CONNECT_TIMEOUT_S = 2
+WEB_POOL_TIMEOUT_S = 2
 
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached; the message is meant for a person."""
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
+def make_engine(
+    url: str,
+    *,
+    echo: bool = False,
+    statement_timeout_ms: int | None = None,
+    connect_timeout_s: int = CONNECT_TIMEOUT_S,
+    pool_timeout_s: float = 30,
+) -> Engine:
     """Create an engine tuned for our two databases.
 
     SQLite runs in WAL mode with a busy timeout so that the site keeps reading while a
-    collector writes; PostgreSQL gets a pre-ping so a restarted server heals the pool.
+    collector writes; PostgreSQL gets a pre-ping so a restarted server heals the pool,
+    a connect timeout, and the statement timeout asked for (None: no limit).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -43,8 +61,19 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
+    connect_args: dict = {"connect_timeout": connect_timeout_s}
+    if statement_timeout_ms is not None:
+        connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
     return create_engine(
-        url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10, pool_recycle=1800
+        url,
+        echo=echo,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=10,
+        pool_recycle=1800,
+        pool_timeout=pool_timeout_s,
+        connect_args=connect_args,
+        hide_parameters=True,
     )
 
 
@@ -63,6 +92,17 @@ def engine_for(url: str) -> Engine:
     return make_engine(url)
 
 
+@lru_cache(maxsize=8)
+def web_engine(url: str) -> Engine:
+    """The site's engine for `url`: every wait on the database is bounded (see above)."""
+    return make_engine(
+        url,
+        statement_timeout_ms=WEB_STATEMENT_TIMEOUT_MS,
+        connect_timeout_s=WEB_CONNECT_TIMEOUT_S,
+        pool_timeout_s=WEB_POOL_TIMEOUT_S,
+    )
+
+
 def default_engine() -> Engine:
     return engine_for(Settings.from_env().database_url)
 
@@ -77,6 +117,44 @@ def session_scope(engine: Engine | None = None) -> Iterator[Session]:
         except BaseException:
             session.rollback()
             raise
+
+
+_stuck_pings: set[str] = set()
+_stuck_lock = threading.Lock()
+
+
+def ping_within(engine: Engine, seconds: float) -> None:
+    """`ping`, but DatabaseUnavailable after `seconds` even if the database never answers.
+
+    A frozen server accepts connections and then says nothing, and no driver timeout
+    covers a query already sent; the ping runs in a thread that is left to finish on its
+    own. While one is still stuck, the next health check answers at once, so a freeze
+    costs at most one thread per engine.
+    """
+    key = engine.url.render_as_string()
+    with _stuck_lock:
+        if key in _stuck_pings:
+            raise DatabaseUnavailable(f"database not answering ({key}): a ping is still waiting")
+        _stuck_pings.add(key)
+    outcome: list[BaseException | None] = []
+
+    def run() -> None:
+        try:
+            ping(engine)
+            outcome.append(None)
+        except BaseException as exc:  # handed to the caller below
+            outcome.append(exc)
+        finally:
+            with _stuck_lock:
+                _stuck_pings.discard(key)
+
+    worker = threading.Thread(target=run, name="carescore-ping", daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if not outcome:
+        raise DatabaseUnavailable(f"database not answering ({key}) within {seconds:g} s")
+    if outcome[0] is not None:
+        raise outcome[0]
 
 
 def is_outage(exc: BaseException) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -14,6 +15,24 @@ import pytest
 from tests.servers import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def _signal_cluster(data: Path, sig: int) -> None:
+    """Send `sig` to the postmaster and every backend (SIGSTOP freezes the whole server)."""
+    postmaster = int((data / "postmaster.pid").read_text().split()[0])
+    pids = [postmaster]
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
+            )
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(postmaster):
+            pids.append(int(status.parent.name))
+    for pid in pids:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, sig)
 
 
 @pytest.fixture
@@ -61,6 +80,7 @@ def private_postgres() -> Iterator[dict]:
             "url": f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres",
             "stop": lambda: ctl("-m", "fast", "stop"),
             "start": lambda: ctl("-l", str(data / "log"), "start"),
+            "signal": lambda sig: _signal_cluster(data, sig),
         }
     finally:
         subprocess.run(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
@@ -112,7 +113,9 @@ def test_postgres_restart_fails_cleanly_and_recovers(private_postgres):
         private_postgres["stop"]()
         for path in PAGES:
             response = client.get(path)
-            assert response.status_code in (500, 503), path
+            assert response.status_code == 503, path
+            if path != "/healthz":
+                assert int(response.headers["Retry-After"]) > 0, path
             assert "Traceback" not in response.text and "psycopg" not in response.text
             if path.startswith("/api/"):
                 assert response.headers["content-type"].startswith("application/problem+json")
@@ -125,6 +128,33 @@ def test_postgres_restart_fails_cleanly_and_recovers(private_postgres):
                 break
             time.sleep(0.5)
         assert statuses == [200, 200, 200]
+
+
+def test_a_frozen_database_leaves_healthz_answering_within_2_s(private_postgres):
+    url = private_postgres["url"]
+    _prepare(url)
+    with (
+        gunicorn(url, extra_env={"CARESCORE_API_CACHE_SECONDS": "0"}) as base,
+        httpx.Client(base_url=base, timeout=10) as client,
+    ):
+        assert client.get("/healthz").status_code == 200
+        private_postgres["signal"](signal.SIGSTOP)
+        try:
+            for _ in range(3):
+                started = time.monotonic()
+                response = client.get("/healthz")
+                elapsed = time.monotonic() - started
+                assert response.status_code == 503
+                assert elapsed < 2.0, elapsed
+            started = time.monotonic()
+            page = client.get("/api/v1/brands")
+            assert page.status_code == 503 and time.monotonic() - started < 9
+        finally:
+            private_postgres["signal"](signal.SIGCONT)
+        deadline = time.monotonic() + 20
+        while client.get("/healthz").status_code != 200 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert client.get("/api/v1/brands").status_code == 200
 
 
 def test_bounded_load_has_zero_errors(db_url, capsys):

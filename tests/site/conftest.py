@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from carescore.demo import build_demo
 from carescore.ranking.snapshots import rank_brands
-from carescore.store.db import engine_for, make_engine
+from carescore.store.db import engine_for, make_engine, web_engine
 from tests.conftest import _truncate
 from tests.site.snapshots import make_monthly_snapshots
 
@@ -82,7 +82,7 @@ def count_queries() -> Callable:
 
     @contextmanager
     def counting(app) -> Iterator[list[int]]:
-        engine = engine_for(app.config["CARESCORE_DATABASE_URL"])
+        engine = web_engine(app.config["CARESCORE_DATABASE_URL"])
         seen = [0]
 
         def before(*_args, **_kwargs):

@@ -46,6 +46,17 @@ TOPIC_NAMES = {
     "defect": _l("Product defect"),
     "staff": _l("Staff attitude"),
 }
+LABEL_NAMES = {
+    "praise": _l("praise"),
+    "fail": _l("complaint"),
+    "question": _l("question"),
+    "neutral": _l("neutral"),
+}
+
+
+def post_label(code: str) -> str:
+    """A post's label (praise, fail...) as the page's language says it."""
+    return str(LABEL_NAMES.get(code, code))
 
 
 def current_lang() -> str:
@@ -218,4 +229,5 @@ def init_app(app: Flask) -> None:
         long_date=long_date,
         sector=sector_label,
         topic=topic_label,
+        post_label=post_label,
     )

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import click
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select
 from tqdm import tqdm
 
 from carescore.cli.common import interactive, session
@@ -23,9 +23,30 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
     Walks the table by id in batches and commits each batch, so an interrupted run keeps
     its work and the next run resumes where it stopped. Language is detected again rather
     than taken from the stored value, which an older scorer chose.
+
+    A label a reviewer set (`label_source` = human, an accepted dispute) is never
+    overwritten: the guard is in the UPDATE's WHERE, so it holds even when a dispute is
+    accepted while this runs. Such a post only gets its language and scorer version.
     """
     done = 0
     last_id = 0
+    table = Post.__table__
+    scored = (
+        table.update()
+        .where(table.c.id == bindparam("b_id"), table.c.label_source != "human")
+        .values(
+            lang=bindparam("b_lang"),
+            sentiment=bindparam("b_sentiment"),
+            label=bindparam("b_label"),
+            topics=bindparam("b_topics"),
+            scorer_version=bindparam("b_version"),
+        )
+    )
+    human = (
+        table.update()
+        .where(table.c.id == bindparam("b_id"), table.c.label_source == "human")
+        .values(lang=bindparam("b_lang"), scorer_version=bindparam("b_version"))
+    )
     while True:
         query = select(Post.id, Post.text).where(Post.id > last_id)
         if not everything:
@@ -40,15 +61,16 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
             result = score_text(text)
             changes.append(
                 {
-                    "id": post_id,
-                    "lang": result.lang,
-                    "sentiment": result.sentiment,
-                    "label": result.label,
-                    "topics": ",".join(result.topics),
-                    "scorer_version": result.version,
+                    "b_id": post_id,
+                    "b_lang": result.lang,
+                    "b_sentiment": result.sentiment,
+                    "b_label": result.label,
+                    "b_topics": ",".join(result.topics),
+                    "b_version": result.version,
                 }
             )
-        s.execute(update(Post), changes)
+        s.execute(scored, changes)
+        s.execute(human, [{k: c[k] for k in ("b_id", "b_lang", "b_version")} for c in changes])
         s.commit()
         done += len(rows)
         last_id = rows[-1][0]

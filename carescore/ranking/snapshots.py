@@ -26,6 +26,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from carescore import METHODOLOGY_VERSION
+from carescore.ranking.corrections import human_corrected
 from carescore.ranking.metrics import Counts, compute
 from carescore.ranking.stats import (
     median_ci_ranks,
@@ -195,6 +196,9 @@ def rank_windows(session: Session, windows: Sequence[Window], now: datetime) -> 
             for bid, c in per_brand.items()
         ]
         assign_ranks(scores, sectors)
+        corrected = human_corrected(session, window, list(sectors))
+        for s in scores:
+            s.human_labels_n = corrected.get(s.brand_id, 0)
         session.execute(
             delete(BrandScore).where(
                 BrandScore.window == window.kind, BrandScore.period == window.period

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from carescore.read import reports
 from carescore.read.reports import BrandRef, NotFound, PostRef
+from carescore.reply.public import BrandReply, brand_reply
 from carescore.store.models import Brand, BrandAccount, BrandScore
 
 RECENT_POSTS = 5
@@ -30,6 +31,7 @@ class BrandReport:
     accounts: list[BrandAccount]
     praise: list[PostRef] = field(default_factory=list)
     fails: list[PostRef] = field(default_factory=list)
+    reply: BrandReply | None = None
 
 
 def _ref(brand: Brand) -> BrandRef:
@@ -39,7 +41,8 @@ def _ref(brand: Brand) -> BrandRef:
 def brand_report(session: Session, slug: str, recent: int = RECENT_POSTS) -> BrandReport:
     """The live (90-day) report of one brand; raises `NotFound` for an unknown slug.
 
-    `recent=0` leaves out the example posts (the embeddable chart needs none).
+    `recent=0` leaves out the example posts and the brand's statements and corrections
+    (the embeddable chart needs none).
     """
     brand = reports.get_brand(session, slug)
     period = reports.latest_period(session, "90d")
@@ -53,6 +56,7 @@ def brand_report(session: Session, slug: str, recent: int = RECENT_POSTS) -> Bra
     if recent:
         report.praise = reports.posts(session, brand=brand, label="praise", limit=recent).items
         report.fails = reports.posts(session, brand=brand, label="fail", limit=recent).items
+        report.reply = brand_reply(session, slug)
     return report
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from carescore.store.sqltypes import UTCDateTime
@@ -101,6 +101,14 @@ class Post(SQLModel, table=True):
             "author_id",
             postgresql_include=["id"],
         ),
+        # The few posts a reviewer corrected, counted per ranking window (migration 0005).
+        Index(
+            "ix_post_human",
+            "brand_id",
+            "created_at",
+            sqlite_where=text("label_source = 'human' OR reply_source = 'human'"),
+            postgresql_where=text("label_source = 'human' OR reply_source = 'human'"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -122,6 +130,19 @@ class Post(SQLModel, table=True):
     )
     sentiment: float | None = Field(default=None, description="compound, -1..1")
     label: str | None = Field(default=None, max_length=10, index=True)
+    label_source: str = Field(
+        default="scorer",
+        max_length=10,
+        sa_column_kwargs={"server_default": "scorer"},
+        description="scorer, or human once a reviewer accepted a dispute: rescoring keeps it",
+    )
+    reply_source: str = Field(
+        default="thread",
+        max_length=10,
+        sa_column_kwargs={"server_default": "thread"},
+        description="thread (found by threading) or human (an accepted answered-elsewhere "
+        "dispute): threading keeps a human one",
+    )
     topics: str = Field(default="", max_length=200, description="comma-separated topic codes")
     scorer_version: str | None = Field(default=None, max_length=20)
     first_reply_id: str | None = Field(default=None, max_length=300, description="external id")
@@ -191,6 +212,11 @@ class BrandScore(SQLModel, table=True):
     topics: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     delay_histogram: dict[str, int] = Field(
         default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    human_labels_n: int = Field(
+        default=0,
+        sa_column_kwargs={"server_default": "0"},
+        description="inbound posts of the window whose label or reply a reviewer corrected",
     )
 
 
@@ -279,3 +305,81 @@ class Incident(SQLModel, table=True):
     usual_recovery_n: int = 0
     usual_recovered: int = 0
     computed_at: datetime | None = _ts(nullable=False)
+
+
+# Right of reply (carescore.reply): brand keys, statements, disputes and their audit log.
+
+
+class BrandKey(SQLModel, table=True):
+    """An API key that writes for one brand. Only the SHA-256 of the token is kept;
+    `prefix` (its first characters) finds the row and names the key in lists and logs."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
+    prefix: str = Field(max_length=16, unique=True, index=True)
+    token_hash: str = Field(max_length=64, description="hex SHA-256 of the whole token")
+    label: str | None = Field(default=None, max_length=200)
+    created_at: datetime | None = _ts(nullable=False)
+    expires_at: datetime | None = _ts()
+    revoked_at: datetime | None = _ts()
+
+
+class Statement(SQLModel, table=True):
+    """A brand's own words shown beside its figures; never changes a figure."""
+
+    __table_args__ = (Index("ix_statement_brand_created", "brand_id", "created_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", ondelete="CASCADE")
+    key_id: int | None = Field(default=None, foreign_key="brandkey.id", ondelete="SET NULL")
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    link: str | None = Field(default=None, max_length=500)
+    refers_to: str | None = Field(default=None, max_length=200)
+    created_at: datetime | None = _ts(nullable=False)
+    withdrawn_at: datetime | None = _ts()
+
+
+class Dispute(SQLModel, table=True):
+    """A brand's claim that one post is mislabelled, not about it, or answered elsewhere.
+
+    Nothing changes before a reviewer decides; `previous_label` keeps what the scorer
+    said, so a correction can be shown as "from -> to". The post's platform and id are
+    kept even when the post is later forgotten (`post_id` then becomes NULL).
+    """
+
+    __table_args__ = (
+        Index("ix_dispute_brand_created", "brand_id", "created_at"),
+        Index("ix_dispute_status", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    brand_id: int = Field(foreign_key="brand.id", ondelete="CASCADE")
+    key_id: int | None = Field(default=None, foreign_key="brandkey.id", ondelete="SET NULL")
+    post_id: int | None = Field(default=None, foreign_key="post.id", ondelete="SET NULL")
+    platform: str = Field(max_length=20)
+    external_id: str = Field(max_length=300)
+    kind: str = Field(max_length=20, description="mislabelled, misattributed or answered")
+    requested_label: str | None = Field(default=None, max_length=10)
+    link: str | None = Field(default=None, max_length=500)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=10, description="pending|accepted|rejected")
+    created_at: datetime | None = _ts(nullable=False)
+    previous_label: str | None = Field(default=None, max_length=10)
+    decided_at: datetime | None = _ts()
+    decided_by: str | None = Field(default=None, max_length=200)
+    decision_note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class AuditEntry(SQLModel, table=True):
+    """One write: who (a key or an operator), what, when, from which address."""
+
+    __table_args__ = (Index("ix_audit_brand_at", "brand_id", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime | None = _ts(nullable=False, index=True)
+    actor: str = Field(max_length=200, description="key:<prefix> or operator:<name>")
+    address: str = Field(max_length=100, description="client IP, or cli for the operator")
+    action: str = Field(max_length=40)
+    brand_id: int | None = Field(default=None, foreign_key="brand.id", ondelete="SET NULL")
+    target: str | None = Field(default=None, max_length=100, description="e.g. statement:3")
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

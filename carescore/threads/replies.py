@@ -49,6 +49,8 @@ _COLUMNS = (
     Post.created_at,
     Post.first_reply_id,
     Post.first_reply_seconds,
+    Post.reply_source,
+    Post.label_source,
 )
 
 Key = tuple[str, str]  # (platform, external_id)
@@ -208,6 +210,8 @@ def _candidates(
 def _store_best(session: Session, targets: dict[Key, Any], candidates: dict[Key, list[Any]]) -> int:
     updates = []
     for key, post in targets.items():
+        if post.reply_source == "human":
+            continue  # a reviewer set this post's reply (accepted dispute): keep it
         best: tuple[int, str, int] | None = None
         for reply in candidates.get(key, ()):
             if reply.brand_id is None:
@@ -227,7 +231,10 @@ def _store_best(session: Session, targets: dict[Key, Any], candidates: dict[Key,
                 "b_id": post.id,
                 "b_reply": first_id,
                 "b_seconds": seconds,
-                "b_brand": post.brand_id if post.brand_id is not None or not best else best[2],
+                # A reviewer's "not about this brand" (label_source human) keeps no brand.
+                "b_brand": post.brand_id
+                if post.brand_id is not None or not best or post.label_source == "human"
+                else best[2],
             }
         )
     if updates:

@@ -12,8 +12,9 @@ def test_api_page_lists_every_operation_and_field(api):
     page = api.get("/api")
     assert page.status_code == 200 and page.mimetype == "text/html"
     text = page.get_data(as_text=True)
-    for path in document()["paths"]:
-        assert f"GET /api/v1{path}</code>" in text, path
+    for path, item in document()["paths"].items():
+        for method in item:
+            assert f"{method.upper()} /api/v1{path}</code>" in text, path
     for field in ("reply_rate_low", "median_reply_s", "actionable_n", "next_cursor"):
         assert f"<code>{field}</code>" in text
     assert "Demo data" in text

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
+from carescore.reply.disputes import REASON_MAX
+from carescore.reply.statements import TEXT_MAX
 from website.api.openapi import document
+from website.api.reply_schemas import WRITE_MAX_BYTES
 
 bp = Blueprint("api_docs", __name__)
 
@@ -35,27 +38,30 @@ def _type(schema: dict[str, Any]) -> str:
 def _operations(doc: dict[str, Any], base: str) -> list[dict[str, Any]]:
     operations = []
     for path, item in doc["paths"].items():
-        op = item["get"]
-        example = path.replace("{slug}", EXAMPLE_SLUG)
-        operations.append(
-            {
-                "path": path,
-                "summary": op["summary"],
-                "id": op["operationId"],
-                "params": [
-                    {
-                        "name": p["name"],
-                        "where": p["in"],
-                        "type": _type(p["schema"]),
-                        "default": p["schema"].get("default"),
-                        "description": p.get("description", ""),
-                    }
-                    for p in op["parameters"]
-                ],
-                "formats": list(op["responses"]["200"]["content"]),
-                "curl": f"curl -s '{base}{example}'",
-            }
-        )
+        for method, op in item.items():
+            example = path.replace("{slug}", EXAMPLE_SLUG)
+            success = next(v for k, v in op["responses"].items() if k.startswith("2"))
+            operations.append(
+                {
+                    "method": method.upper(),
+                    "path": path,
+                    "summary": op["summary"],
+                    "id": op["operationId"],
+                    "key": bool(op.get("security")),
+                    "params": [
+                        {
+                            "name": p["name"],
+                            "where": p["in"],
+                            "type": _type(p["schema"]),
+                            "default": p["schema"].get("default"),
+                            "description": p.get("description", ""),
+                        }
+                        for p in op["parameters"]
+                    ],
+                    "formats": list(success.get("content", {})),
+                    "curl": None if op.get("security") else f"curl -s '{base}{example}'",
+                }
+            )
     return operations
 
 
@@ -88,4 +94,9 @@ def api_page():
         slug=EXAMPLE_SLUG,
         operations=_operations(doc, base),
         shapes=_shapes(doc),
+        limits={
+            "text": TEXT_MAX,
+            "reason": REASON_MAX,
+            "bytes": int(current_app.config.get("CARESCORE_WRITE_MAX_BYTES") or WRITE_MAX_BYTES),
+        },
     )

@@ -9,6 +9,13 @@ from functools import cache
 from typing import Any
 
 from carescore import METHODOLOGY_VERSION
+from website.api.openapi_writes import (
+    SECURITY_SCHEME,
+    reply_read_path,
+    write_paths,
+    write_responses,
+    write_schemas,
+)
 from website.api.params import (
     BRANDS_QUERY,
     NO_QUERY,
@@ -173,6 +180,7 @@ def _schemas() -> dict[str, Any]:
             if shape is not None:
                 nested_shapes(shape, shapes)
     schemas = {name: json_schema(shape) for name, shape in sorted(shapes.items())}
+    schemas |= write_schemas()
     schemas["Problem"] = _PROBLEM
     return schemas
 
@@ -189,7 +197,9 @@ def document() -> dict[str, Any]:
             "version": API_VERSION,
             "summary": "How companies treat customers who speak up in public.",
             "description": (
-                "Read-only, JSON by default, CSV for tables (`.csv` or `Accept: text/csv`). "
+                "Reads are public, JSON by default, CSV for tables (`.csv` or "
+                "`Accept: text/csv`). Brands write statements and disputes with their key "
+                "(bearer token); see the brands' right of reply. "
                 "Every response has `demo` (true when the data are the fictional demo) and "
                 "`methodology_version` "
                 f"(currently {METHODOLOGY_VERSION}). Times are ISO 8601 UTC, durations "
@@ -202,13 +212,21 @@ def document() -> dict[str, Any]:
         "tags": [
             {"name": "data", "description": "Brands, rankings, history and posts."},
             {"name": "about", "description": "The rules and this document."},
+            {
+                "name": "brands' right of reply",
+                "description": "What a brand writes with its key: statements and disputes.",
+            },
         ],
-        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS},
+        "paths": {op.path: {"get": _operation(op)} for op in OPERATIONS}
+        | reply_read_path()
+        | write_paths(),
         "components": {
             "schemas": _schemas(),
             "responses": {
                 f"Error{code}": {"description": text, "content": problem_content}
                 for code, text in _ERRORS.items()
-            },
+            }
+            | write_responses(problem_content),
+            "securitySchemes": SECURITY_SCHEME,
         },
     }

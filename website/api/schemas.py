@@ -146,6 +146,12 @@ class MetricsPublic:
     large_authors_n: int = field(
         metadata={"description": "actionable posts by authors with 10,000 followers or more"}
     )
+    human_labels_n: int = field(
+        metadata={
+            "description": "customer posts of the window whose label or reply a reviewer "
+            "corrected (accepted disputes); every other label is the scorer's"
+        }
+    )
     topics: dict[str, int] = field(metadata={"description": "complaint topic: number of posts"})
     delay_histogram: dict[str, int] = field(
         metadata={"description": "delay bucket: number of answers"}

@@ -20,10 +20,11 @@ from carescore.read.reports import (
     ranking,
     sectors,
 )
+from carescore.reply import Missing, brand_reply
 from website.api import cache as api_cache
 from website.api import docs as api_docs
 from website.api import http as api_http
-from website.api import ratelimit
+from website.api import ratelimit, writes
 from website.api.cache import edge_cacheable
 from website.api.http import (
     csv_response,
@@ -42,6 +43,7 @@ from website.api.params import (
     check_utf8,
     parse,
 )
+from website.api.reply_schemas import brand_reply_public
 from website.api.schemas import (
     BrandDetailPublic,
     BrandListPublic,
@@ -75,6 +77,7 @@ def _edge(state) -> None:
     mounts it, so the factory needs one line for all of it."""
     api_http.init_app(state.app)
     ratelimit.init_app(state.app, bp)
+    writes.init_app(state.app)
     api_cache.init_app(state.app)
     state.app.register_blueprint(api_docs.bp)
 
@@ -149,6 +152,16 @@ def brand(slug: str) -> Response:
             score,
         )
     )
+
+
+@bp.get("/brands/<slug>/reply")
+@edge_cacheable
+def reply(slug: str) -> Response:
+    try:
+        summary = brand_reply(get_session(), slug)
+    except Missing as exc:
+        raise NotFound(str(exc)) from exc
+    return json_response(brand_reply_public(summary, _demo()))
 
 
 @bp.get("/brands/<slug>/history")

@@ -1,0 +1,134 @@
+"""What readers see of a brand's right of reply: its current statements, its dispute
+figures and the corrections made. One read model for the brand page and the API.
+
+The figures are counts first, rates second, so each rate can be recomputed from the
+counts published beside it: dispute rate = disputes filed / customer posts stored for
+the brand; acceptance rate = accepted / decided (pending disputes are left out).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from carescore.reply.errors import Missing
+from carescore.store.models import Brand, Dispute, Post, Statement
+
+LATEST_STATEMENTS = 5
+CORRECTION_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class StatementView:
+    id: int
+    text: str
+    link: str | None
+    refers_to: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Correction:
+    """An accepted dispute: which post, what changed, when, and the reviewer's reason."""
+
+    platform: str
+    external_id: str
+    url: str | None
+    kind: str
+    previous_label: str | None
+    label: str | None
+    decided_at: datetime
+    note: str | None
+
+
+@dataclass(frozen=True)
+class DisputeFigures:
+    inbound_posts: int
+    filed: int
+    pending: int
+    accepted: int
+    rejected: int
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.rejected
+
+    @property
+    def dispute_rate(self) -> float | None:
+        return self.filed / self.inbound_posts if self.inbound_posts else None
+
+    @property
+    def acceptance_rate(self) -> float | None:
+        return self.accepted / self.decided if self.decided else None
+
+
+@dataclass
+class BrandReply:
+    slug: str
+    statements: list[StatementView]
+    figures: DisputeFigures
+    corrections: list[Correction] = field(default_factory=list)
+
+
+def brand_reply(
+    session: Session,
+    slug: str,
+    *,
+    statements: int = LATEST_STATEMENTS,
+    examples: int = CORRECTION_EXAMPLES,
+) -> BrandReply:
+    """Latest statements (newest first, withdrawn ones left out), dispute figures, and
+    the newest accepted corrections; four queries. Raises `Missing` for an unknown slug."""
+    brand_id = session.execute(select(Brand.id).where(Brand.slug == slug)).scalar_one_or_none()
+    if brand_id is None:
+        raise Missing(f"no brand {slug!r}")
+    rows = session.execute(
+        select(Statement)
+        .where(Statement.brand_id == brand_id, Statement.withdrawn_at.is_(None))
+        .order_by(Statement.created_at.desc(), Statement.id.desc())
+        .limit(statements)
+    ).scalars()
+    views = [StatementView(s.id, s.text, s.link, s.refers_to, s.created_at) for s in rows]
+    by_status = dict(
+        session.execute(
+            select(Dispute.status, func.count())
+            .where(Dispute.brand_id == brand_id)
+            .group_by(Dispute.status)
+        ).all()
+    )
+    inbound = session.execute(
+        select(func.count())
+        .select_from(Post)
+        .where(Post.brand_id == brand_id, Post.direction == "inbound")
+    ).scalar_one()
+    figures = DisputeFigures(
+        inbound_posts=inbound,
+        filed=sum(by_status.values()),
+        pending=by_status.get("pending", 0),
+        accepted=by_status.get("accepted", 0),
+        rejected=by_status.get("rejected", 0),
+    )
+    accepted = session.execute(
+        select(Dispute, Post.url)
+        .join(Post, Post.id == Dispute.post_id, isouter=True)
+        .where(Dispute.brand_id == brand_id, Dispute.status == "accepted")
+        .order_by(Dispute.decided_at.desc(), Dispute.id.desc())
+        .limit(examples)
+    ).all()
+    corrections = [
+        Correction(
+            d.platform,
+            d.external_id,
+            url,
+            d.kind,
+            d.previous_label,
+            d.requested_label,
+            d.decided_at,
+            d.decision_note,
+        )
+        for d, url in accepted
+    ]
+    return BrandReply(slug, views, figures, corrections)

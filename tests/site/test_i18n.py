@@ -75,7 +75,7 @@ def test_every_message_of_the_site_has_a_french_translation():
         ("templates/**.html", "jinja2"),
         ("templates/**.xml", "jinja2"),
     ]
-    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None}
+    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
     wanted = {
         message
         for _file, _line, message, _comments, _context in extract_from_dir(
@@ -84,5 +84,10 @@ def test_every_message_of_the_site_has_a_french_translation():
     }
     with open(ROOT / "website/translations/fr/LC_MESSAGES/messages.mo", "rb") as handle:
         catalog = read_mo(handle)
-    translated = {m.id for m in catalog if m.id and m.string}
+    # A plural message is (singular, plural), read back from the .mo as a list.
+    translated = {
+        tuple(m.id) if isinstance(m.id, list) else m.id
+        for m in catalog
+        if m.id and (m.string[0] if isinstance(m.string, list | tuple) else m.string)
+    }
     assert wanted - translated == set()

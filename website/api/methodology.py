@@ -52,5 +52,12 @@ RULES: tuple[tuple[str, str], ...] = (
         "Rolling 90 days for the live ranking; calendar months for snapshots, never "
         "rewritten once final.",
     ),
+    (
+        "human_labels",
+        "A post's label is the scorer's unless a reviewer accepted a brand's dispute of it; "
+        "then the human label (or attribution, or reply) counts, rescoring never overwrites "
+        "it, and human_labels_n says how many posts of the figures a reviewer corrected. "
+        "Brands cannot change a figure or remove a post; their statements change nothing.",
+    ),
     ("versioning", "Any change to these rules bumps methodology_version."),
 )

@@ -44,6 +44,7 @@ def methodology():
         version=METHODOLOGY_VERSION,
         methodology=document("methodology.md"),
         scoring=document("scoring.md"),
+        right_of_reply=document("right-of-reply.md"),
     )
 
 

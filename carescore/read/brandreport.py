@@ -56,7 +56,7 @@ def brand_report(session: Session, slug: str, recent: int = RECENT_POSTS) -> Bra
     if recent:
         report.praise = reports.posts(session, brand=brand, label="praise", limit=recent).items
         report.fails = reports.posts(session, brand=brand, label="fail", limit=recent).items
-        report.reply = brand_reply(session, slug)
+        report.reply = brand_reply(session, slug, brand_id=brand.id)
     return report
 
 

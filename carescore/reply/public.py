@@ -77,14 +77,17 @@ def brand_reply(
     session: Session,
     slug: str,
     *,
+    brand_id: int | None = None,
     statements: int = LATEST_STATEMENTS,
     examples: int = CORRECTION_EXAMPLES,
 ) -> BrandReply:
     """Latest statements (newest first, withdrawn ones left out), dispute figures, and
-    the newest accepted corrections; four queries. Raises `Missing` for an unknown slug."""
-    brand_id = session.execute(select(Brand.id).where(Brand.slug == slug)).scalar_one_or_none()
+    the newest accepted corrections: three queries when the caller knows `brand_id`.
+    Raises `Missing` for an unknown slug."""
     if brand_id is None:
-        raise Missing(f"no brand {slug!r}")
+        brand_id = session.execute(select(Brand.id).where(Brand.slug == slug)).scalar_one_or_none()
+        if brand_id is None:
+            raise Missing(f"no brand {slug!r}")
     rows = session.execute(
         select(Statement)
         .where(Statement.brand_id == brand_id, Statement.withdrawn_at.is_(None))
@@ -92,29 +95,31 @@ def brand_reply(
         .limit(statements)
     ).scalars()
     views = [StatementView(s.id, s.text, s.link, s.refers_to, s.created_at) for s in rows]
-    by_status = dict(
-        session.execute(
-            select(Dispute.status, func.count())
-            .where(Dispute.brand_id == brand_id)
-            .group_by(Dispute.status)
-        ).all()
-    )
-    inbound = session.execute(
+    mine = Dispute.brand_id == brand_id
+
+    def count(*where) -> object:
+        return select(func.count()).select_from(Dispute).where(mine, *where).scalar_subquery()
+
+    inbound = (
         select(func.count())
         .select_from(Post)
         .where(Post.brand_id == brand_id, Post.direction == "inbound")
-    ).scalar_one()
-    figures = DisputeFigures(
-        inbound_posts=inbound,
-        filed=sum(by_status.values()),
-        pending=by_status.get("pending", 0),
-        accepted=by_status.get("accepted", 0),
-        rejected=by_status.get("rejected", 0),
+        .scalar_subquery()
     )
-    accepted = session.execute(
+    posts, filed, pending, accepted, rejected = session.execute(
+        select(
+            inbound,
+            count(),
+            count(Dispute.status == "pending"),
+            count(Dispute.status == "accepted"),
+            count(Dispute.status == "rejected"),
+        )
+    ).one()
+    figures = DisputeFigures(posts, filed, pending, accepted, rejected)
+    decided = session.execute(
         select(Dispute, Post.url)
         .join(Post, Post.id == Dispute.post_id, isouter=True)
-        .where(Dispute.brand_id == brand_id, Dispute.status == "accepted")
+        .where(mine, Dispute.status == "accepted")
         .order_by(Dispute.decided_at.desc(), Dispute.id.desc())
         .limit(examples)
     ).all()
@@ -129,6 +134,6 @@ def brand_reply(
             d.decided_at,
             d.decision_note,
         )
-        for d, url in accepted
+        for d, url in decided
     ]
     return BrandReply(slug, views, figures, corrections)

@@ -44,6 +44,7 @@ def demo_app(sqlite_template, tmp_path_factory):
             "TESTING": True,
             "CARESCORE_DATABASE_URL": url,
             "CARESCORE_RATELIMIT": "100000/minute",
+            "CARESCORE_WRITE_RATELIMIT": "100000/minute",
             "CARESCORE_API_CACHE_SECONDS": 0,
         }
     )

@@ -160,6 +160,8 @@ def _apply(dispute: Dispute, post: Post, replied_at: datetime | None) -> dict[st
         return {"brand_id": [dispute.brand_id, None]}
     if replied_at is None:
         raise Invalid("replied_at", "give the time of the public reply the link shows")
+    if replied_at > utcnow():
+        raise Invalid("replied_at", "is in the future")
     delay = int((replied_at - post.created_at).total_seconds())
     if delay < 0:
         raise Invalid("replied_at", "the reply cannot be older than the post")

@@ -34,8 +34,12 @@ lint: $(VENV)/.installed-dev
 test: lint
 	$(BIN)/python -m pytest -n 2 $(PYTEST_ARGS)
 
+# Each benchmark prints its figures and their ratio to a reference measured in the same run.
+# Defaults sized for a 2-core machine (about 5 minutes in all); bench/scale.py is separate.
+BENCHMARKS := scoring import rank api site
+
 bench: $(VENV)/.installed-dev
-	@for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	@for b in $(BENCHMARKS); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .

@@ -1,16 +1,23 @@
-"""Import benchmark: a generated TWCS-format file into SQLite through the real path.
+"""Import benchmark: a TWCS-format file into SQLite through the real path, against
+scoring alone on the same rows.
 
-Parse, score, store and thread, exactly as `carescore import twcs` does. Prints posts per
-second and the process's peak RSS, then the same for the real files in
-../shared/data/twcs. Numbers are noisy on a shared machine: run it twice.
+The import parses, scores, stores and threads, exactly as `carescore import twcs` does.
+The reference is `score_text` alone over the same rows' texts, in the same process just
+before and just after the import (the scorer's models loaded and its word memo filled by
+one untimed pass), so the ratio import / scoring says what parsing, storing and
+threading cost on top of scoring, whatever the machine. Prints both rates, their ratio
+and the peak RSS.
 
-    .venv/bin/python bench/import.py                # 1,000,000 rows
-    .venv/bin/python bench/import.py --rows 100000  # quicker
+    .venv/bin/python bench/import.py                   # 50,000 generated rows
+    .venv/bin/python bench/import.py --rows 1000000    # the production-sized file
+    .venv/bin/python bench/import.py --shared          # also the real files of shared/data/twcs
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import os
 import random
 import resource
 import sys
@@ -24,13 +31,14 @@ sys.path.insert(0, str(REPO))
 
 from sqlmodel import Session  # noqa: E402
 
+from carescore.scoring.score import score_text, warm_up  # noqa: E402
 from carescore.store.brands import load_registry_file, upsert_brands  # noqa: E402
 from carescore.store.db import make_engine  # noqa: E402
 from carescore.store.migrate import upgrade  # noqa: E402
 from collectors.runner import run_one  # noqa: E402
 from collectors.twcs import COLUMNS, TwcsFile  # noqa: E402
 
-SHARED = REPO.parent / "shared" / "data" / "twcs"
+SHARED = Path(os.environ.get("CARESCORE_SHARED_DATA", REPO.parent / "shared" / "data")) / "twcs"
 BRANDS = ["AppleSupport", "AmazonHelp", "Uber_Support", "SpotifyCares", "Delta", "Tesco"]
 COMPLAINTS = [
     "my order never arrived and nobody answers",
@@ -110,7 +118,22 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def scoring_seconds(texts: list[str]) -> float:
+    """Seconds `score_text` alone takes over the texts."""
+    began = time.perf_counter()
+    for text in texts:
+        score_text(text)
+    return time.perf_counter() - began
+
+
 def import_file(path: Path, workdir: Path, label: str) -> None:
+    """Import the file, with scoring alone timed just before and just after it on the
+    same texts (the memo filled by one untimed pass), so that a change in the machine's
+    load during the run falls on the reference as well as on the import."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        texts = [row["text"] for row in csv.DictReader(handle)]
+    scoring_seconds(texts)
+    scoring = scoring_seconds(texts)
     db = workdir / f"{label}.db"
     engine = make_engine(f"sqlite:///{db}")
     upgrade(engine)
@@ -121,9 +144,12 @@ def import_file(path: Path, workdir: Path, label: str) -> None:
         report = run_one(session, TwcsFile(path), None, None)
         elapsed = time.perf_counter() - began
     engine.dispose()
+    scoring += scoring_seconds(texts)
+    reference = 2 * len(texts) / scoring
     rate = report.inserted / elapsed if elapsed else 0.0
     print(
-        f"{label}: {report.inserted:,} posts in {elapsed:.1f} s = {rate:,.0f} posts/s; "
+        f"{label}: import {report.inserted:,} posts in {elapsed:.1f} s = {rate:,.0f} posts/s; "
+        f"scoring alone {reference:,.0f} posts/s; ratio import / scoring {rate / reference:.2f}; "
         f"rejected {report.rejected}; peak RSS so far {peak_rss_mb():.0f} MB",
         flush=True,
     )
@@ -131,9 +157,12 @@ def import_file(path: Path, workdir: Path, label: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--skip-shared", action="store_true", help="only the generated file")
+    parser.add_argument("--rows", type=int, default=50_000)
+    parser.add_argument(
+        "--shared", action="store_true", help="also import the real TWCS files of shared/data"
+    )
     args = parser.parse_args()
+    warm_up()
     with tempfile.TemporaryDirectory(prefix="carescore-bench-") as tmp:
         workdir = Path(tmp)
         generated = workdir / "twcs-generated.csv"
@@ -144,7 +173,7 @@ def main() -> None:
             f"generated {args.rows:,} rows ({size:.0f} MB) in {time.perf_counter() - began:.1f} s"
         )
         import_file(generated, workdir, f"generated-{args.rows}")
-        if not args.skip_shared:
+        if args.shared:
             for name in (
                 "twcs-threads-dev.csv",
                 "twcs-random-sample.csv",

@@ -1,15 +1,18 @@
-"""Benchmark the ranking: a full recomputation and an incremental one, on both databases.
+"""Benchmark the ranking against one grouped scan of the same table, on both databases.
 
 Builds synthetic rows straight into the `post` table (no scoring, no threading: this
 times the ranking, not the import), then prints:
 
+- scan: the reference, one `SELECT brand_id, label, count(*) FROM post GROUP BY
+  brand_id, label` over the same table (best of 3), the least any ranking must do;
 - full: the 90-day and `all` windows and every month holding posts (`recompute_all`);
 - incremental: after 10,000 new posts, `refresh_rankings`, i.e. the 90-day window and
   the months that are not final yet (final months are skipped).
 
-    .venv/bin/python bench/rank.py [--posts 1000000] [--brands 200] [--db sqlite|postgres]
+Each ranking figure is printed in seconds and as a multiple of the scan measured in the
+same run on the same database: the multiple compares across machines, the seconds do not.
 
-Figures are wall-clock seconds on a shared machine: expect noise of tens of percent.
+    .venv/bin/python bench/rank.py [--posts 200000] [--brands 200] [--db sqlite|postgres|both]
 """
 
 from __future__ import annotations
@@ -204,6 +207,20 @@ def database(kind: str) -> tuple[str, callable]:
     return base.set(database=name).render_as_string(hide_password=False), drop
 
 
+GROUPED_SCAN = "SELECT brand_id, label, count(*) FROM post GROUP BY brand_id, label"
+
+
+def grouped_scan_seconds(engine) -> float:
+    """Best of 3 runs of one grouped count over every post: the reference."""
+    best = float("inf")
+    with engine.connect() as conn:
+        for _ in range(3):
+            started = time.perf_counter()
+            conn.execute(text(GROUPED_SCAN)).all()
+            best = min(best, time.perf_counter() - started)
+    return best
+
+
 def run(kind: str, posts: int, brands: int, new_posts: int) -> None:
     url, cleanup = database(kind)
     try:
@@ -222,21 +239,26 @@ def run(kind: str, posts: int, brands: int, new_posts: int) -> None:
             f"{kind}: built {posts:,} posts, {brands} brands "
             f"in {time.perf_counter() - started:.1f} s"
         )
+        scan = grouped_scan_seconds(engine)
+        print(f"{kind}: grouped scan (reference) {scan:.3f} s")
         with Session(engine) as session:
             started = time.perf_counter()
             rows = recompute_all(session, now.date(), now=now)
             session.commit()
+            full = time.perf_counter() - started
             print(
-                f"{kind}: full recomputation ({rows} scores) {time.perf_counter() - started:.2f} s"
+                f"{kind}: full recomputation ({rows} scores) {full:.2f} s = "
+                f"{full / scan:.0f} x the grouped scan"
             )
         bulk_insert(engine, synthetic_rows(new_posts, brands, now, 2, 2, "n"))
         with Session(engine) as session:
             started = time.perf_counter()
             rows = refresh_rankings(session, now.date(), now=now)
             session.commit()
+            incremental = time.perf_counter() - started
             print(
                 f"{kind}: incremental after {new_posts:,} new posts ({rows} scores) "
-                f"{time.perf_counter() - started:.2f} s"
+                f"{incremental:.2f} s = {incremental / scan:.1f} x the grouped scan"
             )
         engine.dispose()
     finally:
@@ -245,7 +267,7 @@ def run(kind: str, posts: int, brands: int, new_posts: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--posts", type=int, default=1_000_000)
+    parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--brands", type=int, default=200)
     parser.add_argument("--new-posts", type=int, default=10_000)
     parser.add_argument("--db", choices=("sqlite", "postgres", "both"), default="both")

@@ -5,9 +5,11 @@
 For each size it builds a fresh PostgreSQL database with `bench/rank.py`'s synthetic posts
 (COPY, the bulk path an operator would use to load history; the per-post import path with
 scoring is measured by `bench/import.py`), recomputes every ranking with `recompute_all`,
-then serves the real app with gunicorn.conf.py against that database and measures
+then serves the real app with website/gunicorn_conf.py against that database and measures
 `/api/v1/rankings` and `/api/v1/brands/{slug}` with bounded loopback load. Prints one
-table row per size, so growth from 1M to 10M reads off directly.
+table row per size, so growth from 1M to 10M reads off directly. The full ranking is also
+given as a multiple of one grouped scan of the same table (`bench/rank.py`'s reference).
+Not part of `make bench`: at its default sizes it runs for an hour or more.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from api import free_port, load_python  # noqa: E402
-from rank import bulk_insert, database, prepare, synthetic_rows  # noqa: E402
+from rank import bulk_insert, database, grouped_scan_seconds, prepare, synthetic_rows  # noqa: E402
 
 from carescore.ranking.snapshots import recompute_all  # noqa: E402
 from carescore.store.db import make_engine  # noqa: E402
@@ -46,7 +48,7 @@ def serve(url: str) -> tuple[subprocess.Popen, str]:
         "CARESCORE_ACCESS_LOG_FILE": "/dev/null",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "wsgi:app"],
+        [sys.executable, "-m", "gunicorn", "-c", "python:website.gunicorn_conf", "wsgi:app"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -76,6 +78,7 @@ def measure(size: int, brands: int, seconds: int) -> dict[str, float]:
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM ANALYZE post"))
         imported = size / (time.perf_counter() - started)
+        scan = grouped_scan_seconds(engine)
         with Session(engine) as session:
             started = time.perf_counter()
             scores = recompute_all(session, now.date(), now=now)
@@ -84,7 +87,13 @@ def measure(size: int, brands: int, seconds: int) -> dict[str, float]:
         engine.dispose()
         server, base = serve(url)
         try:
-            figures = {"size": size, "import_per_s": imported, "rank_s": ranking, "scores": scores}
+            figures = {
+                "size": size,
+                "import_per_s": imported,
+                "rank_s": ranking,
+                "scan_s": scan,
+                "scores": scores,
+            }
             for name, path in (
                 ("rankings", "/api/v1/rankings"),
                 ("brand", "/api/v1/brands/brand-1"),
@@ -110,14 +119,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=15, help="API load per route; 0 skips it")
     args = parser.parse_args()
     print(
-        "| posts | brands | import (COPY) posts/s | full ranking | scores | "
+        "| posts | brands | import (COPY) posts/s | full ranking (x grouped scan) | scores | "
         "rankings req/s, p99 | brand req/s, p99 | errors |"
     )
     print("|---|---|---|---|---|---|---|---|")
     for size in (int(s) for s in args.sizes.split(",")):
         f = measure(size, args.brands, args.seconds)
         print(
-            f"| {size:,} | {args.brands} | {f['import_per_s']:,.0f} | {f['rank_s']:.1f} s | "
+            f"| {size:,} | {args.brands} | {f['import_per_s']:,.0f} | "
+            f"{f['rank_s']:.1f} s ({f['rank_s'] / f['scan_s']:.0f} x {f['scan_s']:.2f} s) | "
             f"{f['scores']:,} | {f['rankings_rps']:.0f}, {f['rankings_p99_ms']:.0f} ms | "
             f"{f['brand_rps']:.0f}, {f['brand_p99_ms']:.0f} ms | "
             f"{f['rankings_errors'] + f['brand_errors']:.0f} |",

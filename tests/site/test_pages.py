@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 import feedparser
 import pytest
@@ -154,7 +155,46 @@ def test_methodology_shows_version_and_the_documents_or_says_they_are_missing(si
     page = text(site_client.get("/methodology?lang=en"))
     assert f"Methodology version {METHODOLOGY_VERSION}" in page
     assert "In plain words" in page
-    assert "measured accuracy" in page or "how accurately" in page
+    assert "What the figures cannot tell" in page
+    assert "Mention" in page and "Satisfaction" in page, "the rules document is rendered"
+    assert "French labelling guidelines" in page, "the scorer document is rendered"
+
+
+@pytest.mark.parametrize(("lang", "decimal"), [("en", "."), ("fr", ",")])
+def test_methodology_shows_every_published_error_rate_with_its_interval(site_client, lang, decimal):
+    from carescore.scoring.accuracy import published_accuracy
+
+    page = text(site_client.get(f"/methodology?lang={lang}"))
+    accuracy = published_accuracy()
+    figures = [f for s in accuracy.sets for f in s.figures]
+    assert len(figures) >= 8 and {s.language for s in accuracy.sets} == {"en", "fr"}
+
+    def shown(value: float) -> str:
+        return f"{value:.3f}".replace(".", decimal)
+
+    for figure in figures:
+        low, high = (shown(bound) for bound in figure.interval)
+        assert f"<strong>{shown(figure.value)}</strong>" in page
+        assert f"{low}–{high}" in page
+        assert shown(figure.always_fail) in page and shown(figure.lexicon) in page
+    if lang == "en":
+        assert all(f">{s.n:,}<" in page for s in accuracy.sets), "each set's size"
+
+
+def test_methodology_shows_no_research_notes(site_client):
+    """docs/research/ is the record of experiments not taken: never on the public page."""
+    research = Path(__file__).resolve().parents[2] / "docs" / "research"
+    headings = [
+        line.lstrip("#").strip()
+        for path in research.glob("*.md")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("#")
+    ]
+    assert len(headings) >= 5
+    for lang in ("en", "fr"):
+        page = text(site_client.get(f"/methodology?lang={lang}"))
+        assert not [h for h in headings if h in page]
+        assert "measured and not taken" not in page.lower()
 
 
 def test_about_data_explains_sources_licences_and_removal(site_client):

@@ -11,6 +11,7 @@ from flask import jsonify, render_template
 from markupsafe import Markup
 
 from carescore import METHODOLOGY_VERSION
+from carescore.scoring.accuracy import published_accuracy
 from carescore.store.db import DatabaseUnavailable, ping_within
 from website.db import get_engine
 from website.pages import bp
@@ -39,12 +40,17 @@ def document(name: str) -> Markup | None:
 
 @bp.get("/methodology")
 def methodology():
+    """The rules, how posts are scored, the scorer's measured error rates and their limits.
+
+    docs/research/ (experiments tried and not taken) is never rendered here.
+    """
     return render_template(
         "methodology.html",
         version=METHODOLOGY_VERSION,
         methodology=document("methodology.md"),
         scoring=document("scoring.md"),
         right_of_reply=document("right-of-reply.md"),
+        accuracy=published_accuracy(),
     )
 
 

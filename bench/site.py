@@ -4,7 +4,8 @@ Fills a database with synthetic brands and posts (the ranking benchmark's genera
 straight into the `post` table), computes every ranking window with the production
 engine, then starts gunicorn with the production configuration serving both the site and,
 under /hello, a bare Flask hello-world app (`bench/api.py`'s `wsgi_app`). One client
-times sequential requests, after a warm-up: the hello-world first, then each page. Prints
+times sequential requests, after a warm-up, the hello-world and the pages taking turns,
+one request each. Prints
 the median and 90th percentile per page and the page's median as a multiple of the
 hello-world's, measured in the same run: the multiple compares across machines, the
 milliseconds do not.
@@ -98,16 +99,20 @@ def serve(url: str, workers: int) -> tuple[subprocess.Popen, str]:
     raise SystemExit("gunicorn did not start")
 
 
-def measure(client: httpx.Client, url: str, requests: int) -> list[float]:
-    """Milliseconds per request, after 20 warm-up requests; every answer must be 200."""
-    for _ in range(20):
-        client.get(url).raise_for_status()
-    times = []
+def measure(client: httpx.Client, paths: list[str], requests: int) -> dict[str, list[float]]:
+    """Milliseconds per request and path, after 20 warm-up requests each; every answer
+    must be 200. The paths take turns, one request each, so that a burst of load on a
+    shared machine falls on the hello-world reference as much as on the pages."""
+    for path in paths:
+        for _ in range(20):
+            client.get(path).raise_for_status()
+    times: dict[str, list[float]] = {path: [] for path in paths}
     for _ in range(requests):
-        started = time.perf_counter()
-        response = client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-        response.raise_for_status()
+        for path in paths:
+            started = time.perf_counter()
+            response = client.get(path)
+            times[path].append((time.perf_counter() - started) * 1000)
+            response.raise_for_status()
     return times
 
 
@@ -137,12 +142,11 @@ def main() -> None:
                     f"{kind}, {args.posts:,} posts, {args.brands} brands, gunicorn_conf.py with "
                     f"{args.workers} workers, {args.requests} sequential requests each:"
                 )
-                hello = None
+                times = measure(client, list(pages.values()), args.requests)
+                hello = statistics.median(times[pages["hello-world"]])
                 for name, path in pages.items():
-                    times = measure(client, path, args.requests)
-                    median = statistics.median(times)
-                    p90 = statistics.quantiles(times, n=10)[-1]
-                    hello = hello or median
+                    median = statistics.median(times[path])
+                    p90 = statistics.quantiles(times[path], n=10)[-1]
                     print(
                         f"  {name:18} {path:26} median {median:6.2f} ms  p90 {p90:6.2f} ms"
                         f"  = {median / hello:4.1f} x hello-world"

@@ -70,8 +70,8 @@ def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
 
     French rows train the model only from the `tune` split. `fr-dev` (the earlier
     held-out part and the pending labels, which earlier decisions consulted) helps choose
-    the thresholds but gives no weight. `heldout` (200) and `heldout-2` (200, labelled in
-    the sixth session) are read only to be written out for `carescore eval`.
+    the thresholds but gives no weight. `heldout` (200) and `heldout-2` (200, labelled blind
+    after scorer 1.1 was built) are read only to be written out for `carescore eval`.
     """
     parts: dict[str, list[Row]] = {}
 

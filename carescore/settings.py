@@ -1,57 +1,351 @@
-"""Settings read from `CARESCORE_*` environment variables.
+"""Every setting Carescore reads, in one typed object.
 
-One place that knows the defaults, so the CLI, the collectors and the site agree on
-which database they talk to.
+Each field is one `CARESCORE_<NAME>` environment variable with its default and one line of
+help. A process reads them once at start-up (`load_settings()`) and hands the object to the
+parts that need it: the site's app factory, the gunicorn config, the collectors' runner
+and the command line. Nothing else reads `CARESCORE_*` variables, so this module is the
+whole list (the README's "Configuration" table is checked against it by a test).
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
-from dataclasses import dataclass
+import re
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Annotated, Any, Literal
 
-DEFAULT_DATABASE_URL = "sqlite:///var/carescore.store.db"
-DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see check()
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    NoDecode,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+from pydantic_settings.sources.utils import parse_env_vars
+
+PREFIX = "CARESCORE_"
+DEFAULT_DATABASE_URL = "sqlite:///var/carescore.db"
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see _check_production
+MIN_SECRET_LENGTH = 16
+ENVIRONMENTS = ("development", "production")
+LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
+
+# Variables only the test suite and the benchmarks read; never product settings.
+TEST_ONLY_VARIABLES = {
+    "CARESCORE_TEST_DATABASE_URL": "PostgreSQL server for the PostgreSQL half of the tests",
+    "CARESCORE_SHARED_DATA": "folder of the real datasets read by tests and benchmarks",
+    "CARESCORE_CHROMIUM": "Chromium binary for the browser tests",
+}
 
 
 class ConfigError(RuntimeError):
-    """A setting that makes it unsafe or impossible to start."""
+    """A setting that makes it unsafe or impossible to start; the message is one line."""
 
 
-@dataclass(frozen=True)
-class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    secret_key: str = DEV_SECRET_KEY
-    env: str = "development"
-    ratelimit_storage: str = "memory://"
-    brands_file: Path | None = None
+def _default_workers() -> int:
+    return multiprocessing.cpu_count() * 2 + 1
 
+
+class Settings(BaseSettings):
+    """The effective configuration of one process (see the README's "Configuration")."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=PREFIX,
+        env_ignore_empty=True,  # an empty variable means "the default", as it always has
+        extra="forbid",
+        frozen=True,
+        validate_default=True,
+    )
+
+    # Core
+    env: Literal["development", "production"] = Field(
+        "development",
+        description="`development` or `production`; production refuses unsafe settings",
+    )
+    database_url: str = Field(
+        DEFAULT_DATABASE_URL,
+        description="SQLAlchemy URL: SQLite (WAL, busy timeout) or `postgresql+psycopg://...`",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(DEV_SECRET_KEY),
+        json_schema_extra={"shown_default": "a development value"},
+        description=f"signs cookies; {MIN_SECRET_LENGTH}+ random characters in production",
+    )
+    public_base_url: str | None = Field(
+        None,
+        json_schema_extra={"shown_default": "`http://` + the bind address"},
+        description="absolute address of the site in links that leave it (permalinks, "
+        "feeds, badges); required in production",
+    )
+    brands_file: Path | None = Field(
+        None,
+        json_schema_extra={"shown_default": "the shipped registry"},
+        description="brand registry read by `carescore brands load`",
+    )
+    # API
+    ratelimit: str = Field("120 per minute", description="API requests allowed per client address")
+    ratelimit_storage: str = Field(
+        "memory://",
+        description="rate-limit counters; `redis://host:6379/0` shares them between hosts",
+    )
+    ratelimit_prefix: str = Field(
+        "carescore", description="key prefix of the rate-limit counters in shared storage"
+    )
+    write_ratelimit: str = Field(
+        "30 per hour", description="brand writes (statements, disputes) allowed per address"
+    )
+    write_max_bytes: int = Field(
+        16 * 1024, ge=1, description="largest brand write body (413 beyond)"
+    )
+    disputes_per_day: int = Field(
+        50, ge=1, description="disputes one brand may file in 24 hours (429 beyond)"
+    )
+    api_cache_seconds: float = Field(
+        10, ge=0, description="per-worker cache of finished API answers; `0` turns it off"
+    )
+    # Serving (gunicorn)
+    bind: str = Field("127.0.0.1:8000", description="address:port gunicorn listens on")
+    workers: int = Field(
+        default_factory=_default_workers,
+        ge=1,
+        description="gunicorn worker processes",
+        json_schema_extra={"shown_default": "2 x CPUs + 1"},
+    )
+    threads: int = Field(1, ge=1, description="threads per gunicorn worker")
+    timeout: int = Field(30, ge=1, description="seconds before gunicorn restarts a stuck worker")
+    preload: bool = Field(
+        True, description="import the app once in gunicorn's master and fork the workers"
+    )
+    access_log_file: str = Field(
+        "-", description="gunicorn's access log (`-` is stdout, `/dev/null` turns it off)"
+    )
+    log_level: Literal["debug", "info", "warning", "error", "critical"] = Field(
+        "info", description="log level of gunicorn and of the site's JSON logs"
+    )
+    access_log: bool = Field(
+        False, description="the site's own JSON line per request (beside gunicorn's access log)"
+    )
+    json_logs: bool = Field(
+        False, description="JSON logs even under Flask's TESTING (always on otherwise)"
+    )
+    # Collectors
+    x_bearer_token: SecretStr | None = Field(
+        None, description="X API v2 app-only bearer token (recent search)"
+    )
+    mastodon_instance: str | None = Field(
+        None, description="Mastodon instance searched, e.g. `https://mastodon.social`"
+    )
+    mastodon_token: SecretStr | None = Field(
+        None, description="Mastodon user token with `read:search` (full-text search; optional)"
+    )
+    bluesky_handle: str | None = Field(None, description="Bluesky account handle")
+    bluesky_app_password: SecretStr | None = Field(
+        None, description="Bluesky app password (not the account password)"
+    )
+    bluesky_pds: str = Field(
+        "https://bsky.social", description="the Bluesky account's PDS (personal data server)"
+    )
+    reddit_client_id: str | None = Field(None, description="Reddit OAuth client id (app-only)")
+    reddit_client_secret: SecretStr | None = Field(None, description="Reddit OAuth client secret")
+    rss_feeds: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="RSS/Atom feed URLs, separated by spaces or commas"
+    )
+
+    @field_validator("log_level", mode="before")
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
-        env = os.environ if environ is None else environ
-        return cls(
-            database_url=env.get("CARESCORE_DATABASE_URL") or DEFAULT_DATABASE_URL,
-            secret_key=env.get("CARESCORE_SECRET_KEY") or DEV_SECRET_KEY,
-            env=env.get("CARESCORE_ENV") or "development",
-            ratelimit_storage=env.get("CARESCORE_RATELIMIT_STORAGE") or "memory://",
-            brands_file=(
-                Path(env["CARESCORE_BRANDS_FILE"]) if env.get("CARESCORE_BRANDS_FILE") else None
-            ),
-        )
+    def _lower_level(cls, value: Any) -> Any:
+        return value.lower() if isinstance(value, str) else value
+
+    @field_validator("rss_feeds", mode="before")
+    @classmethod
+    def _split_feeds(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [f for f in re.split(r"[\s,]+", value) if f]
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _absolute(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not re.match(r"^https?://[^/\s]+", value):
+            raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _check_production(self) -> Settings:
+        """A default secret key lets anyone forge session cookies, and links that leave
+        the site need the public address: production refuses to start without them."""
+        if self.env != "production":
+            return self
+        secret = self.secret_key.get_secret_value()
+        problems = []
+        if secret == DEV_SECRET_KEY:
+            problems.append(f"{PREFIX}SECRET_KEY must be set to a random value")
+        elif len(secret) < MIN_SECRET_LENGTH:
+            problems.append(
+                f"{PREFIX}SECRET_KEY is too short ({MIN_SECRET_LENGTH}+ characters needed)"
+            )
+        if not self.public_base_url:
+            problems.append(f"{PREFIX}PUBLIC_BASE_URL must be set (e.g. https://carescore.example)")
+        if problems:
+            raise ValueError("; ".join(problems) + f" when {PREFIX}ENV=production")
+        return self
 
     @property
     def is_production(self) -> bool:
         return self.env == "production"
 
-    def check(self) -> None:
-        """Refuse settings that would be unsafe in production.
+    @property
+    def base_url(self) -> str:
+        """Where the site answers: the public address, or the local bind in development."""
+        if self.public_base_url:
+            return self.public_base_url
+        host = self.bind.replace("0.0.0.0", "127.0.0.1")  # noqa: S104 - a display address
+        return f"http://{host}" if not host.startswith("unix:") else "http://localhost"
 
-        A default secret key would let anyone forge session cookies, so production
-        must set its own.
-        """
-        if self.is_production and self.secret_key == DEV_SECRET_KEY:
-            raise ConfigError(
-                "CARESCORE_SECRET_KEY must be set to a random value when CARESCORE_ENV=production"
-            )
-        if self.is_production and len(self.secret_key) < 16:
-            raise ConfigError("CARESCORE_SECRET_KEY is too short for production (16+ characters)")
+    def secrets(self) -> list[SecretStr]:
+        """Every secret value set, so logs can redact them wherever they turn up."""
+        return [
+            v
+            for v in (getattr(self, n) for n in type(self).model_fields)
+            if isinstance(v, SecretStr)
+        ]
+
+    def items(self) -> Iterator[tuple[str, str, bool]]:
+        """(variable, value as shown to a person, set explicitly) for each setting;
+        secrets and database passwords are masked."""
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                shown = "********" if value.get_secret_value() else ""
+            elif name == "database_url":
+                shown = _hide_password(value)
+            elif name == "public_base_url":
+                shown = self.base_url
+            elif isinstance(value, float) and value.is_integer():
+                shown = str(int(value))
+            elif isinstance(value, list):
+                shown = " ".join(value)
+            elif value is None:
+                shown = ""
+            elif isinstance(value, bool):
+                shown = str(value).lower()
+            else:
+                shown = str(value)
+            yield env_name(name), shown, name in self.model_fields_set
+
+
+def env_name(field: str) -> str:
+    return f"{PREFIX}{field.upper()}"
+
+
+def setting_names() -> list[str]:
+    """Every product setting's variable name, in the model's order."""
+    return [env_name(name) for name in Settings.model_fields]
+
+
+COLLECTOR_FIELDS = ("x_", "mastodon_", "bluesky_", "reddit_", "rss_")
+
+
+def is_collector_setting(field: str) -> bool:
+    """The collectors' credentials and endpoints, documented in a table of their own."""
+    return field.startswith(COLLECTOR_FIELDS)
+
+
+def _shown_default(field: str) -> str:
+    info = Settings.model_fields[field]
+    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+    if "shown_default" in extra:
+        return str(extra["shown_default"])
+    value = info.get_default(call_default_factory=True)
+    if value is None or value == []:
+        return "unset"
+    if isinstance(value, bool):
+        value = str(value).lower()
+    return f"`{value}`"
+
+
+def markdown_table(*, collectors: bool) -> str:
+    """The README's table of the settings (`carescore config --markdown` prints both)."""
+    rows = ["| variable | default | meaning |", "|---|---|---|"]
+    for field, info in Settings.model_fields.items():
+        if is_collector_setting(field) == collectors:
+            rows.append(f"| `{env_name(field)}` | {_shown_default(field)} | {info.description} |")
+    return "\n".join(rows)
+
+
+def _hide_password(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # a malformed URL is shown as it is
+        return url
+
+
+def _one_line(exc: ValidationError) -> str:
+    """Pydantic's report, one line: the variable, what is wrong, what was given."""
+    parts = []
+    for error in exc.errors():
+        loc = error.get("loc") or ()
+        field = str(loc[0]) if loc else ""
+        message = error["msg"].removeprefix("Value error, ")
+        if not field:  # a model-level check: its message names its variables
+            parts.append(message)
+            continue
+        secret = "secret" in field or "password" in field
+        given = "" if secret or "input" not in error else f" (got {error['input']!r})"
+        parts.append(f"{env_name(field)}: {message}{given}")
+    return "; ".join(parts)
+
+
+class _MappingEnv(EnvSettingsSource):
+    """The environment source reading a given mapping instead of os.environ."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(settings_cls)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        return parse_env_vars(
+            self._environ, self.case_sensitive, self.env_ignore_empty, self.env_parse_none_str
+        )
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """The settings from `environ` (default: the process environment) and `overrides`.
+
+    Raises ConfigError with one line naming the variable when a value is refused
+    (`CARESCORE_ENV=prod`, a non-numeric worker count, production without a secret key).
+    """
+    cls: type[Settings] = Settings
+    if environ is not None:
+        mapping = environ
+
+        class _FromMapping(Settings):
+            @classmethod
+            def settings_customise_sources(
+                cls,
+                settings_cls: type[BaseSettings],
+                init_settings: PydanticBaseSettingsSource,
+                **_: PydanticBaseSettingsSource,
+            ) -> tuple[PydanticBaseSettingsSource, ...]:
+                return (init_settings, _MappingEnv(settings_cls, mapping))
+
+        cls = _FromMapping
+    try:
+        return cls(**overrides)
+    except ValidationError as exc:
+        raise ConfigError(_one_line(exc)) from None
+
+
+def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
+    """CARESCORE_* variables set here that are neither a setting nor a test variable:
+    most often a typo that would otherwise be ignored in silence."""
+    environ = os.environ if environ is None else environ
+    known = set(setting_names()) | set(TEST_ONLY_VARIABLES)
+    return sorted(k for k in environ if k.upper().startswith(PREFIX) and k.upper() not in known)

@@ -7,7 +7,6 @@ a one-line message; nothing else catches them.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -131,10 +130,11 @@ def normalise_each(
     return batch
 
 
-def require_env(*names: str) -> str | None:
-    """The skip reason when any of these variables is unset, else None."""
-    missing = [n for n in names if not os.environ.get(n)]
-    return f"missing {', '.join(missing)}" if missing else None
+def missing(**settings: object) -> str | None:
+    """The skip reason naming the settings left empty, by their variable, else None:
+    `missing(CARESCORE_X_BEARER_TOKEN=self.token)`."""
+    empty = [name for name, value in settings.items() if not value]
+    return f"missing {', '.join(empty)}" if empty else None
 
 
 def parse_iso(value: Any) -> datetime:

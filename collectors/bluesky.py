@@ -8,7 +8,6 @@ session when the access token expires. Replies to a customer post are found with
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -25,16 +24,13 @@ from collectors.base import (
     Sweep,
     dump_streams,
     load_streams,
+    missing,
     normalise_each,
     parse_iso,
-    require_env,
     require_str,
 )
 from collectors.http import Fetcher, json_of
 
-HANDLE_ENV = "CARESCORE_BLUESKY_HANDLE"
-PASSWORD_ENV = "CARESCORE_BLUESKY_APP_PASSWORD"  # noqa: S105 (a variable name, not a secret)
-PDS_ENV = "CARESCORE_BLUESKY_PDS"
 DEFAULT_PDS = "https://bsky.social"
 THREAD_TYPE = "app.bsky.feed.defs#threadViewPost"
 MAX_THREADS = 25  # getPostThread calls per page of results
@@ -77,25 +73,25 @@ class BlueskySource:
 
     def __init__(
         self,
+        *,
         handle: str | None = None,
         app_password: str | None = None,
-        *,
         pds: str | None = None,
         max_pages: int = 50,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.handle = handle if handle is not None else os.environ.get(HANDLE_ENV)
-        self.password = app_password if app_password is not None else os.environ.get(PASSWORD_ENV)
-        self.pds = (pds or os.environ.get(PDS_ENV) or DEFAULT_PDS).rstrip("/")
+        self.handle = handle
+        self.password = app_password
+        self.pds = (pds or DEFAULT_PDS).rstrip("/")
         self.max_pages = max_pages
         self.sleep = sleep
         self.access: str | None = None
         self.refresh: str | None = None
 
     def configured(self) -> str | None:
-        if self.handle and self.password:
-            return None
-        return require_env(HANDLE_ENV, PASSWORD_ENV)
+        return missing(
+            CARESCORE_BLUESKY_HANDLE=self.handle, CARESCORE_BLUESKY_APP_PASSWORD=self.password
+        )
 
     def _xrpc(self, method: str) -> str:
         return f"{self.pds}/xrpc/{method}"

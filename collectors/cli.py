@@ -20,7 +20,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 from tqdm import tqdm
 
-from carescore.cli.common import interactive, session
+from carescore.cli.common import interactive, session, settings
 from carescore.errors import BadInput
 from carescore.store.limits import InvalidPost, check_text
 from carescore.store.locks import AlreadyRunning, job_lock
@@ -70,7 +70,7 @@ def _collect_once(source_names: list[str], brand_slug: str | None, max_pages: in
             raise BadInput(f"no brand {brand_slug!r} in the registry (carescore brands load)")
         reports: list[RunReport] = []
         with make_client() as client, _progress("post") as bar:
-            for source in build_sources(source_names, max_pages):
+            for source in build_sources(source_names, settings(), max_pages=max_pages):
                 try:
                     with job_lock(s.get_bind(), f"collect:{source.name}"):
                         reports += run_sources(s, [source], client, brands, on_batch=bar.update)

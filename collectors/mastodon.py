@@ -8,7 +8,6 @@ that opted in, so it is an extra, never the main route.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -24,16 +23,14 @@ from collectors.base import (
     Sweep,
     dump_streams,
     load_streams,
+    missing,
     normalise_each,
     parse_iso,
-    require_env,
     require_str,
 )
 from collectors.http import Fetcher, json_of
 from collectors.text import html_to_text
 
-INSTANCE_ENV = "CARESCORE_MASTODON_INSTANCE"
-TOKEN_ENV = "CARESCORE_MASTODON_TOKEN"  # noqa: S105 (a variable name, not a secret)
 LIMIT = "40"
 
 
@@ -75,22 +72,22 @@ class MastodonSource:
 
     def __init__(
         self,
+        *,
         instance: str | None = None,
         token: str | None = None,
-        *,
         max_pages: int = 50,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        instance = instance if instance is not None else os.environ.get(INSTANCE_ENV, "")
+        instance = instance or ""
         if instance and "://" not in instance:
             instance = f"https://{instance}"
         self.base = instance.rstrip("/")
-        self.token = token if token is not None else os.environ.get(TOKEN_ENV)
+        self.token = token
         self.max_pages = max_pages
         self.sleep = sleep
 
     def configured(self) -> str | None:
-        return None if self.base else require_env(INSTANCE_ENV)
+        return missing(CARESCORE_MASTODON_INSTANCE=self.base)
 
     @property
     def headers(self) -> dict[str, str]:

@@ -7,7 +7,6 @@ comments they answer, so replies can be threaded.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
@@ -25,14 +24,12 @@ from collectors.base import (
     Sweep,
     dump_streams,
     load_streams,
+    missing,
     normalise_each,
-    require_env,
     require_str,
 )
 from collectors.http import USER_AGENT, Fetcher, json_of
 
-ID_ENV = "CARESCORE_REDDIT_CLIENT_ID"
-SECRET_ENV = "CARESCORE_REDDIT_CLIENT_SECRET"  # noqa: S105 (a variable name, not a secret)
 TOKEN_URL = "https://www.reddit.com/api/v1/access_token"  # noqa: S105
 API = "https://oauth.reddit.com"
 MAX_TREES = 10  # comment trees fetched per page of search results
@@ -91,22 +88,22 @@ class RedditSource:
 
     def __init__(
         self,
+        *,
         client_id: str | None = None,
         secret: str | None = None,
-        *,
         max_pages: int = 50,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.client_id = client_id if client_id is not None else os.environ.get(ID_ENV)
-        self.secret = secret if secret is not None else os.environ.get(SECRET_ENV)
+        self.client_id = client_id
+        self.secret = secret
         self.max_pages = max_pages
         self.sleep = sleep
         self.token: str | None = None
 
     def configured(self) -> str | None:
-        if self.client_id and self.secret:
-            return None
-        return require_env(ID_ENV, SECRET_ENV)
+        return missing(
+            CARESCORE_REDDIT_CLIENT_ID=self.client_id, CARESCORE_REDDIT_CLIENT_SECRET=self.secret
+        )
 
     @property
     def user_agent(self) -> str:

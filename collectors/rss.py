@@ -8,7 +8,6 @@ reported and whatever entries feedparser recovered are used.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -20,11 +19,9 @@ import feedparser
 import httpx
 
 from carescore.store.normalised import NewPost
-from collectors.base import Batch, BrandTarget, CollectorError, normalise_each, require_env
+from collectors.base import Batch, BrandTarget, CollectorError, missing, normalise_each
 from collectors.http import Fetcher
 from collectors.text import html_to_text
-
-FEEDS_ENV = "CARESCORE_RSS_FEEDS"
 
 
 def _when(entry: Any) -> datetime:
@@ -76,20 +73,19 @@ class RssSource:
 
     def __init__(
         self,
-        feeds: list[str] | None = None,
         *,
+        feeds: list[str] | None = None,
         max_pages: int = 50,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        raw = os.environ.get(FEEDS_ENV, "") if feeds is None else " ".join(feeds)
-        self.feeds = [f for f in re.split(r"[\s,]+", raw) if f]
+        self.feeds = list(feeds or ())
         self.max_pages = max_pages
         self.sleep = sleep
         self._parsed: dict[str, Any] = {}
         self._problems: dict[str, str] = {}
 
     def configured(self) -> str | None:
-        return None if self.feeds else require_env(FEEDS_ENV)
+        return missing(CARESCORE_RSS_FEEDS=self.feeds)
 
     def _feed(self, fetcher: Fetcher, url: str) -> Any:
         """Each feed is fetched once per run, however many brands read it."""

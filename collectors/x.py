@@ -7,7 +7,6 @@ the next run's `since_id` once the whole sweep is stored.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from functools import partial
 from typing import Any
@@ -20,15 +19,14 @@ from collectors.base import (
     Batch,
     BrandTarget,
     Sweep,
+    missing,
     normalise_each,
     parse_iso,
-    require_env,
     require_str,
 )
 from collectors.http import Fetcher
 
 SEARCH_URL = "https://api.x.com/2/tweets/search/recent"
-TOKEN_ENV = "CARESCORE_X_BEARER_TOKEN"  # noqa: S105 (a variable name, not a secret)
 MAX_QUERY = 512
 PARAMS = {
     "max_results": "100",
@@ -96,17 +94,17 @@ class XSource:
 
     def __init__(
         self,
-        token: str | None = None,
         *,
+        token: str | None = None,
         max_pages: int = 50,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.token = token if token is not None else os.environ.get(TOKEN_ENV)
+        self.token = token
         self.max_pages = max_pages
         self.sleep = sleep
 
     def configured(self) -> str | None:
-        return None if self.token else require_env(TOKEN_ENV)
+        return missing(CARESCORE_X_BEARER_TOKEN=self.token)
 
     def batches(
         self, client: httpx.Client, brand: BrandTarget | None, checkpoint: str | None

@@ -92,7 +92,7 @@ def _truncate(engine: Engine) -> None:
 def db_url(request, tmp_path) -> Iterator[str]:
     """The URL of an empty, migrated database of each kind."""
     if request.param == "sqlite":
-        path = tmp_path / "carescore.store.db"
+        path = tmp_path / "carescore.db"
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite:///{path}"
     else:
@@ -118,11 +118,12 @@ def session(engine) -> Iterator[Session]:
 
 @pytest.fixture
 def app(db_url, monkeypatch):
+    from carescore.settings import load_settings
     from carescore.store.db import engine_for, web_engine
     from website import create_app
 
-    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
-    application = create_app({"TESTING": True})
+    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)  # for the CLI commands a test runs
+    application = create_app(load_settings(database_url=db_url), {"TESTING": True})
     yield application
     engine_for(db_url).dispose()
     web_engine(db_url).dispose()

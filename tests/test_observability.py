@@ -19,8 +19,9 @@ def test_metrics_expose_requests_and_stored_posts(app, client):
     from sqlmodel import Session
 
     from carescore.store.db import engine_for
+    from website.config import settings
 
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as s:
+    with Session(engine_for(settings(app).database_url)) as s:
         result = build_demo(s, date(2026, 1, 31), n_posts=300)
     client.get("/")
     body = client.get("/metrics").get_data(as_text=True)
@@ -28,13 +29,13 @@ def test_metrics_expose_requests_and_stored_posts(app, client):
     assert f'carescore_posts_stored{{platform="demo"}} {float(result.inserted)}' in body
 
 
-def test_json_logs_carry_the_request_id_and_never_the_secret(db_url, monkeypatch, capsys):
+def test_json_logs_carry_the_request_id_and_never_the_secret(db_url, capsys):
+    from carescore.settings import load_settings
     from website import create_app
 
     secret = "s3cr3t-value-that-must-not-leak"
-    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
-    monkeypatch.setenv("CARESCORE_SECRET_KEY", secret)
-    app = create_app({"TESTING": True, "CARESCORE_JSON_LOGS": True, "CARESCORE_ACCESS_LOG": True})
+    config = load_settings(database_url=db_url, secret_key=secret, json_logs=True, access_log=True)
+    app = create_app(config, {"TESTING": True})
 
     @app.get("/leaky")
     def leaky():

@@ -4,12 +4,13 @@ from carescore.demo import build_demo
 from carescore.store.brands import load_registry_file, upsert_brands
 from carescore.store.db import engine_for
 from tests.test_brands import REGISTRY
+from website.config import settings
 
 
 def _load(app, fn):
     from sqlmodel import Session
 
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as s:
+    with Session(engine_for(settings(app).database_url)) as s:
         fn(s)
         s.commit()
 

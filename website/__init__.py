@@ -6,50 +6,36 @@ so a package named `site` could never be imported.
 
 from __future__ import annotations
 
-import json
-import os
+from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
 from flask import Flask
 
-from carescore.settings import Settings
+from carescore.settings import Settings, load_settings
+from website import config as site_config
 from website import db, errors, i18n, observability, security
 
 
-def _prefixed_env() -> dict[str, Any]:
-    """Every CARESCORE_* variable under its full name (JSON values decoded, as Flask does).
+def create_app(settings: Settings | None = None, config: Mapping[str, Any] | None = None) -> Flask:
+    """Build an app; nothing is connected until the first request needs it.
 
-    Flask's own `from_prefixed_env` strips the prefix; keeping it means one name for a
-    setting everywhere: in the environment, in app.config and in the docs.
+    `settings` defaults to the environment, read once here; tests hand their own
+    (`load_settings(database_url=...)`). `config` holds Flask's own keys, e.g. TESTING.
     """
-    config: dict[str, Any] = {}
-    for key, value in os.environ.items():
-        if key.startswith("CARESCORE_"):
-            try:
-                config[key] = json.loads(value)
-            except ValueError:
-                config[key] = value
-    return config
-
-
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """Build an app; nothing is connected until the first request needs it."""
+    if isinstance(settings, Mapping):
+        raise TypeError("create_app(settings, config): Flask's own keys go in `config`")
+    settings = settings if settings is not None else load_settings()
     app = Flask(
         __name__,
         template_folder=str(resources.files("website.templates")),
         static_folder=str(resources.files("website") / "static"),
     )
-    settings = Settings.from_env()
-    settings.check()
+    app.extensions[site_config.KEY] = settings
     app.config.update(
-        SECRET_KEY=settings.secret_key,
-        CARESCORE_DATABASE_URL=settings.database_url,
-        CARESCORE_ENV=settings.env,
-        CARESCORE_RATELIMIT_STORAGE=settings.ratelimit_storage,
+        SECRET_KEY=settings.secret_key.get_secret_value(),
         JSON_SORT_KEYS=False,
     )
-    app.config.update(_prefixed_env())
     if config:
         app.config.update(config)
 

@@ -7,7 +7,7 @@ import sys
 
 import click
 
-from carescore.cli.common import engine
+from carescore.cli.common import engine, settings
 
 CONFIG = "python:website.gunicorn_conf"
 APP = "website:create_app()"
@@ -23,11 +23,13 @@ def serve(bind: str | None, workers: int | None) -> None:
     and a non-zero exit, not a crash loop of workers.
     """
     engine()
+    # gunicorn reads the settings again in its own process: the options reach it the same
+    # way as every other setting, through the environment it inherits.
     if bind:
         os.environ["CARESCORE_BIND"] = bind
     if workers:
         os.environ["CARESCORE_WORKERS"] = str(workers)
-    address = os.environ.get("CARESCORE_BIND", "127.0.0.1:8000")
+    address = bind or settings().bind
     click.echo(f"serving on http://{address}", err=True)
     args = [sys.executable, "-m", "gunicorn", "-c", CONFIG, APP]
     os.execv(sys.executable, args)  # noqa: S606 - replaces this process with gunicorn

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from carescore.store.db import web_engine
+from website.config import settings
 
 
 def get_engine() -> Engine:
     """The site's engine: connection, pool and statement waits are bounded (web_engine)."""
-    return web_engine(current_app.config["CARESCORE_DATABASE_URL"])
+    return web_engine(settings().database_url)
 
 
 def get_session() -> Session:

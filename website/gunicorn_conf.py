@@ -1,32 +1,36 @@
 """Production gunicorn settings: `gunicorn -c python:website.gunicorn_conf wsgi:app`.
 
-Every value can be overridden by a `CARESCORE_GUNICORN_*` or gunicorn's own
-`GUNICORN_CMD_ARGS` environment variable, so one file serves a laptop and a host.
+The values come from the Carescore settings (CARESCORE_BIND, CARESCORE_WORKERS...), read
+once when gunicorn loads this file; gunicorn's own `GUNICORN_CMD_ARGS` still overrides
+them, so one file serves a laptop and a host.
 """
 
-import multiprocessing
 import os
 import shutil
 import tempfile
 
-bind = os.environ.get("CARESCORE_BIND", "127.0.0.1:8000")
+from carescore.settings import load_settings
+
+_settings = load_settings()
+
+bind = _settings.bind
 # Sync workers: requests read precomputed snapshots, so they are short and CPU-bound.
-workers = int(os.environ.get("CARESCORE_WORKERS", multiprocessing.cpu_count() * 2 + 1))
-threads = int(os.environ.get("CARESCORE_THREADS", "1"))
-timeout = int(os.environ.get("CARESCORE_TIMEOUT", "30"))
+workers = _settings.workers
+threads = _settings.threads
+timeout = _settings.timeout
 graceful_timeout = 20
 keepalive = 5
 # The app is imported once by the master and forked: a worker starts in milliseconds, so a
 # restart (max_requests, a crash) no longer re-imports the app while requests wait. The
 # master imports but never connects: engines and pools are opened lazily in each worker.
-preload_app = os.environ.get("CARESCORE_PRELOAD", "true").lower() != "false"
+preload_app = _settings.preload
 # A bound on slow leaks, not a routine: at a few hundred requests per second per worker
 # this restarts each worker every minute or so.
 max_requests = 20000
 max_requests_jitter = 2000
-accesslog = os.environ.get("CARESCORE_ACCESS_LOG_FILE", "-")
+accesslog = _settings.access_log_file
 errorlog = "-"
-loglevel = os.environ.get("CARESCORE_LOG_LEVEL", "info")
+loglevel = _settings.log_level
 access_log_format = (
     '{"remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
     '"bytes":%(B)s,"duration_us":%(D)s,"request_id":"%({x-request-id}o)s"}'

@@ -16,7 +16,7 @@ import os
 import re
 import time
 
-from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
+from flask import Blueprint, Flask, Response, g, has_request_context, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -30,6 +30,7 @@ from pythonjsonlogger.json import JsonFormatter
 from sqlalchemy import func, select
 
 from carescore.store.models import CollectorRun, Post
+from website.config import settings
 from website.db import get_session
 
 log = logging.getLogger("carescore.request")
@@ -69,8 +70,10 @@ def configure_logging(app: Flask) -> None:
     """JSON lines on stderr, one object per event, with the request id."""
     from sqlalchemy.engine import make_url
 
-    secrets = [app.config.get("SECRET_KEY") or ""]
-    password = make_url(app.config["CARESCORE_DATABASE_URL"]).password
+    config = settings(app)
+    secrets = [config.secret_key.get_secret_value()]
+    secrets += [s.get_secret_value() for s in config.secrets() if s.get_secret_value()]
+    password = make_url(config.database_url).password
     if password:
         secrets.append(str(password))
     handler = logging.StreamHandler()
@@ -83,7 +86,7 @@ def configure_logging(app: Flask) -> None:
     handler.addFilter(RequestContextFilter(secrets))
     root = logging.getLogger("carescore")
     root.handlers = [handler]
-    root.setLevel(app.config.get("LOG_LEVEL", "INFO"))
+    root.setLevel(config.log_level.upper())
     root.propagate = False
     for name in ("website", "collectors"):
         other = logging.getLogger(name)
@@ -126,7 +129,7 @@ def _finish(response: Response) -> Response:
     elapsed = time.perf_counter() - g.get("started", time.perf_counter())
     rid = g.get("request_id", "")
     endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-    access_log = current_app.config.get("CARESCORE_ACCESS_LOG", False)
+    access_log = settings().access_log
     record(request.method, endpoint, response.status_code, elapsed, request.path, rid, access_log)
     response.headers.add("X-Request-ID", rid)
     return response
@@ -190,7 +193,7 @@ def metrics() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    if not app.testing or app.config.get("CARESCORE_JSON_LOGS"):
+    if not app.testing or settings(app).json_logs:
         configure_logging(app)
     app.before_request(_start)
     app.after_request(_finish)

@@ -33,7 +33,7 @@ class CarescoreGroup(click.Group):
 def main() -> None:
     """Carescore: rank companies by how they treat customers who speak up in public.
 
-    The database is CARESCORE_DATABASE_URL (default sqlite:///var/carescore.store.db).
+    The database is CARESCORE_DATABASE_URL (default sqlite:///var/carescore.db).
     """
 
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 import click
 
-from carescore.cli.common import session
-from carescore.settings import Settings
+from carescore.cli.common import session, settings
 from carescore.store.brands import default_registry, load_registry_file, upsert_brands
 
 
@@ -20,7 +19,7 @@ def brands_group() -> None:
 @click.argument("file", required=False, type=click.Path(path_type=Path))
 def brands_load(file: Path | None) -> None:
     """Upsert the brand registry (default: the registry shipped with Carescore). All or nothing."""
-    path = file or Settings.from_env().brands_file
+    path = file or settings().brands_file
     specs = load_registry_file(path) if path else default_registry()
     path = path or "the shipped registry"
     with session() as s:

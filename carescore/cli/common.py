@@ -11,15 +11,25 @@ import click
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from carescore.settings import Settings
+from carescore.settings import Settings, load_settings
 from carescore.store.db import engine_for, ping, session_scope
+
+
+def settings() -> Settings:
+    """The settings of this command line, read from the environment once, on first use.
+
+    They live on the root click context, so a test can hand its own with
+    `CliRunner().invoke(main, args, obj=load_settings(database_url=...))`.
+    """
+    root = click.get_current_context().find_root()
+    if not isinstance(root.obj, Settings):
+        root.obj = load_settings()
+    return root.obj
 
 
 def engine() -> Engine:
     """The configured engine, checked to answer, so a dead database is one clear line."""
-    settings = Settings.from_env()
-    settings.check()
-    eng = engine_for(settings.database_url)
+    eng = engine_for(settings().database_url)
     ping(eng)
     return eng
 

@@ -18,8 +18,6 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
-from carescore.settings import Settings
-
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL: how long opening a connection may take before the database counts as down
 # (a frozen server accepts the TCP connection and never answers the start-up message).
@@ -103,14 +101,10 @@ def web_engine(url: str) -> Engine:
     )
 
 
-def default_engine() -> Engine:
-    return engine_for(Settings.from_env().database_url)
-
-
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
+def session_scope(engine: Engine) -> Iterator[Session]:
     """A session for CLI commands and collectors: committed on success, rolled back on error."""
-    with Session(engine or default_engine(), expire_on_commit=False) as session:
+    with Session(engine, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()

@@ -15,6 +15,7 @@ from sqlmodel import Session
 from carescore.demo import build_demo
 from carescore.ranking.snapshots import rank_brands
 from carescore.store.db import engine_for
+from website.config import settings
 
 AS_OF = date(2026, 6, 30)
 NOW = datetime(2026, 7, 1, tzinfo=UTC)
@@ -23,7 +24,7 @@ POSTS = 1500
 
 
 def load_demo(app, n_posts: int = POSTS) -> None:
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as session:
+    with Session(engine_for(settings(app).database_url)) as session:
         build_demo(session, AS_OF, n_posts=n_posts)
         rank_brands(session, "90d", AS_OF, now=NOW)
         for month in MONTHS:
@@ -34,20 +35,19 @@ def load_demo(app, n_posts: int = POSTS) -> None:
 @pytest.fixture(scope="module")
 def demo_app(sqlite_template, tmp_path_factory):
     """A ranked demo database shared by the read-only tests of one module."""
+    from carescore.settings import load_settings
     from website import create_app
 
     path = tmp_path_factory.mktemp("api") / "demo.db"
     shutil.copy(sqlite_template, path)
     url = f"sqlite:///{path}"
-    application = create_app(
-        {
-            "TESTING": True,
-            "CARESCORE_DATABASE_URL": url,
-            "CARESCORE_RATELIMIT": "100000/minute",
-            "CARESCORE_WRITE_RATELIMIT": "100000/minute",
-            "CARESCORE_API_CACHE_SECONDS": 0,
-        }
+    config = load_settings(
+        database_url=url,
+        ratelimit="100000/minute",
+        write_ratelimit="100000/minute",
+        api_cache_seconds=0,
     )
+    application = create_app(config, {"TESTING": True})
     load_demo(application)
     yield application
     engine_for(url).dispose()

@@ -12,12 +12,14 @@ URL = "/api/v1/rankings?sort=reply_rate"
 
 @pytest.fixture
 def cached(demo_app):
+    from carescore.settings import load_settings
     from website import create_app
+    from website.config import settings
 
-    def make(**config):
-        url = demo_app.config["CARESCORE_DATABASE_URL"]
-        base = {"CARESCORE_DATABASE_URL": url, "CARESCORE_API_CACHE_SECONDS": 30}
-        return create_app({**base, **config}).test_client()
+    def make(**overrides):
+        url = settings(demo_app).database_url
+        base = {"database_url": url, "api_cache_seconds": 30}
+        return create_app(load_settings(**{**base, **overrides})).test_client()
 
     return make
 
@@ -41,7 +43,7 @@ def test_answers_are_reused_for_a_few_seconds(cached, monkeypatch):
 
 
 def test_a_cached_answer_still_counts_against_the_rate_limit(cached):
-    client = cached(CARESCORE_RATELIMIT="3 per minute")
+    client = cached(ratelimit="3 per minute")
     remaining = [int(client.get(URL).headers["X-RateLimit-Remaining"]) for _ in range(3)]
     assert remaining == [2, 1, 0]
     blocked = client.get(URL)

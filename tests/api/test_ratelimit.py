@@ -8,10 +8,11 @@ import uuid
 import pytest
 
 
-def _app(db_url: str, **config):
+def _app(db_url: str, **overrides):
+    from carescore.settings import load_settings
     from website import create_app
 
-    return create_app({"TESTING": True, "CARESCORE_DATABASE_URL": db_url, **config})
+    return create_app(load_settings(database_url=db_url, **overrides), {"TESTING": True})
 
 
 @pytest.fixture
@@ -24,7 +25,7 @@ def sqlite_url(sqlite_template, tmp_path):
 
 
 def test_the_limit_gives_a_429_problem_with_headers(sqlite_url):
-    client = _app(sqlite_url, CARESCORE_RATELIMIT="3 per minute").test_client()
+    client = _app(sqlite_url, ratelimit="3 per minute").test_client()
     remaining = [
         int(client.get("/api/v1/sectors").headers["X-RateLimit-Remaining"]) for _ in range(3)
     ]
@@ -47,10 +48,10 @@ def test_two_app_instances_share_the_count_in_redis(sqlite_url):
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at 127.0.0.1:6379")
     config = {
-        "CARESCORE_RATELIMIT": "4 per minute",
-        "CARESCORE_RATELIMIT_STORAGE": "redis://127.0.0.1:6379/0",
+        "ratelimit": "4 per minute",
+        "ratelimit_storage": "redis://127.0.0.1:6379/0",
         # A fresh namespace, so that parallel and repeated runs never share a count.
-        "CARESCORE_RATELIMIT_PREFIX": f"carescore-test-{uuid.uuid4().hex}",
+        "ratelimit_prefix": f"carescore-test-{uuid.uuid4().hex}",
     }
     first = _app(sqlite_url, **config).test_client()
     second = _app(sqlite_url, **config).test_client()

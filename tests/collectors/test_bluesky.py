@@ -44,7 +44,7 @@ def make_handler(calls: list[httpx.Request], expire_once: bool = True):
 
 def test_session_refresh_paging_and_thread_replies(registry, sleeps):
     calls: list[httpx.Request] = []
-    source = BlueskySource("bot.example", "app-pass", sleep=sleeps)
+    source = BlueskySource(handle="bot.example", app_password="app-pass", sleep=sleeps)
     report = run_one(registry, source, mock_client(make_handler(calls)), _brand(registry))
     methods = [c.url.path.rsplit("/", 1)[-1] for c in calls]
     assert methods.count("com.atproto.server.createSession") == 1
@@ -71,12 +71,14 @@ def test_forbidden_html_search_fails_the_brand_with_a_message(registry, sleeps):
             headers={"content-type": "text/html"},
         )
 
-    source = BlueskySource("bot.example", "app-pass", sleep=sleeps)
+    source = BlueskySource(handle="bot.example", app_password="app-pass", sleep=sleeps)
     report = run_one(registry, source, mock_client(handler), _brand(registry))
     assert report.status == "failed" and "403" in report.message
 
 
 def test_without_app_password_is_skipped(registry, monkeypatch):
-    monkeypatch.delenv("CARESCORE_BLUESKY_APP_PASSWORD", raising=False)
-    report = run_one(registry, BlueskySource("bot.example"), None, _brand(registry))
+    monkeypatch.setenv(
+        "CARESCORE_BLUESKY_APP_PASSWORD", "https://ignored.example"
+    )  # sources never read the environment
+    report = run_one(registry, BlueskySource(handle="bot.example"), None, _brand(registry))
     assert report.status == "skipped" and "CARESCORE_BLUESKY_APP_PASSWORD" in report.message

@@ -47,7 +47,7 @@ def handler_for(calls: list[httpx.Request], rate_limit_first: bool = False):
 
 def test_tag_timeline_paging_html_and_brand_replies(registry, sleeps):
     calls: list[httpx.Request] = []
-    source = MastodonSource(BASE, None, sleep=sleeps)
+    source = MastodonSource(instance=BASE, token=None, sleep=sleeps)
     report = run_one(registry, source, mock_client(handler_for(calls, True)), _brand(registry))
     assert sleeps == [1.0]  # a reset time already past: wait the minimum, then retry
     assert (report.inserted, report.rejected, report.status) == (4, 2, "partial")
@@ -80,7 +80,7 @@ def test_unknown_hashtag_404_is_empty(registry, sleeps):
             return json_response(fixture_json("mastodon", "not_found.json"), 404)
         return json_response([])  # older servers: [] for everything else
 
-    source = MastodonSource(BASE, None, sleep=sleeps)
+    source = MastodonSource(instance=BASE, token=None, sleep=sleeps)
     report = run_one(registry, source, mock_client(handler), _brand(registry))
     assert report.status == "ok" and report.fetched == 0
 
@@ -101,11 +101,17 @@ def test_search_only_with_a_token(registry, sleeps):
         return handler_for([])(request)
 
     run_one(
-        registry, MastodonSource(BASE, None, sleep=sleeps), mock_client(handler), _brand(registry)
+        registry,
+        MastodonSource(instance=BASE, token=None, sleep=sleeps),
+        mock_client(handler),
+        _brand(registry),
     )
     assert not [c for c in calls if c.url.path == "/api/v2/search"]
     run_one(
-        registry, MastodonSource(BASE, "tok", sleep=sleeps), mock_client(handler), _brand(registry)
+        registry,
+        MastodonSource(instance=BASE, token="tok", sleep=sleeps),
+        mock_client(handler),
+        _brand(registry),
     )
     searches = [c for c in calls if c.url.path == "/api/v2/search"]
     assert searches and searches[0].headers["Authorization"] == "Bearer tok"
@@ -113,6 +119,8 @@ def test_search_only_with_a_token(registry, sleeps):
 
 
 def test_no_instance_is_skipped(registry, monkeypatch):
-    monkeypatch.delenv("CARESCORE_MASTODON_INSTANCE", raising=False)
+    monkeypatch.setenv(
+        "CARESCORE_MASTODON_INSTANCE", "https://ignored.example"
+    )  # sources never read the environment
     report = run_one(registry, MastodonSource(), None, _brand(registry))
     assert report.status == "skipped" and "CARESCORE_MASTODON_INSTANCE" in report.message

@@ -42,7 +42,7 @@ def make_handler(calls: list[httpx.Request]):
 
 def test_search_pages_comments_and_token_renewal(registry, sleeps):
     calls: list[httpx.Request] = []
-    source = RedditSource("client-id", "secret", sleep=sleeps)
+    source = RedditSource(client_id="client-id", secret="secret", sleep=sleeps)
     report = run_one(registry, source, mock_client(make_handler(calls)), _brand(registry))
     assert (report.inserted, report.rejected) == (3, 1)
     assert [c.url.path for c in calls].count("/api/v1/access_token") == 2
@@ -69,6 +69,6 @@ def test_429_waits_reddit_seconds_until_reset(registry, sleeps):
             json_response(fixture_json("reddit", "search_page2.json")),
         ]
     )
-    source = RedditSource("client-id", "secret", sleep=sleeps)
+    source = RedditSource(client_id="client-id", secret="secret", sleep=sleeps)
     report = run_one(registry, source, mock_client(lambda r: next(answers)), _brand(registry))
     assert sleeps == [12.5] and report.inserted == 1

@@ -27,7 +27,7 @@ def test_feeds_matched_by_keyword_once_per_run(registry, sleeps):
         return httpx.Response(200, text=fixture_text("rss", FEEDS[request.url.host]))
 
     urls = [f"https://{host}/feed" for host in FEEDS] + ["https://down.example/feed"]
-    source = RssSource(urls, sleep=sleeps)
+    source = RssSource(feeds=urls, sleep=sleeps)
     reports = run_sources(registry, [source], mock_client(handler), load_targets(registry))
     assert len([c for c in calls if c.url.host == "news.example"]) == 1  # shared by both brands
     example = next(r for r in reports if r.brand_slug == "example-brand")
@@ -47,6 +47,8 @@ def test_feeds_matched_by_keyword_once_per_run(registry, sleeps):
 
 
 def test_no_feeds_is_skipped(registry, monkeypatch):
-    monkeypatch.delenv("CARESCORE_RSS_FEEDS", raising=False)
+    monkeypatch.setenv(
+        "CARESCORE_RSS_FEEDS", "https://ignored.example"
+    )  # sources never read the environment
     reports = run_sources(registry, [RssSource()], None, load_targets(registry))
     assert [r.status for r in reports] == ["skipped"]

@@ -47,7 +47,7 @@ def test_query_covers_mentions_replies_and_hashtags(registry):
 
 def test_pages_store_followers_links_and_since_id(registry, sleeps):
     requests: list[httpx.Request] = []
-    source = XSource("token", sleep=sleeps)
+    source = XSource(token="token", sleep=sleeps)
     report = run_one(registry, source, mock_client(_pages(requests)), _brand(registry))
     assert (report.status, report.fetched, report.inserted) == ("ok", 3, 3)
     assert requests[0].headers["Authorization"] == "Bearer token"
@@ -82,7 +82,7 @@ def test_crash_between_batches_resumes_without_gap_or_duplicate(registry, sleeps
             raise RuntimeError("power cut")
         return normal(request)
 
-    source = XSource("token", sleep=sleeps)
+    source = XSource(token="token", sleep=sleeps)
     with pytest.raises(RuntimeError):
         run_one(registry, source, mock_client(crashing), _brand(registry))
     assert _count(registry) == 2
@@ -109,7 +109,9 @@ def test_429_honours_retry_after_then_succeeds(registry, sleeps):
             return json_response(fixture_json("x", "rate_limited.json"), 429, {"Retry-After": "7"})
         return json_response(fixture_json("x", "empty.json"))
 
-    report = run_one(registry, XSource("t", sleep=sleeps), mock_client(handler), _brand(registry))
+    report = run_one(
+        registry, XSource(token="t", sleep=sleeps), mock_client(handler), _brand(registry)
+    )
     assert report.status == "ok" and sleeps == [7]
 
 
@@ -126,7 +128,10 @@ def test_429_waits_until_x_reset_epoch(registry, sleeps):
         ]
     )
     report = run_one(
-        registry, XSource("t", sleep=sleeps), mock_client(lambda r: next(answers)), _brand(registry)
+        registry,
+        XSource(token="t", sleep=sleeps),
+        mock_client(lambda r: next(answers)),
+        _brand(registry),
     )
     assert report.status == "ok" and 110 <= sleeps[0] <= 121
 
@@ -142,7 +147,9 @@ def test_5xx_and_timeout_are_retried_with_backoff(registry, sleeps):
             return json_response(fixture_json("x", "page2.json"))
         return httpx.Response(answer, text="upstream error")
 
-    report = run_one(registry, XSource("t", sleep=sleeps), mock_client(handler), _brand(registry))
+    report = run_one(
+        registry, XSource(token="t", sleep=sleeps), mock_client(handler), _brand(registry)
+    )
     assert (report.status, report.inserted) == ("ok", 1)
     assert len(sleeps) == 3 and all(s > 0 for s in sleeps)
 
@@ -150,7 +157,7 @@ def test_5xx_and_timeout_are_retried_with_backoff(registry, sleeps):
 def test_server_down_fails_the_brand_not_the_process(registry, sleeps):
     report = run_one(
         registry,
-        XSource("t", sleep=sleeps),
+        XSource(token="t", sleep=sleeps),
         mock_client(lambda r: httpx.Response(502)),
         _brand(registry),
     )
@@ -160,7 +167,7 @@ def test_server_down_fails_the_brand_not_the_process(registry, sleeps):
 
 def test_malformed_items_are_rejected_and_the_rest_stored(registry, sleeps):
     client = mock_client(lambda r: json_response(fixture_json("x", "malformed.json")))
-    report = run_one(registry, XSource("t", sleep=sleeps), client, _brand(registry))
+    report = run_one(registry, XSource(token="t", sleep=sleeps), client, _brand(registry))
     assert (report.status, report.inserted, report.rejected, report.fetched) == (
         "partial",
         1,
@@ -180,7 +187,7 @@ def test_non_json_body_is_rejected_and_other_brands_go_on(registry, sleeps):
         return json_response(fixture_json("x", "page2.json"))
 
     reports = run_sources(
-        registry, [XSource("t", sleep=sleeps)], mock_client(handler), load_targets(registry)
+        registry, [XSource(token="t", sleep=sleeps)], mock_client(handler), load_targets(registry)
     )
     by_slug = {r.brand_slug: r for r in reports}
     assert by_slug["example-brand"].rejected == 1
@@ -191,12 +198,14 @@ def test_non_json_body_is_rejected_and_other_brands_go_on(registry, sleeps):
 
 def test_empty_result(registry, sleeps):
     client = mock_client(lambda r: json_response(fixture_json("x", "empty.json")))
-    report = run_one(registry, XSource("t", sleep=sleeps), client, _brand(registry))
+    report = run_one(registry, XSource(token="t", sleep=sleeps), client, _brand(registry))
     assert (report.status, report.fetched) == ("ok", 0)
 
 
 def test_missing_token_is_skipped_with_a_reason(registry, monkeypatch):
-    monkeypatch.delenv("CARESCORE_X_BEARER_TOKEN", raising=False)
+    monkeypatch.setenv(
+        "CARESCORE_X_BEARER_TOKEN", "https://ignored.example"
+    )  # sources never read the environment
     reports = run_sources(registry, [XSource()], None, load_targets(registry))
     assert len(reports) == 1
     assert reports[0].status == "skipped" and "CARESCORE_X_BEARER_TOKEN" in reports[0].message
@@ -205,7 +214,7 @@ def test_missing_token_is_skipped_with_a_reason(registry, monkeypatch):
 
 def test_page_limit_stops_the_run_and_the_next_run_resumes(registry, sleeps):
     requests: list[httpx.Request] = []
-    source = XSource("t", max_pages=1, sleep=sleeps)
+    source = XSource(token="t", max_pages=1, sleep=sleeps)
     report = run_one(registry, source, mock_client(_pages(requests)), _brand(registry))
     assert report.status == "partial" and "page limit" in report.message
     report = run_one(registry, source, mock_client(_pages(requests)), _brand(registry))

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from carescore.reply import accept_dispute, issue_key, revoke_key
 from carescore.store.db import engine_for
 from tests.reply.conftest import seed
+from website.config import settings
 
 STATEMENT = {"text": "We fixed the outage of 3 June.", "link": "https://acme.example/status"}
 DISPUTE = {"kind": "mislabelled", "label": "praise", "reason": "The customer thanks us."}
@@ -19,7 +20,7 @@ DISPUTE = {"kind": "mislabelled", "label": "praise", "reason": "The customer tha
 @pytest.fixture
 def world(app):
     """Seeded brands and one key per brand (plus a revoked one for acme)."""
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as s:
+    with Session(engine_for(settings(app).database_url)) as s:
         seed(s)
         keys = {slug: issue_key(s, slug, operator="ops").token for slug in ("acme", "bolt")}
         revoked = issue_key(s, "acme", operator="ops")
@@ -111,7 +112,7 @@ def test_the_brand_page_shows_statements_escaped_and_corrections(app, client, wo
                          "refers_to": "outage of 3 June"}, headers=auth)  # fmt: skip
     assert posted.status_code == 201
     dispute = client.post("/api/v1/posts/x/a1/disputes", json=DISPUTE, headers=auth).get_json()
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as s:
+    with Session(engine_for(settings(app).database_url)) as s:
         accept_dispute(s, dispute["id"], reviewer="alice", note='Says "fixed" & thanks')
         s.commit()
     page = client.get("/brands/acme?lang=en").get_data(as_text=True)
@@ -144,12 +145,12 @@ def test_the_brand_page_shows_statements_escaped_and_corrections(app, client, wo
     assert client.get("/api/v1/brands/nope/reply").status_code == 404
 
 
-def test_writes_have_their_own_lower_rate_limit(db_url, monkeypatch):
+def test_writes_have_their_own_lower_rate_limit(db_url):
+    from carescore.settings import load_settings
     from website import create_app
 
-    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
-    app = create_app({"TESTING": True, "CARESCORE_WRITE_RATELIMIT": "2 per minute",
-                      "CARESCORE_DISPUTES_PER_DAY": 1})  # fmt: skip
+    config = load_settings(database_url=db_url, write_ratelimit="2 per minute", disputes_per_day=1)
+    app = create_app(config, {"TESTING": True})
     with Session(engine_for(db_url)) as s:
         seed(s)
         token = issue_key(s, "acme", operator="ops").token

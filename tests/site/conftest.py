@@ -20,6 +20,7 @@ from carescore.ranking.snapshots import rank_brands
 from carescore.store.db import engine_for, make_engine, web_engine
 from tests.conftest import _truncate
 from tests.site.snapshots import make_monthly_snapshots
+from website.config import settings
 
 AS_OF = date(2026, 6, 30)
 DEMO_POSTS = 6000
@@ -37,7 +38,7 @@ def build_site(session: Session, n_posts: int = DEMO_POSTS, months: int = 3) -> 
 @pytest.fixture
 def site(app) -> list[str]:
     """The app's database filled with the demo site; returns the snapshot months."""
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as session:
+    with Session(engine_for(settings(app).database_url)) as session:
         return build_site(session)
 
 
@@ -63,9 +64,10 @@ def site_app(request, tmp_path_factory):
         months = build_site(session)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CARESCORE_DATABASE_URL", url)
+        from carescore.settings import load_settings
         from website import create_app
 
-        application = create_app({"TESTING": True})
+        application = create_app(load_settings(database_url=url), {"TESTING": True})
         application.config["SITE_MONTHS"] = months
         yield application
     engine_for(url).dispose()
@@ -82,7 +84,7 @@ def count_queries() -> Callable:
 
     @contextmanager
     def counting(app) -> Iterator[list[int]]:
-        engine = web_engine(app.config["CARESCORE_DATABASE_URL"])
+        engine = web_engine(settings(app).database_url)
         seen = [0]
 
         def before(*_args, **_kwargs):

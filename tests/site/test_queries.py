@@ -9,6 +9,7 @@ from carescore.ranking.snapshots import rank_brands
 from carescore.store.brands import BrandSpec, upsert_brands
 from carescore.store.db import engine_for
 from tests.site.conftest import AS_OF, build_site
+from website.config import settings
 
 # page -> statements: the demo flag, then the view's own reads (see each domain function).
 EXPECTED = {
@@ -36,7 +37,7 @@ def _counts(app, client, count_queries, month: str) -> dict[str, int]:
 
 
 def test_query_counts_are_fixed_and_do_not_grow_with_the_data(app, client, count_queries):
-    url = app.config["CARESCORE_DATABASE_URL"]
+    url = settings(app).database_url
     with Session(engine_for(url)) as session:
         months = build_site(session, n_posts=2000, months=2)
     small = _counts(app, client, count_queries, months[-1])

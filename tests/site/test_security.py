@@ -16,6 +16,7 @@ from carescore.store.brands import BrandSpec, upsert_brands
 from carescore.store.db import engine_for
 from carescore.store.normalised import NewPost
 from carescore.store.posts import store_posts
+from website.config import settings
 
 AS_OF = date(2026, 6, 30)
 SCRIPT = "<script>alert('xss')</script>"
@@ -78,7 +79,7 @@ def _hostile_site(url: str) -> None:
 
 @pytest.fixture
 def hostile(app, client):
-    _hostile_site(app.config["CARESCORE_DATABASE_URL"])
+    _hostile_site(settings(app).database_url)
     return client
 
 

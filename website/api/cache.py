@@ -28,8 +28,8 @@ from flask import Flask, Response, request
 from website import observability
 from website.api.http import CONDITIONAL
 from website.api.ratelimit import COUNTED, RateLimit
+from website.config import settings
 
-CACHE_SECONDS = 10
 CACHE_ENTRIES = 1024
 # A page of posts is ~100 KB: the byte budget, not the entry count, bounds the memory.
 CACHE_BYTES = 32 * 1024 * 1024
@@ -112,7 +112,7 @@ class EdgeCache:
             time.perf_counter() - started,
             key[0],
             rid,
-            self.flask_app.config.get("CARESCORE_ACCESS_LOG", False),
+            settings(self.flask_app).access_log,
         )
         return [entry.body]
 
@@ -154,6 +154,6 @@ class EdgeCache:
 def init_app(app: Flask) -> None:
     """CARESCORE_API_CACHE_SECONDS (default 10; 0 turns the cache off) bounds how long an
     answer may lag behind a new ranking."""
-    seconds = float(app.config.get("CARESCORE_API_CACHE_SECONDS", CACHE_SECONDS))
+    seconds = settings(app).api_cache_seconds
     if seconds > 0:
         app.wsgi_app = EdgeCache(app.wsgi_app, app, seconds)  # type: ignore[method-assign]

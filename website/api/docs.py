@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from carescore.reply.disputes import REASON_MAX
 from carescore.reply.statements import TEXT_MAX
 from website.api.openapi import document
-from website.api.reply_schemas import WRITE_MAX_BYTES
+from website.config import settings
 
 bp = Blueprint("api_docs", __name__)
 
@@ -97,6 +97,6 @@ def api_page():
         limits={
             "text": TEXT_MAX,
             "reason": REASON_MAX,
-            "bytes": int(current_app.config.get("CARESCORE_WRITE_MAX_BYTES") or WRITE_MAX_BYTES),
+            "bytes": settings().write_max_bytes,
         },
     )

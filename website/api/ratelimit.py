@@ -24,7 +24,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from werkzeug.exceptions import TooManyRequests
 
-DEFAULT_LIMIT = "120 per minute"
+from website.config import settings
+
 # After a storage error, count in this process's memory for this long, then try again.
 FALLBACK_SECONDS = 30.0
 # The WSGI environ key of a request that the API's edge cache has already counted.
@@ -138,10 +139,11 @@ def _headers(response: Response) -> Response:
 
 def init_app(app: Flask, blueprint: Blueprint) -> RateLimit:
     """Limit every route of `blueprint` to CARESCORE_RATELIMIT requests per client address."""
+    config = settings(app)
     limiter = RateLimit(
-        app.config.get("CARESCORE_RATELIMIT") or DEFAULT_LIMIT,
-        app.config.get("CARESCORE_RATELIMIT_STORAGE") or "memory://",
-        app.config.get("CARESCORE_RATELIMIT_PREFIX", "carescore"),
+        config.ratelimit,
+        config.ratelimit_storage,
+        config.ratelimit_prefix,
         blueprint.name,
     )
     app.extensions["carescore_ratelimit"] = limiter

@@ -26,30 +26,26 @@ from carescore.reply import (
     post_statement,
     withdraw_statement,
 )
-from carescore.reply.disputes import DISPUTES_PER_DAY
 from carescore.store.models import Brand, Dispute
 from website.api.http import json_response
 from website.api.ratelimit import RateLimit
 from website.api.reply_schemas import (
-    WRITE_MAX_BYTES,
     dispute_public,
     statement_public,
 )
+from website.config import settings
 from website.db import get_session
 from website.errors import problem
 
 bp = Blueprint("api_write", __name__)
 
-DEFAULT_WRITE_LIMIT = "30 per hour"
 EXTENSION = "carescore_write_ratelimit"
 
 
 @bp.before_request
 def _before_write() -> None:
     """Size limit and rate limit before anything is read or looked up."""
-    request.max_content_length = int(
-        current_app.config.get("CARESCORE_WRITE_MAX_BYTES") or WRITE_MAX_BYTES
-    )
+    request.max_content_length = settings().write_max_bytes
     if request.method == "OPTIONS":
         return
     limiter: RateLimit = current_app.extensions[EXTENSION]
@@ -142,7 +138,7 @@ def delete_statement(slug: str, statement_id: int) -> Response:
 def create_dispute(platform: str, external_id: str) -> Response:
     key = _key()
     session = get_session()
-    per_day = int(current_app.config.get("CARESCORE_DISPUTES_PER_DAY") or DISPUTES_PER_DAY)
+    per_day = settings().disputes_per_day
     dispute = file_dispute(
         session,
         key,
@@ -174,10 +170,11 @@ def read_dispute(dispute_id: int) -> Response:
 
 def init_app(app: Flask) -> None:
     """Mount the write routes under /api/v1 with their own, lower, rate limit."""
+    config = settings(app)
     app.extensions[EXTENSION] = RateLimit(
-        app.config.get("CARESCORE_WRITE_RATELIMIT") or DEFAULT_WRITE_LIMIT,
-        app.config.get("CARESCORE_RATELIMIT_STORAGE") or "memory://",
-        app.config.get("CARESCORE_RATELIMIT_PREFIX", "carescore") + "-write",
+        config.write_ratelimit,
+        config.ratelimit_storage,
+        config.ratelimit_prefix + "-write",
         bp.name,
     )
     app.register_blueprint(bp, url_prefix="/api/v1")

@@ -1,10 +1,11 @@
-"""Alembic environment: the URL comes from the caller or CARESCORE_DATABASE_URL."""
+"""Alembic environment: the engine or URL comes from the caller (`carescore db upgrade`),
+else from CARESCORE_DATABASE_URL (alembic run by hand)."""
 
 from alembic import context
 from sqlmodel import SQLModel
 
 import carescore.store.models  # noqa: F401  (registers the tables on the metadata)
-from carescore.settings import Settings
+from carescore.settings import load_settings
 from carescore.store.db import make_engine
 
 config = context.config
@@ -12,7 +13,7 @@ target_metadata = SQLModel.metadata
 
 
 def _url() -> str:
-    return config.attributes.get("url") or Settings.from_env().database_url
+    return config.attributes.get("url") or load_settings().database_url
 
 
 def run_migrations_offline() -> None:

@@ -187,6 +187,55 @@ class Sweep:
         return Sweep(since=self.newest or self.since).dump()
 
 
+@dataclass(slots=True)
+class Page:
+    """One page of a sweep as a source read it.
+
+    `next` is the token of the following (older) page, None when the sweep has reached
+    the previous run's newest item; `newest` is the newest id or time on the page, kept
+    only from the sweep's first page.
+    """
+
+    batch: Batch
+    next: str | None
+    newest: str | None = None
+
+
+def walk_pages(
+    fetch: Callable[[Sweep], Page | None],
+    sweep: Sweep,
+    streams: dict[str, Sweep] | None = None,
+    key: str | None = None,
+) -> Iterator[Batch]:
+    """Page through one query newest to oldest, each batch carrying the cursor that is
+    true once it is stored.
+
+    `fetch(sweep)` reads the page `sweep.page` points at (the first one when None) and may
+    use `sweep.since` to drop what the previous run stored; it returns None to end the
+    sweep without a batch (e.g. a hashtag the server does not know). With `streams`, the
+    sweep is the `key` entry of a source's several queries and the cursor holds them all;
+    without, the cursor is the sweep alone. When the sweep ends, its newest item becomes
+    the next run's `since`.
+    """
+    while True:
+        page = fetch(sweep)
+        if page is None:
+            return
+        if sweep.newest is None and page.newest:
+            sweep.newest = page.newest
+        sweep.page = page.next or None
+        done = sweep.page is None
+        if streams is None:
+            page.batch.checkpoint = sweep.finished() if done else sweep.dump()
+        else:
+            if done:
+                streams[key] = Sweep(since=sweep.newest or sweep.since)
+            page.batch.checkpoint = dump_streams(streams)
+        yield page.batch
+        if done:
+            return
+
+
 def load_streams(cursor: str | None) -> dict[str, Sweep]:
     """A source with several queries per brand keeps one sweep per query in one cursor."""
     try:

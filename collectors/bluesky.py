@@ -21,13 +21,14 @@ from collectors.base import (
     Batch,
     BrandTarget,
     CollectorError,
+    Page,
     Sweep,
-    dump_streams,
     load_streams,
     missing,
     normalise_each,
     parse_iso,
     require_str,
+    walk_pages,
 )
 from collectors.http import Fetcher, json_of
 
@@ -161,9 +162,9 @@ class BlueskySource:
         brand: BrandTarget,
     ) -> Iterator[Batch]:
         """Newest first with `since` = the previous run's newest post time; cursor paging."""
-        sweep = streams.setdefault(key, Sweep())
         official = {h.lower() for h in brand.handles("bluesky")}
-        while True:
+
+        def fetch(sweep: Sweep) -> Page:
             params = {**query, "sort": "latest", "limit": "100"}
             if sweep.since:
                 params["since"] = sweep.since
@@ -174,8 +175,7 @@ class BlueskySource:
             if not isinstance(posts, list):
                 raise BadPayload(f"bluesky {key}: expected an object with posts")
             batch = normalise_each(posts, partial(to_post, brand=brand), f"bluesky {key}")
-            if batch.posts and sweep.newest is None:
-                sweep.newest = max(p.created_at for p in batch.posts).isoformat()
+            newest = max(p.created_at for p in batch.posts).isoformat() if batch.posts else None
             replies = normalise_each(
                 self._brand_replies(fetcher, posts, official),
                 partial(to_post, brand=brand),
@@ -186,13 +186,9 @@ class BlueskySource:
             batch.errors += replies.errors
             cursor = body.get("cursor")
             done = not posts or not isinstance(cursor, str) or not cursor
-            sweep.page = None if done else cursor
-            if done:
-                streams[key] = Sweep(since=sweep.newest or sweep.since)
-            batch.checkpoint = dump_streams(streams)
-            yield batch
-            if done:
-                return
+            return Page(batch, next=None if done else cursor, newest=newest)
+
+        yield from walk_pages(fetch, streams.setdefault(key, Sweep()), streams, key)
 
     def _brand_replies(self, fetcher: Fetcher, posts: list, official: set[str]) -> list[dict]:
         """The brand's direct replies (PostViews) to customer posts that have replies."""

@@ -20,13 +20,14 @@ from collectors.base import (
     BadPayload,
     Batch,
     BrandTarget,
+    Page,
     Sweep,
-    dump_streams,
     load_streams,
     missing,
     normalise_each,
     parse_iso,
     require_str,
+    walk_pages,
 )
 from collectors.http import Fetcher, json_of
 from collectors.text import html_to_text
@@ -37,6 +38,14 @@ LIMIT = "40"
 def newer(status_id: str, since: str | None) -> bool:
     """Mastodon ids are numeric strings that grow with time."""
     return since is None or (len(status_id), status_id) > (len(since), since)
+
+
+def _id_order(status_id: str) -> tuple[int, str]:
+    return (len(status_id), status_id)
+
+
+def _newest(ids: list[str]) -> str | None:
+    return max(ids, key=_id_order) if ids else None
 
 
 def to_post(status: dict[str, Any], brand: BrandTarget | None) -> NewPost:
@@ -132,19 +141,20 @@ class MastodonSource:
         brand: BrandTarget,
     ) -> Iterator[Batch]:
         """Newest to oldest through the Link header, down to the previous run's newest id."""
-        sweep = streams.setdefault(key, Sweep())
-        params: dict[str, str] | None = {"limit": LIMIT}
-        if sweep.since:
-            params["since_id"] = sweep.since
-        if sweep.page:
-            url, params = sweep.page, None
-        while True:
+
+        def fetch(sweep: Sweep) -> Page | None:
+            params: dict[str, str] | None = {"limit": LIMIT}
+            if sweep.since:
+                params["since_id"] = sweep.since
+            page_url = url
+            if sweep.page:  # the Link header's URL carries every parameter
+                page_url, params = sweep.page, None
             try:
-                response = fetcher.request("GET", url, params=params, headers=self.headers)
+                response = fetcher.request("GET", page_url, params=params, headers=self.headers)
             except BadPayload as exc:  # an unknown hashtag is a 404 on recent servers
                 if exc.response is None or exc.response.status_code != 404:
                     raise
-                return
+                return None
             body = json_of(response)
             if not isinstance(body, list):
                 raise BadPayload(f"mastodon {key}: expected a list of statuses")
@@ -155,27 +165,23 @@ class MastodonSource:
                 if not isinstance(i, str) or newer(i, sweep.since)
             ]
             known = [i for i in ids if isinstance(i, str)]
-            if known and sweep.newest is None:
-                sweep.newest = max(known, key=lambda i: (len(i), i))
             next_url = response.links.get("next", {}).get("url")
             done = not body or len(fresh) < len(body) or not next_url
-            batch = normalise_each(fresh, partial(to_post, brand=brand), f"mastodon {key}")
-            sweep.page = None if done else next_url
-            if done:
-                streams[key] = Sweep(since=sweep.newest or sweep.since)
-            batch.checkpoint = dump_streams(streams)
-            yield batch
-            if done:
-                return
-            url, params = next_url, None
+            return Page(
+                normalise_each(fresh, partial(to_post, brand=brand), f"mastodon {key}"),
+                next=None if done else next_url,
+                newest=_newest(known),
+            )
+
+        yield from walk_pages(fetch, streams.setdefault(key, Sweep()), streams, key)
 
     def _search(
         self, fetcher: Fetcher, keyword: str, streams: dict[str, Sweep], brand: BrandTarget
     ) -> Iterator[Batch]:
         """`/api/v2/search` sends no Link header: page down with max_id."""
         key = f"search:{keyword}"
-        sweep = streams.setdefault(key, Sweep())
-        while True:
+
+        def fetch(sweep: Sweep) -> Page:
             params = {"q": keyword, "type": "statuses", "limit": LIMIT}
             if sweep.page:
                 params["max_id"] = sweep.page
@@ -194,14 +200,11 @@ class MastodonSource:
                 if not (isinstance(s, dict) and isinstance(s.get("id"), str))
                 or newer(s["id"], sweep.since)
             ]
-            if ids and sweep.newest is None:
-                sweep.newest = max(ids, key=lambda i: (len(i), i))
             done = not ids or len(fresh) < len(statuses)
-            batch = normalise_each(fresh, partial(to_post, brand=brand), f"mastodon {key}")
-            sweep.page = None if done else min(ids, key=lambda i: (len(i), i))
-            if done:
-                streams[key] = Sweep(since=sweep.newest or sweep.since)
-            batch.checkpoint = dump_streams(streams)
-            yield batch
-            if done:
-                return
+            return Page(
+                normalise_each(fresh, partial(to_post, brand=brand), f"mastodon {key}"),
+                next=None if done else min(ids, key=_id_order),
+                newest=_newest(ids),
+            )
+
+        yield from walk_pages(fetch, streams.setdefault(key, Sweep()), streams, key)

@@ -21,12 +21,13 @@ from collectors.base import (
     Batch,
     BrandTarget,
     CollectorError,
+    Page,
     Sweep,
-    dump_streams,
     load_streams,
     missing,
     normalise_each,
     require_str,
+    walk_pages,
 )
 from collectors.http import USER_AGENT, Fetcher, json_of
 
@@ -157,10 +158,10 @@ class RedditSource:
         brand: BrandTarget,
     ) -> Iterator[Batch]:
         """`sort=new` pages down through `after` to the previous run's newest time."""
-        sweep = streams.setdefault(key, Sweep())
-        since = float(sweep.since) if sweep.since else None
         official = {h.lower() for h in brand.handles("reddit")}
-        while True:
+
+        def fetch(sweep: Sweep) -> Page:
+            since = float(sweep.since) if sweep.since else None
             params = {"q": query, "sort": "new", "limit": "100", "raw_json": "1", "type": "link"}
             if sweep.page:
                 params["after"] = sweep.page
@@ -171,8 +172,6 @@ class RedditSource:
             children = data["children"]
             fresh = [c for c in children if since is None or _time(c) is None or _time(c) > since]
             times = [t for t in map(_time, children) if t is not None]
-            if times and sweep.newest is None:
-                sweep.newest = repr(max(times))
             batch = normalise_each(fresh, partial(to_post, brand=brand), f"reddit {key}")
             if official:
                 comments = normalise_each(
@@ -185,13 +184,10 @@ class RedditSource:
                 batch.errors += comments.errors
             after = data.get("after")
             done = not children or len(fresh) < len(children) or not after
-            sweep.page = None if done else after
-            if done:
-                streams[key] = Sweep(since=sweep.newest or sweep.since)
-            batch.checkpoint = dump_streams(streams)
-            yield batch
-            if done:
-                return
+            newest = repr(max(times)) if times else None
+            return Page(batch, next=None if done else after, newest=newest)
+
+        yield from walk_pages(fetch, streams.setdefault(key, Sweep()), streams, key)
 
     def _brand_comments(self, fetcher: Fetcher, posts: list, official: set[str]) -> list[dict]:
         """The brand's comments in these threads, and the customer comments they answer."""

@@ -18,11 +18,13 @@ from collectors.base import (
     BadPayload,
     Batch,
     BrandTarget,
+    Page,
     Sweep,
     missing,
     normalise_each,
     parse_iso,
     require_str,
+    walk_pages,
 )
 from collectors.http import Fetcher
 
@@ -113,9 +115,9 @@ class XSource:
         if not query:
             return
         fetcher = Fetcher(client, max_pages=self.max_pages, sleep=self.sleep)
-        sweep = Sweep.load(checkpoint)
         headers = {"Authorization": f"Bearer {self.token}"}
-        while True:
+
+        def fetch(sweep: Sweep) -> Page:
             params = {**PARAMS, "query": query}
             if sweep.since:
                 params["since_id"] = sweep.since
@@ -125,7 +127,6 @@ class XSource:
             if not isinstance(body, dict) or not isinstance(body.get("meta"), dict):
                 raise BadPayload("X search answered without a meta object")
             meta = body["meta"]
-            sweep.newest = sweep.newest or meta.get("newest_id")
             users = {
                 u["id"]: u
                 for u in (body.get("includes") or {}).get("users") or ()
@@ -134,8 +135,6 @@ class XSource:
             batch = normalise_each(
                 body.get("data") or (), partial(to_post, users=users, brand=brand), "x"
             )
-            sweep.page = meta.get("next_token")
-            batch.checkpoint = sweep.dump() if sweep.page else sweep.finished()
-            yield batch
-            if not sweep.page:
-                return
+            return Page(batch, next=meta.get("next_token"), newest=meta.get("newest_id"))
+
+        yield from walk_pages(fetch, Sweep.load(checkpoint))

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         description="gunicorn worker processes",
         json_schema_extra={"shown_default": "2 x CPUs + 1"},
     )
+    worker_class: Literal["gevent", "gthread", "sync"] = Field(
+        "gevent",
+        description="gunicorn worker class; gevent keeps serving with many slow or idle clients",
+    )
+    worker_connections: int = Field(1000, ge=1, description="open connections per gevent worker")
     threads: int = Field(1, ge=1, description="threads per gunicorn worker")
     timeout: int = Field(30, ge=1, description="seconds before gunicorn restarts a stuck worker")
     preload: bool = Field(

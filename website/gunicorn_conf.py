@@ -13,10 +13,27 @@ from carescore.settings import load_settings
 
 _settings = load_settings()
 
+# gevent workers: one greenlet per connection, so idle, slow or half-sent requests cost a
+# few kilobytes each instead of a whole worker (five half-open sockets used to stop all
+# five sync workers until the timeout killed them). Requests stay short and CPU-bound:
+# they read precomputed snapshots; psycopg and the pool wait cooperatively under gevent.
+# Measured in bench/slowclients.py (sync, gthread and gevent side by side).
+worker_class = _settings.worker_class
+if worker_class == "gevent":
+    # Patched here, in the master, before the app is imported (preload_app): patching
+    # after the import, as the worker does by itself, leaves already imported modules
+    # holding the blocking socket and threading functions.
+    from gevent import monkey
+
+    monkey.patch_all()
+
 bind = _settings.bind
-# Sync workers: requests read precomputed snapshots, so they are short and CPU-bound.
 workers = _settings.workers
 threads = _settings.threads
+# Open connections per gevent worker; a slow client holds one until it finishes or the
+# keep-alive timeout closes it. A reverse proxy in front (docs/deploy.md) buffers slow
+# clients before they reach gunicorn at all.
+worker_connections = _settings.worker_connections
 timeout = _settings.timeout
 graceful_timeout = 20
 keepalive = 5

@@ -18,6 +18,7 @@ from carescore.read.export import (
     export_scores,
     write_records,
 )
+from carescore.store.generation import bump_generation
 from carescore.store.models import utcnow
 
 
@@ -36,6 +37,7 @@ def rank_command(window: str | None, as_of, no_incidents: bool) -> None:
     as_of = as_of or utcnow().date()
     with session() as s:
         written = refresh_rankings(s, as_of) if window is None else rank_brands(s, window, as_of)
+        bump_generation(s)
     click.echo(f"{written} brand scores written (as of {as_of}, window {window or '90d+months'})")
     if not no_incidents:
         with session() as s:

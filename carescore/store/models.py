@@ -383,3 +383,15 @@ class AuditEntry(SQLModel, table=True):
     brand_id: int | None = Field(default=None, foreign_key="brand.id", ondelete="SET NULL")
     target: str | None = Field(default=None, max_length=100, description="e.g. statement:3")
     detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+
+
+class DataGeneration(SQLModel, table=True):
+    """One row whose `value` goes up whenever published content changes.
+
+    A forget and a ranking run bump it; every process that caches answers (the API's
+    edge cache, each gunicorn worker, each host) compares it with the value its entries
+    were built under, so a forgotten post leaves every cache at once.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    value: int = 0

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -84,17 +84,17 @@ class BrandDirectory:
 def _removed_keys(session: Session, posts: Sequence[NewPost]) -> set[tuple[str, str, str]]:
     """Tombstones matching this batch's posts or authors (never the whole table)."""
     post_ids = {p.external_id for p in posts}
-    author_ids = {p.author_id for p in posts}
+    author_ids = {p.author_id.lower() for p in posts}
     rows = session.execute(
         select(Removal.platform, Removal.kind, Removal.external_id).where(
             Removal.platform.in_({p.platform for p in posts}),
             or_(
                 and_(Removal.kind == "post", Removal.external_id.in_(post_ids)),
-                and_(Removal.kind == "author", Removal.external_id.in_(author_ids)),
+                and_(Removal.kind == "author", func.lower(Removal.external_id).in_(author_ids)),
             ),
         )
     ).all()
-    return {tuple(r) for r in rows}
+    return {(p, k, e.lower() if k == "author" else e) for p, k, e in rows}
 
 
 def _insert_statement(session: Session):
@@ -129,7 +129,7 @@ def store_posts(
         if (post.platform, "post", post.external_id) in removed or (
             post.platform,
             "author",
-            post.author_id,
+            post.author_id.lower(),
         ) in removed:
             result.removed += 1
             continue

@@ -8,6 +8,12 @@ framework's per-request work (request context, routing, a dozen hooks), which co
 CPU than the answer itself. What must happen on every request still happens: the rate
 limit counts, the request gets its id, the metrics count it.
 
+Every entry remembers the data generation (carescore.store.generation) it was built
+under. The generation lives in the database, so a forget or a ranking run on any host is
+seen by every worker: a worker re-reads it at most every GENERATION_CHECK_SECONDS and
+drops everything built under an older one, so a forgotten post leaves every worker's
+cache within that delay. If the generation cannot be read, nothing is served from memory.
+
 Flask stays the only place where answers are built: a view marks its answer cacheable
 (`edge_cacheable`), and this module keeps the bytes and headers exactly as Flask sent them,
 minus the per-request ones. Anything else (a miss, a non-GET, a conditional or CSV request,
@@ -25,11 +31,15 @@ from typing import Any
 
 from flask import Flask, Response, request
 
+from carescore.store.db import web_engine
+from carescore.store.generation import current_generation
 from website import observability
 from website.api.http import CONDITIONAL
 from website.api.ratelimit import COUNTED, RateLimit
 from website.config import settings
 
+# How stale a worker's idea of the data generation may be (one primary-key read).
+GENERATION_CHECK_SECONDS = 0.5
 CACHE_ENTRIES = 1024
 # A page of posts is ~100 KB: the byte budget, not the entry count, bounds the memory.
 CACHE_BYTES = 32 * 1024 * 1024
@@ -60,6 +70,7 @@ def edge_cacheable(view: Callable[..., Response]) -> Callable[..., Response]:
 @dataclass(frozen=True, slots=True)
 class Entry:
     expires: float
+    generation: int
     endpoint: str
     headers: list[tuple[str, str]]
     body: bytes
@@ -89,6 +100,29 @@ class EdgeCache:
         self.size = 0
         self._items: dict[tuple[str, str], Entry] = {}
         self._lock = threading.Lock()
+        self._generation: int | None = None
+        self._checked = 0.0
+
+    def generation(self, *, fresh: bool = False) -> int | None:
+        """The data generation, re-read when older than GENERATION_CHECK_SECONDS (or asked).
+
+        None when the database cannot say: the caller then serves nothing from memory.
+        """
+        now = time.monotonic()
+        if fresh or self._generation is None or now - self._checked > GENERATION_CHECK_SECONDS:
+            try:
+                url = settings(self.flask_app).database_url
+                with web_engine(url).connect() as conn:
+                    value = current_generation(conn)
+            except Exception:  # an outage: Flask answers (503) and logs it
+                self._generation = None
+                return None
+            if value != self._generation:
+                with self._lock:
+                    self._items.clear()
+                    self.size = 0
+            self._generation, self._checked = value, now
+        return self._generation
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         if not _eligible(environ):
@@ -97,6 +131,8 @@ class EdgeCache:
         key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
         entry = self._items.get(key)
         if entry is None or entry.expires < time.monotonic():
+            return self._miss(key, environ, start_response)
+        if entry.generation != self.generation():
             return self._miss(key, environ, start_response)
         limiter: RateLimit = self.flask_app.extensions["carescore_ratelimit"]
         window = limiter.hit(environ.get("REMOTE_ADDR") or "unknown")
@@ -118,6 +154,7 @@ class EdgeCache:
 
     def _miss(self, key: tuple[str, str], environ: dict, start_response: StartResponse):
         sent: list[tuple[str, list[tuple[str, str]]]] = []
+        generation = self.generation(fresh=True)
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info=None):
             sent.append((status, headers))
@@ -125,7 +162,7 @@ class EdgeCache:
 
         body = self.app(environ, capture)
         endpoint = environ.get(MARK)
-        if endpoint is None or not sent or not sent[0][0].startswith("200"):
+        if endpoint is None or generation is None or not sent or not sent[0][0].startswith("200"):
             return body
         try:
             data = b"".join(body)
@@ -134,7 +171,8 @@ class EdgeCache:
                 body.close()
         headers = [(k, v) for k, v in sent[0][1] if k.lower() not in _PER_REQUEST]
         if len(data) <= self.max_bytes // 4:
-            self._put(key, Entry(time.monotonic() + self.seconds, endpoint, headers, data))
+            expires = time.monotonic() + self.seconds
+            self._put(key, Entry(expires, generation, endpoint, headers, data))
         return [data]
 
     def _put(self, key: tuple[str, str], entry: Entry) -> None:

@@ -17,6 +17,10 @@ from flask import Flask, Response, request
 from website.api.params import CSV_ROW_CAP
 
 MAX_AGE = 60
+# Answers that carry post text: a forgotten post must be gone from shared caches soon, so
+# docs/deploy.md can state a bound (this, plus the edge cache's generation check).
+POSTS_MAX_AGE = 10
+POSTS_PREFIX = "/api/v1/posts"
 EXPOSED = "ETag, Link, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
 _CSV_CHUNK = 500
 
@@ -128,7 +132,8 @@ def _finish(response: Response) -> Response:
         response.set_etag(_etag(response.get_data()))
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         if "cache-control" not in present:
-            headers.add("Cache-Control", f"public, max-age={MAX_AGE}")
+            age = POSTS_MAX_AGE if request.path.startswith(POSTS_PREFIX) else MAX_AGE
+            headers.add("Cache-Control", f"public, max-age={age}")
         if any(name in request.environ for name in CONDITIONAL):
             response.make_conditional(request)
     elif "cache-control" not in present:

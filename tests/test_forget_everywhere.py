@@ -38,11 +38,11 @@ def _seed(db_url: str) -> None:
 
 def _workers(db_url: str, monkeypatch, n: int = 2):
     """Apps as separate gunicorn workers are: each with its own edge cache."""
+    from carescore.settings import load_settings
     from website import create_app
 
-    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
-    config = {"TESTING": True, "CARESCORE_API_CACHE_SECONDS": 60}
-    return [create_app(config).test_client() for _ in range(n)]
+    settings = load_settings(database_url=db_url, api_cache_seconds=60)
+    return [create_app(settings, {"TESTING": True}).test_client() for _ in range(n)]
 
 
 def test_a_forgotten_post_leaves_every_workers_cache_at_once(db_url, monkeypatch):

@@ -84,6 +84,7 @@ class PostRef:
     sentiment: float | None
     first_reply_seconds: int | None
     brand_slug: str | None
+    label_source: str = "scorer"
 
 
 @dataclass
@@ -277,6 +278,7 @@ def posts(
             sentiment=p.sentiment,
             first_reply_seconds=p.first_reply_seconds,
             brand_slug=slug,
+            label_source=p.label_source,
         )
         for p, slug in rows[:limit]
     ]

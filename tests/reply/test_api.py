@@ -142,6 +142,11 @@ def test_the_brand_page_shows_statements_escaped_and_corrections(app, client, wo
         "acceptance_rate": 1.0,
     }
     assert body["corrections"][0]["label"] == "praise"
+    posts = {
+        p["external_id"]: p for p in client.get("/api/v1/posts?brand=acme").get_json()["items"]
+    }
+    assert (posts["a1"]["label"], posts["a1"]["label_source"]) == ("praise", "human")
+    assert posts["a2"]["label_source"] == "scorer"
     assert client.get("/api/v1/brands/nope/reply").status_code == 404
 
 

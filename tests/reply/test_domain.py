@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from carescore.cli.scoring import rescore_posts
 from carescore.ranking.snapshots import rank_brands
+from carescore.read.export import export_posts
 from carescore.reply import (
     Conflict,
     Forbidden,
@@ -146,6 +147,9 @@ def test_an_accepted_dispute_is_a_human_label_that_ranking_counts_and_rescoring_
 
     assert rescore_posts(seeded, everything=True) >= 4
     assert _post(seeded, "a1").label == "praise"
+    exported = {r["external_id"]: r for r in export_posts(seeded)}
+    assert (exported["a1"]["label"], exported["a1"]["label_source"]) == ("praise", "human")
+    assert exported["a3"]["label_source"] == "scorer"
     assert _post(seeded, "a3").label_source == "scorer"
 
     rank_brands(seeded, "90d", NOW.date(), now=NOW)

@@ -83,7 +83,8 @@ def test_right_of_reply_end_to_end_through_gunicorn(db_url):
         assert "Statement by Acme Telecom" in page
         assert "1 correction made after a dispute by the brand." in page
         posts = api.get("/posts", params={"brand": "acme"}).json()["items"]
-        assert {p["external_id"]: p["label"] for p in posts}["a1"] == "praise"
+        labels = {p["external_id"]: (p["label"], p["label_source"]) for p in posts}
+        assert labels["a1"] == ("praise", "human") and labels["a3"][1] == "scorer"
         score = api.get("/brands/acme").json()["score"]
         assert score["human_labels_n"] == 1
         reply = api.get("/brands/acme/reply").json()

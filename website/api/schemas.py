@@ -211,6 +211,12 @@ class PostPublic:
     text: str = field(metadata={"description": "plain text, never HTML"})
     lang: str = field(metadata={"description": "en, fr or other"})
     label: str | None = field(metadata={"description": "praise, fail, question or neutral"})
+    label_source: str = field(
+        metadata={
+            "enum": ["scorer", "human"],
+            "description": "human when a reviewer accepted a dispute of this post",
+        }
+    )
     topics: list[str]
     sentiment: float | None = field(metadata={"description": "compound sentiment, -1 to 1"})
     first_reply_seconds: int | None = field(
@@ -386,6 +392,7 @@ def post_public(post: PostRef) -> PostPublic:
         text=post.text,
         lang=post.lang,
         label=post.label,
+        label_source=post.label_source,
         topics=list(post.topics),
         sentiment=_finite(post.sentiment),
         first_reply_seconds=post.first_reply_seconds,

@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from carescore.reply.audit import CLI_ADDRESS, key_actor, operator_actor, record
 from carescore.reply.errors import Conflict, Forbidden, Invalid, Missing, TooManyDisputes
 from carescore.reply.text import plain_text, web_link
-from carescore.store.models import LABELS, BrandKey, Dispute, Post, utcnow
+from carescore.store.models import LABELS, Brand, BrandKey, Dispute, Post, utcnow
 
 DISPUTE_KINDS = ("mislabelled", "misattributed", "answered")
 DISPUTE_FIELDS = ("kind", "label", "link", "reason")
@@ -58,7 +58,13 @@ def file_dispute(
     Refused: a post of another brand (`Forbidden`), an unknown post (`Missing`), a second
     pending dispute of the same post (`Conflict`), more than `per_day` disputes of the
     brand in 24 hours (`TooManyDisputes`), a field that does not fit (`Invalid`).
+
+    The brand's row is written first (an update that changes nothing), which takes
+    PostgreSQL's row lock and SQLite's write lock before anything is counted: a second
+    worker filing for the same brand waits for this transaction, then counts its
+    dispute, so the quota and the one-pending-dispute rule hold across workers.
     """
+    session.execute(update(Brand).where(Brand.id == key.brand_id).values(id=Brand.id))
     post = session.execute(
         select(Post).where(Post.platform == platform, Post.external_id == external_id)
     ).scalar_one_or_none()
@@ -135,6 +141,12 @@ def get_dispute(session: Session, dispute_id: int) -> tuple[Dispute, Post | None
 
 
 def _pending(session: Session, dispute_id: int) -> tuple[Dispute, Post | None]:
+    """The dispute, locked until the decision commits, so two reviewers cannot both decide."""
+    locked = session.execute(
+        select(Dispute).where(Dispute.id == dispute_id).with_for_update()
+    ).scalar_one_or_none()
+    if locked is None:
+        raise Missing(f"no dispute {dispute_id}")
     dispute, post = get_dispute(session, dispute_id)
     if dispute.status != "pending":
         raise Conflict(f"dispute {dispute_id} was already {dispute.status}")

@@ -246,3 +246,45 @@ def test_misattributed_and_answered_elsewhere_and_rejected(seeded):
     figures = brand_reply(seeded, "acme").figures
     assert (figures.filed, figures.accepted, figures.rejected) == (3, 2, 1)
     assert figures.acceptance_rate == pytest.approx(2 / 3)
+
+
+def test_two_workers_filing_at_once_cannot_both_pass_the_quota(db_url, seeded):
+    """One worker's transaction is open when the other files: the second waits for it."""
+    import threading
+    import time
+
+    from sqlmodel import Session
+
+    from carescore.store.db import make_engine
+
+    token = _key(seeded).token
+    engine = make_engine(db_url)
+    opened = threading.Event()
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        with Session(engine) as s:
+            data = {"kind": "misattributed", "reason": "r"}
+            file_dispute(s, authenticate(s, token), "x", "a1", data, address="a", per_day=1)
+            opened.set()
+            time.sleep(1.0)
+            s.commit()
+
+    def second() -> None:
+        opened.wait(10)
+        with Session(engine) as s:
+            try:
+                data = {"kind": "misattributed", "reason": "r"}
+                file_dispute(s, authenticate(s, token), "x", "a2", data, address="a", per_day=1)
+                s.commit()
+                outcome["second"] = "filed"
+            except TooManyDisputes:
+                outcome["second"] = "refused"
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    engine.dispose()
+    assert outcome == {"second": "refused"}

@@ -3,29 +3,52 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_DB := var/demo.db
+DEMO_BIND ?= 127.0.0.1:8000
 export CARESCORE_TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+# uv installs the same packages as pip from the same registry in a fraction of the time; it is
+# itself a pip package. When it cannot be installed or fails (or INSTALLER=pip), pip does
+# the whole install.
+INSTALLER ?= uv
+define install_into_venv
+	@if [ "$(INSTALLER)" = uv ] \
+		&& $(BIN)/python -m pip install --quiet --disable-pip-version-check uv >/dev/null 2>&1 \
+		&& $(BIN)/uv pip install --quiet --python $(BIN)/python -e "$(1)"; then \
+		echo "   installed with uv"; \
+	else \
+		echo "   uv unavailable, installing with pip"; \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e "$(1)"; \
+	fi
+endef
 
 .PHONY: demo test lint format bench install install-dev clean
 
 $(BIN)/python:
+	@echo "== creating $(VENV) with $(PYTHON)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e .
-	touch $@
+	@echo "== installing Carescore and its dependencies into $(VENV)"
+	$(call install_into_venv,.)
+	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(VENV)/.installed $@
+	@echo "== installing Carescore with the dev extra into $(VENV)"
+	$(call install_into_venv,.[dev])
+	@touch $(VENV)/.installed $@
 
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
-demo: $(VENV)/.installed
+# Built once; `make clean` or deleting var/demo.db builds it again.
+$(DEMO_DB): | $(VENV)/.installed
+	@echo "== building the demo database $(DEMO_DB) (fictional brands, synthetic posts)"
 	CARESCORE_DATABASE_URL=sqlite:///$(DEMO_DB) $(BIN)/carescore demo
-	@echo "Carescore demo: http://127.0.0.1:8000"
-	CARESCORE_DATABASE_URL=sqlite:///$(DEMO_DB) CARESCORE_WORKERS=2 $(BIN)/carescore serve
+
+demo: $(VENV)/.installed $(DEMO_DB)
+	@echo "== serving the demo on http://$(DEMO_BIND) (Ctrl-C stops it)"
+	@CARESCORE_DATABASE_URL=sqlite:///$(DEMO_DB) CARESCORE_BIND=$(DEMO_BIND) CARESCORE_WORKERS=2 \
+		$(BIN)/carescore serve
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .

@@ -7,6 +7,7 @@ from tqdm import tqdm
 
 from carescore.cli.common import engine, interactive, parse_day
 from carescore.demo import DEFAULT_POSTS, build_demo
+from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import refresh_rankings
 from carescore.store.db import session_scope
 from carescore.store.migrate import upgrade
@@ -34,10 +35,11 @@ def demo(n_posts: int, seed: int, as_of) -> None:
     ):
         result = build_demo(s, as_of, n_posts=n_posts, seed=seed, progress=bar.update)
         scored = refresh_rankings(s, as_of)
+        incidents = refresh_incidents(s, full=True)
     click.echo(
         f"demo built as of {as_of}: {result.inserted} posts inserted, "
         f"{result.duplicates} already there; {scored} brand scores "
-        "(the live 90 days and 12 monthly snapshots)"
+        f"(the live 90 days and 12 monthly snapshots); {incidents.incidents_written} incidents"
     )
 
 

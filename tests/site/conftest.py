@@ -16,6 +16,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from carescore.demo import build_demo
+from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands
 from carescore.store.db import engine_for, make_engine, web_engine
 from tests.conftest import _truncate
@@ -30,7 +31,9 @@ def build_site(session: Session, n_posts: int = DEMO_POSTS, months: int = 3) -> 
     """Demo data, today's live ranking and `months` monthly snapshots; returns the months."""
     build_demo(session, AS_OF, n_posts=n_posts)
     periods = make_monthly_snapshots(session, AS_OF, months)
-    rank_brands(session, "90d", AS_OF, now=datetime.combine(AS_OF, time(23), tzinfo=UTC))
+    now = datetime.combine(AS_OF, time(23), tzinfo=UTC)
+    rank_brands(session, "90d", AS_OF, now=now)
+    refresh_incidents(session, now)
     session.commit()
     return periods
 

@@ -9,6 +9,7 @@ from functools import cache
 from typing import Any
 
 from carescore import METHODOLOGY_VERSION
+from website.api.incident_shapes import operations as incident_operations
 from website.api.openapi_writes import (
     SECURITY_SCHEME,
     reply_read_path,
@@ -81,6 +82,7 @@ OPERATIONS = (
               PostListPublic, PostPublic),
     Operation("/posts.csv", "listPostsCsv", "Customer posts as CSV (next page in Link)",
               POSTS_QUERY, None, PostPublic, csv_only=True),
+    *incident_operations(Operation),
     Operation("/methodology", "getMethodology", "The rules behind every figure", NO_QUERY,
               MethodologyPublic, tag="about"),
     Operation("/openapi.json", "getOpenApi", "This document", NO_QUERY, None, tag="about"),
@@ -210,7 +212,7 @@ def document() -> dict[str, Any]:
         },
         "servers": [{"url": "/api/v1"}],
         "tags": [
-            {"name": "data", "description": "Brands, rankings, history and posts."},
+            {"name": "data", "description": "Brands, rankings, history, posts and incidents."},
             {"name": "about", "description": "The rules and this document."},
             {
                 "name": "brands' right of reply",

@@ -268,3 +268,6 @@ def methodology() -> Response:
 @edge_cacheable
 def openapi() -> Response:
     return document_response(document())
+
+
+from website.api import incident_views  # noqa: E402, F401  (registers its routes on bp)

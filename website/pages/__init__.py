@@ -16,7 +16,7 @@ from flask import Blueprint
 from carescore import METHODOLOGY_VERSION
 from carescore.read.catalog import has_demo_data
 from carescore.store.models import utcnow
-from website import charts
+from website import charts, incident_chart
 from website.db import get_session
 
 bp = Blueprint("pages", __name__)
@@ -56,6 +56,7 @@ def _site_context() -> dict[str, Any]:
         "current_methodology": METHODOLOGY_VERSION,
         "post_rel": POST_REL,
         "charts": charts,
+        "incident_chart": incident_chart,
         "api_link": api_link,
         "today": utcnow().date(),
     }
@@ -66,4 +67,4 @@ def _safe_url_filter(url: str | None) -> str | None:
     return safe_url(url)
 
 
-from website.pages import badge, brands, feed, info, rankings  # noqa: E402, F401
+from website.pages import badge, brands, feed, incidents, info, rankings  # noqa: E402, F401

@@ -6,6 +6,7 @@ from flask import abort, render_template, request
 
 from carescore.read.brandreport import MAX_COMPARED, brand_report, compare_brands, parse_slugs
 from carescore.read.catalog import list_brands
+from carescore.read.incidents import brand_incidents
 from carescore.read.reports import NotFound
 from website.db import get_session
 from website.pages import bp
@@ -17,7 +18,8 @@ def brand(slug: str):
         report = brand_report(get_session(), slug)
     except NotFound:
         abort(404)
-    return render_template("brand.html", report=report, score=report.score)
+    incidents = brand_incidents(get_session(), slug)
+    return render_template("brand.html", report=report, score=report.score, incidents=incidents)
 
 
 @bp.get("/compare")

@@ -51,6 +51,7 @@ def methodology():
         scoring=document("scoring.md"),
         right_of_reply=document("right-of-reply.md"),
         accuracy=published_accuracy(),
+        incidents=document("incidents.md"),
     )
 
 

@@ -7,6 +7,7 @@ import re
 from flask import abort, redirect, render_template, request, url_for
 
 from carescore.read import reports
+from carescore.read.incidents import broken_now
 from carescore.read.overview import overview, sector_ranking
 from carescore.read.search import find_brands
 from website.db import get_session
@@ -22,7 +23,8 @@ def _sort() -> str:
 
 @bp.get("/")
 def home():
-    return render_template("home.html", overview=overview(get_session()))
+    session = get_session()
+    return render_template("home.html", overview=overview(session), broken=broken_now(session))
 
 
 @bp.get("/rankings/<sector>")
@@ -37,7 +39,8 @@ def sector(sector: str):
         view = sector_ranking(get_session(), sector, "90d", sort=_sort())
     except reports.NotFound:
         abort(404)
-    return render_template("rankings.html", view=view, ranking=view.ranking)
+    broken = broken_now(get_session(), sector)
+    return render_template("rankings.html", view=view, ranking=view.ranking, broken=broken)
 
 
 @bp.get("/rankings/<sector>/<period>")

@@ -1,0 +1,352 @@
+"""The incidents read model: one shape per incident, for the pages, the API, CSV and Atom.
+
+Every figure shown beside an incident is here with the counts it is computed from, so a
+reader can recompute it: the complaints and the usual level they are compared with, and
+the care counts behind each rate.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from carescore.incidents.detector import RULES, baselines
+from carescore.incidents.hours import hour_of, hour_start
+from carescore.incidents.nbinom import nb_tail
+from carescore.read import reports
+from carescore.read.reports import BadCursor, BrandRef, NotFound, PostRef
+from carescore.store.models import Brand, ComplaintHour, Incident, IncidentState, utcnow
+
+RECENT = timedelta(days=7)
+TIMELINE_DAYS = 14
+SAMPLE_POSTS = 10
+KEY_FORMAT = "%Y-%m-%dT%H"
+
+__all__ = ["BadCursor", "NotFound"]
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass
+class Care:
+    """Actionable posts opened in a period and judged (24 h old): answered within 24 h,
+    the median delay of those answers, and the answered complaints that recovered."""
+
+    n: int
+    answered: int
+    median_reply_s: float | None
+    recovery_n: int
+    recovered: int
+
+    @property
+    def reply_rate(self) -> float | None:
+        return _rate(self.answered, self.n)
+
+    @property
+    def recovery_rate(self) -> float | None:
+        return _rate(self.recovered, self.recovery_n)
+
+
+@dataclass
+class IncidentView:
+    brand: BrandRef
+    key: str
+    start_at: datetime
+    detected_at: datetime
+    end_at: datetime | None
+    is_open: bool
+    peak_at: datetime
+    peak_count: int
+    peak_baseline: float
+    peak_ratio: float
+    posts: int
+    expected: float
+    p_value: float
+    topics: list[tuple[str, int]]
+    care_unit: str
+    during: Care
+    usual: Care
+    detector_version: str
+    computed_at: datetime
+
+    @property
+    def hours(self) -> int:
+        """Length in whole hours, up to the last computation while open."""
+        end = self.end_at or self.computed_at
+        return max(1, math.ceil((end - self.start_at).total_seconds() / 3600))
+
+    @property
+    def excess(self) -> float:
+        """Complaints above the usual level: how the home page orders open incidents."""
+        return self.posts - self.expected
+
+
+@dataclass
+class TimelineHour:
+    start: datetime
+    complaints: int
+    usual: float | None
+    upper: int | None  # the smallest count above the usual band
+    in_incident: bool
+
+
+@dataclass
+class Timeline:
+    start: datetime
+    end: datetime
+    hours: list[TimelineHour]
+
+
+@dataclass
+class BrandIncidents:
+    brand: BrandRef
+    incidents: list[IncidentView]
+    timeline: Timeline | None
+
+
+@dataclass
+class IncidentDetail:
+    incident: IncidentView
+    timeline: Timeline | None
+    posts: list[PostRef] = field(default_factory=list)
+
+
+@dataclass
+class IncidentPage:
+    items: list[IncidentView]
+    next_cursor: str | None
+
+
+@dataclass
+class BrokenNow:
+    """Open incidents, most complaints above usual first, and those closed in the last week."""
+
+    open: list[IncidentView]
+    recent: list[IncidentView]
+
+
+@dataclass
+class FeedEntry:
+    kind: str  # opened or closed
+    at: datetime
+    incident: IncidentView
+
+
+def _ref(brand: Brand) -> BrandRef:
+    return BrandRef(brand.slug, brand.name, brand.sector, brand.country, brand.is_demo)
+
+
+def key_of(start: datetime) -> str:
+    return start.strftime(KEY_FORMAT)
+
+
+def _view(incident: Incident, brand: Brand) -> IncidentView:
+    return IncidentView(
+        brand=_ref(brand),
+        key=key_of(incident.start_at),
+        start_at=incident.start_at,
+        detected_at=incident.detected_at,
+        end_at=incident.end_at,
+        is_open=incident.is_open,
+        peak_at=incident.peak_at,
+        peak_count=incident.peak_count,
+        peak_baseline=incident.peak_baseline,
+        peak_ratio=incident.peak_ratio,
+        posts=incident.posts,
+        expected=incident.expected,
+        p_value=incident.p_value,
+        topics=sorted(incident.topics.items(), key=lambda kv: (-kv[1], kv[0])),
+        care_unit=incident.care_unit,
+        during=Care(
+            incident.care_n,
+            incident.care_answered,
+            incident.care_median_reply_s,
+            incident.care_recovery_n,
+            incident.care_recovered,
+        ),
+        usual=Care(
+            incident.usual_n,
+            incident.usual_answered,
+            incident.usual_median_reply_s,
+            incident.usual_recovery_n,
+            incident.usual_recovered,
+        ),
+        detector_version=incident.detector_version,
+        computed_at=incident.computed_at,
+    )
+
+
+def find_incidents(
+    session: Session,
+    *,
+    brand_slug: str | None = None,
+    sector: str | None = None,
+    is_open: bool | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> IncidentPage:
+    """Incidents newest first (by start), filtered; `since`/`until` bound the start.
+
+    Raises NotFound for an unknown brand and BadCursor for a cursor we did not issue.
+    """
+    query = select(Incident, Brand).join(Brand, Brand.id == Incident.brand_id)
+    if brand_slug is not None:
+        brand = reports.get_brand(session, brand_slug)
+        query = query.where(Incident.brand_id == brand.id)
+    if sector is not None:
+        query = query.where(Brand.sector == sector)
+    if is_open is not None:
+        query = query.where(Incident.is_open.is_(is_open))
+    if since is not None:
+        query = query.where(Incident.start_at >= since)
+    if until is not None:
+        query = query.where(Incident.start_at < until)
+    if cursor:
+        start, incident_id = reports.decode_cursor(cursor)
+        query = query.where(
+            or_(
+                Incident.start_at < start,
+                and_(Incident.start_at == start, Incident.id < incident_id),
+            )
+        )
+    rows = session.execute(
+        query.order_by(Incident.start_at.desc(), Incident.id.desc()).limit(limit + 1)
+    ).all()
+    items = [_view(i, b) for i, b in rows[:limit]]
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    return IncidentPage(items, reports.encode_cursor(last.start_at, last.id) if last else None)
+
+
+def broken_now(
+    session: Session, sector: str | None = None, now: datetime | None = None
+) -> BrokenNow:
+    """What the home and sector pages show: open incidents, then last week's closed ones."""
+    horizon = (now or utcnow()) - RECENT
+    query = (
+        select(Incident, Brand)
+        .join(Brand, Brand.id == Incident.brand_id)
+        .where(or_(Incident.is_open.is_(True), Incident.end_at >= horizon))
+    )
+    if sector is not None:
+        query = query.where(Brand.sector == sector)
+    views = [_view(i, b) for i, b in session.execute(query).all()]
+    opened = sorted((v for v in views if v.is_open), key=lambda v: (-v.excess, v.brand.slug))
+    closed = sorted((v for v in views if not v.is_open), key=lambda v: v.end_at, reverse=True)
+    return BrokenNow(opened, closed)
+
+
+def brand_incidents(session: Session, slug: str, limit: int = 50) -> BrandIncidents:
+    """A brand's incidents (newest first) and its hourly timeline of the last two weeks."""
+    brand = reports.get_brand(session, slug)
+    rows = session.execute(
+        select(Incident)
+        .where(Incident.brand_id == brand.id)
+        .order_by(Incident.start_at.desc(), Incident.id.desc())
+        .limit(limit)
+    ).scalars()
+    items = [_view(i, brand) for i in rows]
+    state = session.get(IncidentState, brand.id)
+    timeline = None
+    if state is not None:
+        end = state.through + 1
+        timeline = _timeline(
+            session, brand.id, state.first_hour, end - TIMELINE_DAYS * 24, end, items
+        )
+    return BrandIncidents(_ref(brand), items, timeline)
+
+
+def incident_detail(session: Session, slug: str, key: str) -> IncidentDetail:
+    """One incident by brand and start hour (`YYYY-MM-DDTHH`), its timeline and posts."""
+    brand = reports.get_brand(session, slug)
+    try:
+        start = datetime.strptime(key, KEY_FORMAT).replace(tzinfo=hour_start(0).tzinfo)
+    except ValueError as exc:
+        raise NotFound(f"no incident {key!r}") from exc
+    incident = session.execute(
+        select(Incident).where(Incident.brand_id == brand.id, Incident.start_at == start)
+    ).scalar_one_or_none()
+    if incident is None:
+        raise NotFound(f"no incident of {slug} starting {key}")
+    view = _view(incident, brand)
+    state = session.get(IncidentState, brand.id)
+    timeline = None
+    if state is not None:
+        first = hour_of(view.start_at) - 24
+        last = hour_of(view.end_at or view.computed_at) + 24
+        end = min(last, state.through + 1)
+        timeline = _timeline(session, brand.id, state.first_hour, first, end, [view])
+    sample = reports.posts(
+        session,
+        brand=brand,
+        label="fail",
+        since=view.start_at,
+        until=view.end_at,
+        limit=SAMPLE_POSTS,
+    ).items
+    return IncidentDetail(view, timeline, sample)
+
+
+def feed_entries(session: Session, slug: str | None = None, limit: int = 50) -> list[FeedEntry]:
+    """Incidents opened and closed, newest first, for the Atom feeds."""
+    page = find_incidents(session, brand_slug=slug, limit=limit)
+    entries = [FeedEntry("opened", v.detected_at, v) for v in page.items]
+    entries += [FeedEntry("closed", v.end_at, v) for v in page.items if v.end_at is not None]
+    entries.sort(key=lambda e: (e.at, e.kind), reverse=True)
+    return entries[:limit]
+
+
+def _timeline(
+    session: Session,
+    brand_id: int,
+    first: int,
+    begin: int,
+    end: int,
+    incidents: list[IncidentView],
+) -> Timeline:
+    """Hourly complaints of [begin, end) with the usual level and its upper band; the hours
+    of `incidents` (those shown beside it) are shaded."""
+    begin = max(begin, first)
+    since = begin - RULES.lookback * RULES.period - RULES.neighbours
+    counts = dict(
+        session.execute(
+            select(ComplaintHour.hour, ComplaintHour.complaints).where(
+                ComplaintHour.brand_id == brand_id,
+                ComplaintHour.hour >= since,
+                ComplaintHour.hour < end,
+            )
+        ).all()
+    )
+    inside = set()
+    for v in incidents:
+        stop = hour_of(v.end_at) if v.end_at else hour_of(v.computed_at) + 1
+        inside.update(range(hour_of(v.start_at), stop))
+    mean, variance = baselines(counts, first, begin, end)
+    hours = []
+    for i, hour in enumerate(range(begin, end)):
+        usual = None if math.isnan(mean[i]) else float(mean[i])
+        hours.append(
+            TimelineHour(
+                hour_start(hour),
+                counts.get(hour, 0),
+                usual,
+                _upper(usual, float(variance[i])) if usual is not None else None,
+                hour in inside,
+            )
+        )
+    return Timeline(hour_start(begin), hour_start(end), hours)
+
+
+def _upper(mean: float, variance: float) -> int:
+    """The smallest count whose tail is below the follow threshold: the band's top."""
+    k = math.ceil(mean)
+    while nb_tail(k, mean, variance) >= RULES.p_follow:
+        k += 1
+    return k

@@ -1,0 +1,72 @@
+"""/api/v1/incidents and /api/v1/brands/<slug>/incidents, JSON or CSV, on the API blueprint
+(so the same ETag, problem documents, rate limit and cache apply)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, request
+
+from carescore import METHODOLOGY_VERSION
+from carescore.read import incidents as read
+from carescore.read.catalog import list_sectors
+from website.api.cache import edge_cacheable
+from website.api.http import csv_response, json_response, wants_csv
+from website.api.incident_shapes import (
+    BRAND_INCIDENTS_QUERY,
+    INCIDENTS_QUERY,
+    IncidentListPublic,
+    IncidentPublic,
+    incident_public,
+)
+from website.api.params import MAX_LIMIT, BadParameter, parse
+from website.api.views import _demo, bp
+from website.db import get_session
+
+
+def _respond(query: dict[str, Any], fmt: str | None, filename: str, **scope: Any) -> Response:
+    csv = wants_csv(fmt)
+    if not csv and query["limit"] > MAX_LIMIT:
+        raise BadParameter("limit", f"at most {MAX_LIMIT} in JSON (CSV allows more)")
+    if query["since"] and query["until"] and query["since"] >= query["until"]:
+        raise BadParameter("until", "must be after since")
+    try:
+        page = read.find_incidents(
+            get_session(),
+            is_open=query["open"],
+            since=query["since"],
+            until=query["until"],
+            cursor=query["cursor"],
+            limit=query["limit"],
+            **scope,
+        )
+    except read.BadCursor as exc:
+        raise BadParameter("cursor", str(exc)) from exc
+    items = [incident_public(v) for v in page.items]
+    if csv:
+        return csv_response(IncidentPublic, items, filename)
+    return json_response(
+        IncidentListPublic(_demo(), METHODOLOGY_VERSION, len(items), page.next_cursor, items)
+    )
+
+
+@bp.get("/incidents")
+@bp.get("/incidents.csv", defaults={"fmt": "csv"})
+@edge_cacheable
+def incident_list(fmt: str | None = None) -> Response:
+    query = parse(request.args, INCIDENTS_QUERY)
+    sector = query["sector"]
+    if sector and sector not in {s.slug for s in list_sectors(get_session())}:
+        raise BadParameter("sector", "unknown sector; see /api/v1/sectors")
+    try:
+        return _respond(query, fmt, "incidents", brand_slug=query["brand"], sector=sector)
+    except read.NotFound as exc:
+        raise BadParameter("brand", "unknown brand; see /api/v1/brands") from exc
+
+
+@bp.get("/brands/<slug>/incidents")
+@bp.get("/brands/<slug>/incidents.csv", defaults={"fmt": "csv"})
+@edge_cacheable
+def brand_incident_list(slug: str, fmt: str | None = None) -> Response:
+    query = parse(request.args, BRAND_INCIDENTS_QUERY)
+    return _respond(query, fmt, f"{slug}-incidents", brand_slug=slug)

@@ -17,7 +17,8 @@ EXPECTED = {
     "/": 7,
     "/rankings/telecom": 7,
     "/rankings/telecom/{month}": 5,
-    "/brands/nimbus-telecom": 15,  # 3 of them: statements, dispute figures, corrections; 4 incidents
+    # 3 of them: statements, dispute figures, corrections; 4: incidents and their timeline
+    "/brands/nimbus-telecom": 15,
     "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
     "/badge/nimbus-telecom.svg": 3,
     "/embed/brands/nimbus-telecom": 6,

@@ -18,8 +18,8 @@ END_OF_DATA = datetime(2026, 6, 30, 0, 10, tzinfo=UTC)  # the demo's posts stop 
 
 
 @pytest.fixture
-def demo(app):
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as session:
+def demo(app, db_url):
+    with Session(engine_for(db_url)) as session:
         build_demo(session, AS_OF, n_posts=800)
         rank_brands(session, "90d", AS_OF, now=END_OF_DATA)
         refresh_incidents(session, END_OF_DATA)

@@ -60,6 +60,11 @@ COLUMNS = (
     "first_reply_id",
     "first_reply_seconds",
     "collected_at",
+    "thread_key",
+    "opens_case",
+    "case_reply_id",
+    "case_reply_seconds",
+    "case_recovered",
 )
 PG_URL = os.environ.get(
     "CARESCORE_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -68,10 +73,17 @@ PG_URL = os.environ.get(
 
 def synthetic_rows(n: int, brands: int, end: datetime, days: int, seed: int, prefix: str):
     """Customer posts, brand replies (about 60% of complaints and questions) and customer
-    follow-ups to 30% of the answered complaints, spread over `days` before `end`."""
+    follow-ups to 30% of the answered complaints, spread over `days` before `end`.
+
+    Each customer post is its own conversation, so each complaint or question opens a
+    case and a follow-up belongs to it: the case columns are written as threading would
+    (`carescore.threads.cases`). The random draws are those of the 1.0 benchmark, in
+    the same order, so both rank the same posts.
+    """
     rng = random.Random(seed)
     span = days * 86400
     made = 0
+    stamp = end.replace(tzinfo=None)
     while made < n:
         brand_id = rng.randint(1, brands)
         created = end - timedelta(seconds=rng.randrange(span))
@@ -80,68 +92,35 @@ def synthetic_rows(n: int, brands: int, end: datetime, days: int, seed: int, pre
         delay = int(rng.lognormvariate(8, 1.5)) if answered else None
         ext = f"{prefix}{made}"
         author = f"u{rng.randrange(n // 5 + 1)}"
-        yield (
-            "bench",
-            ext,
-            author,
-            int(rng.lognormvariate(5, 2)),
-            created.replace(tzinfo=None),
-            "...",
-            "en",
-            brand_id,
-            "inbound",
-            None,
-            ext,
-            rng.uniform(-1, 1),
-            label,
-            rng.choice(TOPICS) if label == "fail" else "",
-            f"{ext}r" if answered else None,
-            delay,
-            end.replace(tzinfo=None),
-        )
+        followers = int(rng.lognormvariate(5, 2))
+        sentiment = rng.uniform(-1, 1)
+        topics = rng.choice(TOPICS) if label == "fail" else ""
         made += 1
-        if answered and made < n:
+        reply = answered and made < n
+        follow = reply and label == "fail" and rng.random() < 0.3 and made + 1 < n
+        happy = follow and rng.random() < 0.5
+        yield (
+            "bench", ext, author, followers, created.replace(tzinfo=None), "...", "en",
+            brand_id, "inbound", None, ext, sentiment, label, topics,
+            f"{ext}r" if answered else None, delay, stamp,
+            ext, label in ("fail", "question"), f"{ext}r" if answered else None, delay, happy,
+        )  # fmt: skip
+        if reply:
             yield (
-                "bench",
-                f"{ext}r",
-                f"brand{brand_id}",
-                None,
-                (created + timedelta(seconds=delay)).replace(tzinfo=None),
-                "...",
-                "en",
-                brand_id,
-                "brand",
-                ext,
-                ext,
-                0.2,
-                "neutral",
-                "",
-                None,
-                None,
-                end.replace(tzinfo=None),
-            )
+                "bench", f"{ext}r", f"brand{brand_id}", None,
+                (created + timedelta(seconds=delay)).replace(tzinfo=None), "...", "en",
+                brand_id, "brand", ext, ext, 0.2, "neutral", "", None, None, stamp,
+                ext, False, None, None, False,
+            )  # fmt: skip
             made += 1
-            if label == "fail" and rng.random() < 0.3 and made < n:
-                happy = rng.random() < 0.5
+            if follow:
                 yield (
-                    "bench",
-                    f"{ext}f",
-                    author,
-                    None,
-                    (created + timedelta(seconds=delay + 600)).replace(tzinfo=None),
-                    "...",
-                    "en",
-                    brand_id,
-                    "inbound",
-                    f"{ext}r",
-                    ext,
-                    0.6 if happy else -0.4,
-                    "praise" if happy else "fail",
-                    "",
-                    None,
-                    None,
-                    end.replace(tzinfo=None),
-                )
+                    "bench", f"{ext}f", author, None,
+                    (created + timedelta(seconds=delay + 600)).replace(tzinfo=None), "...",
+                    "en", brand_id, "inbound", f"{ext}r", ext, 0.6 if happy else -0.4,
+                    "praise" if happy else "fail", "", None, None, stamp,
+                    ext, False, None, None, False,
+                )  # fmt: skip
                 made += 1
 
 
@@ -159,7 +138,7 @@ def bulk_insert(engine, rows) -> None:
             cursor.executemany(
                 f"INSERT INTO post ({', '.join(COLUMNS)}) VALUES ({marks})",
                 (
-                    (*r[:4], r[4].isoformat(sep=" "), *r[5:16], r[16].isoformat(sep=" "))
+                    (*r[:4], r[4].isoformat(sep=" "), *r[5:16], r[16].isoformat(sep=" "), *r[17:])
                     for r in rows
                 ),
             )

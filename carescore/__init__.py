@@ -5,4 +5,5 @@ collectors, the CLI and the site can all share it.
 """
 
 __version__ = "0.1.0"
-METHODOLOGY_VERSION = "1.0"
+METHODOLOGY_VERSION = "2.0"
+PREVIOUS_METHODOLOGY_VERSIONS = ("1.0",)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import click
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from tqdm import tqdm
 
 from carescore.cli.common import interactive, session, settings
 from carescore.errors import BadInput
+from carescore.ranking.rules import UNKNOWN_SECTOR
 from carescore.store.limits import InvalidPost, check_text
 from carescore.store.locks import AlreadyRunning, job_lock
 from carescore.store.models import Brand, BrandAccount
@@ -31,8 +33,6 @@ from collectors.http import make_client
 from collectors.runner import RunReport, load_targets, run_one, run_sources
 from collectors.sources import SOURCE_NAMES, build_sources
 from collectors.twcs import TwcsFile
-
-UNKNOWN_SECTOR = "unknown"
 
 
 def _progress(total_unit: str) -> tqdm:
@@ -179,11 +179,20 @@ def _unknown(s: Session, handles: Counter[str]) -> list[tuple[str, int]]:
     )
 
 
-def _create_brands(s: Session, handles: list[str]) -> int:
-    """A brand (sector "unknown") with one X account for each unknown TWCS brand handle."""
+def _create_brands(
+    s: Session, handles: list[str], sector: str = UNKNOWN_SECTOR, timezone: str = "UTC"
+) -> int:
+    """A brand (of `sector`, business hours in `timezone`) with one X account for each
+    unknown TWCS brand handle. Sector "unknown" brands are shrunk toward all brands."""
     taken = set(s.execute(select(Brand.slug)).scalars())
     for handle in handles:
-        brand = Brand(slug=_slug(handle, taken), name=handle, sector=UNKNOWN_SECTOR, country="ZZ")
+        brand = Brand(
+            slug=_slug(handle, taken),
+            name=handle,
+            sector=sector,
+            country="ZZ",
+            timezone=timezone,
+        )
         s.add(brand)
         s.flush()
         s.add(
@@ -193,20 +202,52 @@ def _create_brands(s: Session, handles: list[str]) -> int:
     return len(handles)
 
 
+def _sector(_ctx, _param, value: str) -> str:
+    value = value.strip().lower()
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,79}", value):
+        raise click.BadParameter("a sector slug: lower-case letters, digits and hyphens")
+    return value
+
+
+def _timezone(_ctx, _param, value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise click.BadParameter(
+            f"unknown time zone {value!r} (IANA names, e.g. Europe/Paris)"
+        ) from error
+    return value
+
+
 @import_group.command("twcs")
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--create-brands", is_flag=True, help="create brands for unknown brand accounts")
 @click.option(
-    "--create-brands", is_flag=True, help='create unknown brand accounts (sector "unknown")'
+    "--sector",
+    default=UNKNOWN_SECTOR,
+    show_default=True,
+    callback=_sector,
+    help="sector of the created brands (their satisfaction and reply rate are shrunk toward "
+    "it; 'unknown' is shrunk toward all brands)",
+)
+@click.option(
+    "--timezone",
+    default="UTC",
+    show_default=True,
+    callback=_timezone,
+    help="IANA time zone of the created brands' business hours, e.g. America/New_York",
 )
 @click.option("--rejects", type=click.Path(dir_okay=False, path_type=Path), help=REJECTS_HELP)
-def import_twcs(file: Path, create_brands: bool, rejects: Path | None) -> None:
+def import_twcs(
+    file: Path, create_brands: bool, sector: str, timezone: str, rejects: Path | None
+) -> None:
     """Import a Kaggle "Customer Support on Twitter" file (twcs.csv format)."""
     source = TwcsFile(file)
     with session() as s:
         if create_brands:
-            made = _create_brands_from(s, source)
+            made = _create_brands_from(s, source, sector, timezone)
             if made:
-                click.echo(f"created {made} brands (sector {UNKNOWN_SECTOR!r})")
+                click.echo(f"created {made} brands (sector {sector!r}, time zone {timezone})")
         _run_file(source, s, rejects)
         unknown = _unknown(s, source.brand_handles)
     if unknown:
@@ -218,8 +259,9 @@ def import_twcs(file: Path, create_brands: bool, rejects: Path | None) -> None:
             click.echo(f"  {handle} ({count} posts)")
 
 
-def _create_brands_from(s: Session, source: TwcsFile) -> int:
-    return _create_brands(s, [h for h, _n in _unknown(s, source.scan_brand_handles())])
+def _create_brands_from(s: Session, source: TwcsFile, sector: str, timezone: str) -> int:
+    handles = [h for h, _n in _unknown(s, source.scan_brand_handles())]
+    return _create_brands(s, handles, sector, timezone)
 
 
 def _generic(kind: str) -> Callable[..., None]:

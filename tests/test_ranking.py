@@ -1,4 +1,9 @@
-"""Methodology v1 figures on small hand-computed fixtures, on both databases."""
+"""Methodology figures on small hand-computed fixtures, on both databases.
+
+Each fixture post is its own conversation (unless a test says otherwise), so each
+actionable post opens one case and the per-case figures read as the posts' figures;
+the case rules themselves are tested in test_cases.py.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,7 @@ from sqlalchemy import select
 from carescore import METHODOLOGY_VERSION
 from carescore.ranking.snapshots import rank_brands, refresh_rankings
 from carescore.store.models import Brand, BrandScore, Post
+from carescore.threads.cases import build_cases
 
 NOW = datetime(2026, 6, 30, 12, 0, tzinfo=UTC)
 AS_OF = date(2026, 6, 30)
@@ -56,7 +62,26 @@ def post(
         **kw,
     )
     session.add(p)
+    made = [p]
+    if reply_s is not None:  # the brand's reply, as threading would find it
+        made.append(
+            Post(
+                platform="x",
+                external_id=f"r{number}",
+                author_id=f"brand{brand_id}",
+                created_at=created + timedelta(seconds=reply_s),
+                text="...",
+                brand_id=brand_id,
+                direction="brand",
+                label="neutral",
+                in_reply_to_id=p.external_id,
+                conversation_id=p.conversation_id,
+                collected_at=NOW,
+            )
+        )
+        session.add(made[-1])
     session.flush()
+    build_cases(session, [m.id for m in made])
     return p
 
 

@@ -7,18 +7,21 @@ independently of carescore/replies.py and carescore/metrics.py.
 from __future__ import annotations
 
 import csv
+import json
 import re
-import statistics
 from datetime import UTC, date, datetime
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 
+from carescore.cli import main
 from carescore.ranking.snapshots import rank_brands
-from carescore.store.models import Brand, BrandAccount, BrandScore, Post
+from carescore.store.models import Brand, BrandAccount, Post
 from carescore.store.normalised import NewPost
 from carescore.store.posts import store_posts
 from tests.conftest import shared_data
+from tests.twcs_cases import expected_cases
 
 SEVEN_DAYS = 7 * 86400
 MENTION = re.compile(r"@([A-Za-z0-9_]{1,50})")
@@ -141,35 +144,59 @@ def test_twcs_first_replies_and_brand_figures_match_the_csv(session, order):
     assert mismatches == []
     assert sum(1 for v in expected.values() if v) > 900
 
-    rank_brands(session, "all", date(2017, 12, 31), now=datetime(2026, 1, 1, tzinfo=UTC))
-    session.commit()
     handles = {r["author_id"].lower(): r["author_id"] for r in rows if r["inbound"] == "False"}
-    delays: dict[str, list[int]] = {}
-    actionable: dict[str, int] = {}
-    for row in rows:
+    for row in rows:  # the addressed-brand rule of 1.0, unchanged in 2.0
         if row["inbound"] != "True":
             continue
         ext = _id(row["tweet_id"])
-        p, want = stored[ext], expected[ext]
+        want = expected[ext]
         brand = mentioned_brand(row, handles) or (want[2] if want else None)
-        brand = brand.lower() if brand else None
-        assert slugs.get(p.brand_id) == brand, ext
-        if brand is None or p.label not in ("fail", "question"):
-            continue
-        actionable[brand] = actionable.get(brand, 0) + 1
-        if want and want[1] <= SEVEN_DAYS:
-            delays.setdefault(brand, []).append(want[1])
-    scores = {
-        slugs[s.brand_id]: s
-        for s in session.execute(select(BrandScore).where(BrandScore.window == "all")).scalars()
+        assert slugs.get(stored[ext].brand_id) == (brand.lower() if brand else None), ext
+
+
+def _labels(session) -> dict[str, str]:
+    """Each customer post's label, with "+" when it counts as positive (a last word)."""
+    return {
+        p.external_id: p.label + ("+" if p.label == "praise" or (p.sentiment or 0) >= 0.05 else "")
+        for p in session.execute(select(Post).where(Post.direction == "inbound")).scalars()
     }
-    assert len(scores) == len(slugs)
-    for slug, score in scores.items():
-        got = (score.actionable_n, score.answered_n, score.median_reply_s)
-        answered = delays.get(slug, [])
-        want = (
-            actionable.get(slug, 0),
-            len(answered),
-            statistics.median(answered) if answered else None,
-        )
-        assert got == want, slug
+
+
+@pytest.mark.parametrize("order", ["file", "reversed"])
+def test_twcs_cases_match_an_independent_computation(session, db_url, monkeypatch, order):
+    """cases_n, cases_answered_n, median_reply_s and recovery in `carescore export scores
+    --format json` (window all), for every brand, against tests/twcs_cases.py."""
+    rows = read_twcs(shared_data("twcs/twcs-threads-dev.csv"))
+    _load(session, rows, order)
+    rank_brands(session, "all", date(2017, 12, 31), now=datetime(2026, 1, 1, tzinfo=UTC))
+    session.commit()
+    stored = {
+        p.external_id: p
+        for p in session.execute(select(Post).where(Post.direction == "inbound")).scalars()
+    }
+    slugs = dict(session.execute(select(Brand.id, Brand.slug)).all())
+    brand_of = {ext: slugs.get(p.brand_id) for ext, p in stored.items()}
+    expected = expected_cases(rows, brand_of, _labels(session))
+    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
+    result = CliRunner().invoke(main, ["export", "scores", "--format", "json", "--window", "all"])
+    assert result.exit_code == 0, result.output
+    exported = {record["brand"]: record for record in json.loads(result.stdout)}
+    assert set(exported) == set(slugs.values())
+    for slug, record in exported.items():
+        want = expected.get(slug)
+        got = (record["cases_n"], record["cases_answered_n"], record["median_reply_s"])
+        assert got == (
+            (want["cases"], want["answered"], want["median"]) if want else (0, 0, None)
+        ), slug
+        if want:
+            assert (record["recovery_n"], record["recovered_n"]) == (
+                want["fails"],
+                want["recovered"],
+            )
+        if record["opinion_n"] == 0:  # no opinions, no satisfaction
+            assert record["satisfaction"] is None and record["satisfaction_raw"] is None
+    # The figures mean cases: fewer than the customer posts, and real threads answered.
+    assert sum(f["cases"] for f in expected.values()) < sum(
+        1 for p in stored.values() if p.label in ("fail", "question")
+    )
+    assert sum(f["answered"] for f in expected.values()) > 300

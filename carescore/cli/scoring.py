@@ -13,6 +13,7 @@ from carescore.cli.common import interactive, session
 from carescore.scoring.evaluation import TASKS, evaluate, read_labelled
 from carescore.scoring.score import SCORER_VERSION, score_text
 from carescore.store.models import Post
+from carescore.threads.cases import build_cases
 
 BATCH = 2000
 
@@ -48,7 +49,7 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
         .values(lang=bindparam("b_lang"), scorer_version=bindparam("b_version"))
     )
     while True:
-        query = select(Post.id, Post.text).where(Post.id > last_id)
+        query = select(Post.id, Post.text, Post.label, Post.sentiment).where(Post.id > last_id)
         if not everything:
             query = query.where(
                 or_(Post.scorer_version.is_(None), Post.scorer_version != SCORER_VERSION)
@@ -57,8 +58,11 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
         if not rows:
             return done
         changes = []
-        for post_id, text in rows:
+        relabelled = []
+        for post_id, text, label, sentiment in rows:
             result = score_text(text)
+            if (result.label, result.sentiment) != (label, sentiment):
+                relabelled.append(post_id)
             changes.append(
                 {
                     "b_id": post_id,
@@ -71,6 +75,8 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
             )
         s.execute(scored, changes)
         s.execute(human, [{k: c[k] for k in ("b_id", "b_lang", "b_version")} for c in changes])
+        # A new label can open or close a case, or change its customer's last word.
+        build_cases(s, relabelled)
         s.commit()
         done += len(rows)
         last_id = rows[-1][0]

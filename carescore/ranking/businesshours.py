@@ -16,9 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Integer, String, and_, case, cast, extract, func, literal
 
-OPEN_HOUR = 9
-CLOSE_HOUR = 18
-
+from carescore.ranking.rules import CLOSE_HOUR, OPEN_HOUR
 
 _OPEN_SLOTS = [day * 100 + hour for day in range(1, 6) for hour in range(OPEN_HOUR, CLOSE_HOUR)]
 

@@ -1,4 +1,4 @@
-"""Small statistics of methodology v1: intervals, shrinkage and order-statistic ranks.
+"""Small statistics of the methodology: intervals, shrinkage and order-statistic ranks.
 
 Pure functions of counts, so the SQL side only has to count and pick order statistics
 (ranks are 1-based, as SQL's ROW_NUMBER gives them).
@@ -33,8 +33,10 @@ def shrink(successes: int, n: int, prior_mean: float | None, prior: int = PRIOR)
 
     A brand with 3 posts out of 3 does not top a brand with 900 out of 1,000.
     """
+    if n <= 0:
+        return None  # no data, no figure: never the prior alone
     if prior_mean is None:
-        return successes / n if n else None
+        return successes / n
     return (successes + prior * prior_mean) / (n + prior)
 
 
@@ -73,6 +75,48 @@ def median_ci_ranks(n: int, confidence: float = 0.95) -> tuple[int, int] | None:
             break
         j = k + 1
     return (j, n + 1 - j) if j >= 1 else None
+
+
+@lru_cache(maxsize=4096)
+def quantile_ci_ranks(n: int, q: float, confidence: float = 0.95) -> tuple[int, int] | None:
+    """Ranks (j, k) of a distribution-free interval for the q-quantile (e.g. the p90).
+
+    The number of values below the true quantile is Binomial(n, q): [x_(j), x_(k)]
+    covers it with probability P(j <= B < k). We take the largest j with
+    P(B <= j - 1) <= alpha/2 and the smallest k with P(B >= k) <= alpha/2, so each
+    tail keeps at most alpha/2; None when either end falls outside 1..n (too few values).
+    Exact binomial sums up to n = 1000, the normal approximation above.
+    """
+    if n < 1 or not 0 < q < 1:
+        return None
+    alpha = (1 - confidence) / 2
+    if n > 1000:
+        spread = Z95 * math.sqrt(n * q * (1 - q))
+        j, k = math.floor(n * q - spread), math.ceil(n * q + spread) + 1
+    else:
+        pmf = [
+            math.exp(
+                math.lgamma(n + 1)
+                - math.lgamma(i + 1)
+                - math.lgamma(n - i + 1)
+                + i * math.log(q)
+                + (n - i) * math.log1p(-q)
+            )
+            for i in range(n + 1)
+        ]
+        below, j = 0.0, 0
+        for i in range(n + 1):  # P(B <= i) <= alpha  ->  j = i + 1 is allowed
+            below += pmf[i]
+            if below > alpha:
+                break
+            j = i + 1
+        above, k = 0.0, n + 1
+        for i in range(n, -1, -1):  # P(B >= i) <= alpha  ->  k = i is allowed
+            above += pmf[i]
+            if above > alpha:
+                break
+            k = i
+    return (j, k) if j >= 1 and k <= n else None
 
 
 def ratio(numerator: int, denominator: int) -> float | None:

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from carescore.errors import BadInput
+from carescore.ranking.rules import ANSWER_WINDOW, ROLLING_DAYS
 
-ANSWER_WINDOW = timedelta(days=7)
-ROLLING_DAYS = 90
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 

@@ -23,6 +23,7 @@ from sqlmodel import Session
 from carescore.store.generation import bump_generation
 from carescore.store.limits import normalise_id
 from carescore.store.models import Post, Removal, utcnow
+from carescore.threads.cases import rebuild_conversations
 from carescore.threads.replies import link_replies
 
 
@@ -78,11 +79,20 @@ def forget(
                 .where(Post.id.in_(parents))
                 .values(first_reply_id=None, first_reply_seconds=None)
             )
+        conversations = set(
+            session.execute(
+                select(Post.platform, Post.thread_key).where(
+                    Post.id.in_(doomed_ids), Post.thread_key.is_not(None)
+                )
+            ).tuples()
+        )
         _scrub(session, doomed_ids)
         session.execute(delete(Post).where(Post.id.in_(doomed_ids)))
         result.posts_removed = len(doomed_ids)
         if parents:
             result.relinked = link_replies(session, parents)
+        # The cases of those conversations lose a post: rebuilt from what remains.
+        rebuild_conversations(session, conversations)
 
     stored = Removal.external_id if kind == "post" else func.lower(Removal.external_id)
     exists = session.execute(

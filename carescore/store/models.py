@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
 from carescore.store.sqltypes import UTCDateTime
@@ -87,18 +88,22 @@ class Post(SQLModel, table=True):
         Index("ix_post_reply_to", "platform", "in_reply_to_id"),
         Index("ix_post_conversation", "platform", "conversation_id"),
         Index("ix_post_author", "platform", "author_id"),
-        # Covers the ranking's scans (migration 0002): brand, direction and period, then
-        # every column its counts read, so no table lookups and no sort before GROUP BY.
+        Index("ix_post_thread", "platform", "thread_key"),
+        # Covers the ranking's scans (migrations 0002, 0003): brand, direction and period,
+        # then every column its counts read, so no table lookups and no sort before GROUP BY.
         Index(
             "ix_post_rank",
             "brand_id",
             "direction",
             "created_at",
             "label",
-            "first_reply_seconds",
+            "opens_case",
+            "case_reply_seconds",
+            "case_recovered",
             "author_followers",
             "topics",
             "author_id",
+            "lang",
             postgresql_include=["id"],
         ),
         # The few posts a reviewer corrected, counted per ranking window (migration 0005).
@@ -147,6 +152,23 @@ class Post(SQLModel, table=True):
     scorer_version: str | None = Field(default=None, max_length=20)
     first_reply_id: str | None = Field(default=None, max_length=300, description="external id")
     first_reply_seconds: int | None = Field(default=None, description="delay to first brand reply")
+    # Cases (methodology 2.0, written by carescore.threads.cases): the post's conversation,
+    # and on the post that opens a case, the reply that answers it and the outcome.
+    thread_key: str | None = Field(
+        default=None, max_length=300, description="conversation id, else reply-chain root"
+    )
+    opens_case: bool = Field(
+        default=False, sa_column_kwargs={"server_default": sa_false()}, description="case opener"
+    )
+    case_reply_id: str | None = Field(default=None, max_length=300, description="external id")
+    case_reply_seconds: int | None = Field(
+        default=None, description="opening post to the brand's first reply to the case"
+    )
+    case_recovered: bool = Field(
+        default=False,
+        sa_column_kwargs={"server_default": sa_false()},
+        description="customer's last post after that reply is positive",
+    )
     collected_at: datetime | None = _ts(nullable=False)
     run_id: int | None = Field(default=None, foreign_key="collectorrun.id", ondelete="SET NULL")
 
@@ -180,8 +202,13 @@ class BrandScore(SQLModel, table=True):
     fail_n: int = 0
     question_n: int = 0
     opinion_n: int = Field(default=0, description="praise + fail after per-author de-duplication")
-    actionable_n: int = Field(default=0, description="fail + question, old enough to be judged")
-    answered_n: int = 0
+    actionable_n: int = Field(
+        default=0, description="2.0: cases (= cases_n); 1.0: fail + question posts judged"
+    )
+    answered_n: int = Field(default=0, description="2.0: answered cases; 1.0: answered posts")
+    cases_n: int | None = Field(default=None, description="cases old enough to be judged (2.0)")
+    cases_answered_n: int | None = Field(default=None, description="answered within 7 days")
+    opinion_praise_n: int | None = Field(default=None, description="praise after de-duplication")
     reply_rate: float | None = None
     reply_rate_low: float | None = None
     reply_rate_high: float | None = None
@@ -190,8 +217,14 @@ class BrandScore(SQLModel, table=True):
     median_reply_low_s: float | None = None
     median_reply_high_s: float | None = None
     p90_reply_s: float | None = None
+    p90_reply_low_s: float | None = None
+    p90_reply_high_s: float | None = None
     within_1h: float | None = None
+    within_1h_n: int | None = None
+    within_1h_low: float | None = None
+    within_1h_high: float | None = None
     within_30m: float | None = None
+    within_30m_n: int | None = None
     business_n: int = 0
     median_business_s: float | None = None
     offhours_n: int = 0
@@ -200,7 +233,14 @@ class BrandScore(SQLModel, table=True):
     satisfaction: float | None = None
     satisfaction_low: float | None = None
     satisfaction_high: float | None = None
+    satisfaction_corrected: float | None = None
+    satisfaction_corrected_low: float | None = None
+    satisfaction_corrected_high: float | None = None
+    shrunk_toward: str | None = Field(
+        default=None, max_length=10, description="sector, or all (sector unknown)"
+    )
     recovery_n: int = 0
+    recovered_n: int | None = None
     recovery_rate: float | None = None
     small_authors_n: int = 0
     large_authors_n: int = 0

@@ -17,6 +17,7 @@ from sqlmodel import Session
 from carescore.scoring.score import score_text
 from carescore.store.models import Brand, BrandAccount, Post, Removal, utcnow
 from carescore.store.normalised import NewPost
+from carescore.threads.cases import build_cases
 from carescore.threads.replies import link_replies
 
 
@@ -150,6 +151,7 @@ def store_posts(
         result.duplicates += len(rows) - len(inserted_ids)
         if thread and inserted_ids:
             link_replies(session, inserted_ids)
+            build_cases(session, inserted_ids)
     return result
 
 

@@ -1,0 +1,127 @@
+"""Order statistics of the reply delays: medians, their intervals, the 90th percentile.
+
+They do not add up over time, so they are picked per window (not per cell) with
+ROW_NUMBER over the answered cases, which threading wrote on their opening posts.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import BigInteger, bindparam, case, func, literal, or_, select
+from sqlmodel import Session
+
+from carescore.ranking.cells import in_window
+from carescore.ranking.counts import Counts, answered_case
+from carescore.ranking.rules import P90
+from carescore.ranking.stats import (
+    median_ci_ranks,
+    median_ranks,
+    percentile_rank,
+    quantile_ci_ranks,
+)
+from carescore.ranking.windows import Window
+from carescore.store.models import Post
+
+
+def needed_ranks(n: int) -> set[int]:
+    """Order statistics the published delay figures need for n answered cases."""
+    if n <= 0:
+        return set()
+    ranks = set(median_ranks(n)) | {percentile_rank(n, P90)}
+    for interval in (median_ci_ranks(n), quantile_ci_ranks(n, P90)):
+        if interval:
+            ranks |= set(interval)
+    return ranks
+
+
+def order_statistics(
+    session: Session, window: Window, brands: list[int], business, counts: dict[int, Counts]
+) -> None:
+    """Pick the median, its interval and the 90th percentile rows with ROW_NUMBER, and
+    split the answered cases between business and other hours.
+
+    One pass ranks every answered case of the window per brand, and within its part
+    (business or other hours), and keeps the rows whose rank is wanted. The
+    business-hours expression (a time-zone conversion per post) is evaluated here only,
+    for answered cases; each part's size comes with the rows, so the parts' medians'
+    ranks are computed in SQL. The wanted overall ranks
+    are folded into one integer per (brand, rank), so that filter is a flat list of
+    integer literals, which both databases look up in a hash or b-tree, not a list of
+    tuples that PostgreSQL expands into nested ORs (it hit its stack limit at 1M posts).
+    """
+    rank_span = max((c.answered for c in counts.values()), default=0) + 1
+    overall = {b * rank_span + r for b, c in counts.items() for r in needed_ranks(c.answered)}
+    if not overall:
+        return
+    answered = (
+        select(
+            Post.brand_id.label("brand_id"),
+            business.label("biz"),
+            Post.case_reply_seconds.label("delay"),
+            Post.id.label("id"),
+        )
+        .where(*in_window(window, brands), answered_case())
+        .cte("answered")
+    )
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    if sqlite:
+        # Otherwise SQLite inlines the subquery and evaluates the business-hours
+        # expression once per reference to `biz` below, not once per post.
+        answered = answered.prefix_with("MATERIALIZED")
+    a = answered.c
+    ordered = {"partition_by": a.brand_id, "order_by": (a.delay, a.id)}
+    if sqlite:
+        # Business-hours posts so far: a post's rank within its part follows from it
+        # and its overall rank, with no second sort (SQLite sorts once per window).
+        so_far = func.sum(a.biz).over(**ordered, rows=(None, 0))
+        business = func.sum(a.biz).over(partition_by=a.brand_id)
+        ranked = select(
+            a.brand_id,
+            a.biz,
+            a.delay,
+            func.row_number().over(**ordered).label("rn"),
+            case((a.biz == 1, so_far), else_=func.row_number().over(**ordered) - so_far).label(
+                "part_rank"
+            ),
+            case(
+                (a.biz == 1, business), else_=func.count().over(partition_by=a.brand_id) - business
+            ).label("part_size"),
+        ).subquery()
+    else:
+        # PostgreSQL sorts a second partitioning faster than it runs the sums above.
+        part = {"partition_by": (a.brand_id, a.biz)}
+        ranked = select(
+            a.brand_id,
+            a.biz,
+            a.delay,
+            func.row_number().over(**ordered).label("rn"),
+            func.row_number().over(**part, order_by=(a.delay, a.id)).label("part_rank"),
+            func.count().over(**part).label("part_size"),
+        ).subquery()
+    r = ranked.c
+    query = select(r.brand_id, r.biz, r.delay, r.rn, r.part_rank, r.part_size).where(
+        or_(
+            (r.brand_id * literal(rank_span, BigInteger) + r.rn).in_(
+                _inline("overall", sorted(overall))
+            ),
+            # median_ranks(n) in SQL: integer division on both databases.
+            r.part_rank == (r.part_size + 1) // 2,
+            r.part_rank == r.part_size // 2 + 1,
+        )
+    )
+    for brand_id, biz, delay, rn, rank, size in session.execute(query).all():
+        c = counts[brand_id]
+        if brand_id * rank_span + rn in overall:
+            c.delays[rn] = float(delay)
+        if rank in median_ranks(size):
+            if biz == 1:
+                c.business = int(size)
+                c.business_delays[int(rank)] = float(delay)
+            else:
+                c.offhours_delays[int(rank)] = float(delay)
+    for c in counts.values():
+        c.offhours = c.answered - c.business
+
+
+def _inline(name: str, values: list[int]) -> object:
+    """A list of integers written into the statement, not bound one parameter each."""
+    return bindparam(name, values, expanding=True, literal_execute=True)

@@ -21,7 +21,7 @@ from statistics import median
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from carescore.ranking.metrics import POSITIVE_SENTIMENT
+from carescore.ranking.rules import POSITIVE_SENTIMENT
 from carescore.store.models import Post
 
 CARE_UNIT = "post"

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 from click.testing import CliRunner
 
+from carescore import METHODOLOGY_VERSION
 from carescore.cli import main
 from carescore.read.export import POST_FIELDS, SCORE_FIELDS
 from carescore.store.normalised import NewPost
@@ -67,7 +68,7 @@ def test_rank_then_export_scores(session, db_url, monkeypatch):
     score = records[0]
     assert (score["brand"], score["window"], score["period"]) == ("acme", "all", "2025-12-31")
     assert score["answered_n"] == score["actionable_n"]
-    assert score["methodology_version"] == "1.0"
+    assert score["methodology_version"] == METHODOLOGY_VERSION
     rows = list(
         csv.DictReader(
             io.StringIO(_run(db_url, monkeypatch, "export", "scores", "--format", "csv"))

@@ -393,3 +393,32 @@ def test_refresh_writes_the_live_window_and_the_past_year(session):
     assert score(session, b, "month", "2026-05").is_final is True
     assert score(session, b, "month", "2026-06").is_final is False
     assert refresh_rankings(session, AS_OF, now=NOW) == 2  # only 90d and June again
+
+
+def test_final_snapshots_of_methodology_1_keep_their_figures_and_label(session):
+    """A month made final under 1.0 (per-post figures) is never recomputed under 2.0."""
+    b = brand(session)
+    post(session, b, "fail", created=datetime(2026, 3, 10, tzinfo=UTC), reply_s=60)
+    old = BrandScore(
+        brand_id=b,
+        window="month",
+        period="2026-03",
+        methodology_version="1.0",
+        computed_at=datetime(2026, 4, 9, tzinfo=UTC),
+        is_final=True,
+        actionable_n=3,
+        answered_n=2,
+        median_reply_s=1234.0,
+    )
+    session.add(old)
+    session.commit()
+    assert rank(session, "2026-03", now=NOW) == 0
+    refresh_rankings(session, AS_OF, now=NOW)
+    session.commit()
+    kept = score(session, b, "month", "2026-03")
+    assert (kept.methodology_version, kept.actionable_n, kept.median_reply_s) == ("1.0", 3, 1234.0)
+    assert kept.cases_n is None  # 1.0 counted posts, not cases
+    fresh = score(session, b, "month", "2026-04")
+    assert fresh.methodology_version == METHODOLOGY_VERSION == "2.0"
+    live = score(session, b)
+    assert live.methodology_version == "2.0" and live.cases_n == 0 and live.reply_rate is None

@@ -85,3 +85,56 @@ def test_json_columns_round_trip(session):
     session.expunge_all()
     brand = session.execute(select(Brand)).scalar_one()
     assert brand.keywords == ["box", "fibre"]
+
+
+def test_methodology_2_migration_builds_the_cases_of_existing_posts(tmp_path):
+    """Posts stored before 0003_methodology_2 get their conversations and cases."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from carescore.store.db import make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+    upgrade(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO brand (id, slug, name, sector, country, timezone, keywords, "
+                "hashtags, is_demo) VALUES (1, 'acme', 'Acme', 'telecom', 'FR', 'UTC', "
+                "'[]', '[]', 0)"
+            )
+        )
+        for ext, direction, reply_to, minute, label in (
+            ("1", "inbound", None, 0, "fail"),
+            ("2", "inbound", "1", 1, "fail"),
+            ("3", "brand", "2", 10, "neutral"),
+        ):
+            conn.execute(
+                text(
+                    "INSERT INTO post (platform, external_id, author_id, created_at, text, "
+                    "lang, brand_id, direction, in_reply_to_id, label, topics, collected_at) "
+                    "VALUES ('x', :ext, :author, :created, '...', 'en', 1, :direction, "
+                    ":reply_to, :label, '', :created)"
+                ),
+                {
+                    "ext": ext,
+                    "author": "acme" if direction == "brand" else "c1",
+                    "created": f"2024-05-13 09:{minute:02d}:00.000000",
+                    "direction": direction,
+                    "reply_to": reply_to,
+                    "label": label,
+                },
+            )
+    upgrade(engine)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT external_id, thread_key, opens_case, case_reply_seconds FROM post")
+        ).all()
+    assert sorted(tuple(r) for r in rows) == [
+        ("1", "1", 1, 600),  # one case for the two complaints, answered through the second
+        ("2", "1", 0, None),
+        ("3", "1", 0, None),
+    ]
+    command.downgrade(alembic_config(engine), "0004")
+    assert current_revision(engine) == "0004"
+    engine.dispose()

@@ -9,7 +9,7 @@ import click
 from carescore.cli.common import parse_day, session
 from carescore.cli.incidents import describe
 from carescore.incidents import refresh_incidents
-from carescore.ranking.snapshots import rank_brands, refresh_rankings
+from carescore.ranking.snapshots import rank_brands, recompute_all, refresh_rankings
 from carescore.read.export import (
     FORMATS,
     POST_FIELDS,
@@ -28,17 +28,30 @@ from carescore.store.models import utcnow
     help="90d, all or YYYY-MM; default: the live 90 days plus the past 12 months' snapshots",
 )
 @click.option("--as-of", callback=parse_day, help="last day of a 90d/all window (default today)")
+@click.option(
+    "--history",
+    is_flag=True,
+    help="the 90 days, all, and every month holding posts up to --as-of (historical imports)",
+)
 @click.option("--no-incidents", is_flag=True, help="skip the incremental incident detection")
-def rank_command(window: str | None, as_of, no_incidents: bool) -> None:
-    """Compute brand scores (methodology v1), then update incidents (`carescore incidents`).
+def rank_command(window: str | None, as_of, history: bool, no_incidents: bool) -> None:
+    """Compute brand scores (current methodology), then update incidents.
 
-    Final monthly snapshots are never rewritten.
+    Final monthly snapshots are never rewritten: they keep the figures and the
+    methodology version they were computed with.
     """
+    if history and window:
+        raise click.UsageError("--history computes every window: give no --window")
     as_of = as_of or utcnow().date()
     with session() as s:
-        written = refresh_rankings(s, as_of) if window is None else rank_brands(s, window, as_of)
+        if history:
+            written, label = recompute_all(s, as_of), "90d+all+every month"
+        elif window is None:
+            written, label = refresh_rankings(s, as_of), "90d+months"
+        else:
+            written, label = rank_brands(s, window, as_of), window
         bump_generation(s)
-    click.echo(f"{written} brand scores written (as of {as_of}, window {window or '90d+months'})")
+    click.echo(f"{written} brand scores written (as of {as_of}, window {label})")
     if not no_incidents:
         with session() as s:
             click.echo(describe(refresh_incidents(s)))

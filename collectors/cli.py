@@ -259,7 +259,9 @@ def import_twcs(
             click.echo(f"  {handle} ({count} posts)")
 
 
-def _create_brands_from(s: Session, source: TwcsFile, sector: str, timezone: str) -> int:
+def _create_brands_from(
+    s: Session, source: TwcsFile, sector: str = UNKNOWN_SECTOR, timezone: str = "UTC"
+) -> int:
     handles = [h for h, _n in _unknown(s, source.scan_brand_handles())]
     return _create_brands(s, handles, sector, timezone)
 

@@ -77,6 +77,32 @@ def test_cli_lists_unknown_accounts_and_creates_them_on_request(registry, db_url
     assert brand.sector == "unknown"
 
 
+def test_created_brands_take_a_sector_and_a_time_zone(registry, db_url, monkeypatch):
+    monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
+    path = str(FIXTURES / "twcs" / "broken.csv")
+    bad = CliRunner().invoke(
+        main, ["import", "twcs", path, "--create-brands", "--timezone", "Mars/Olympus"]
+    )
+    assert bad.exit_code == 2 and "unknown time zone" in bad.output
+    made = CliRunner().invoke(
+        main,
+        [
+            "import",
+            "twcs",
+            path,
+            "--create-brands",
+            "--sector",
+            "Telecom",
+            "--timezone",
+            "Europe/Paris",
+        ],
+    )
+    assert made.exit_code == 0, made.output
+    registry.expire_all()
+    brand = registry.execute(select(Brand).where(Brand.slug == "unknown-help")).scalar_one()
+    assert (brand.sector, brand.timezone) == ("telecom", "Europe/Paris")
+
+
 def test_cli_missing_file_is_one_line(db_url, monkeypatch):
     monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)
     result = CliRunner().invoke(main, ["import", "twcs", "/nonexistent/twcs.csv"])

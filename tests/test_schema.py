@@ -95,7 +95,12 @@ def test_methodology_2_migration_builds_the_cases_of_existing_posts(tmp_path):
     from carescore.store.db import make_engine
 
     engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-    upgrade(engine, "0004")
+    before = (
+        ScriptDirectory.from_config(alembic_config(engine))
+        .get_revision("0003_methodology_2")
+        .down_revision
+    )
+    upgrade(engine, before)
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -135,6 +140,6 @@ def test_methodology_2_migration_builds_the_cases_of_existing_posts(tmp_path):
         ("2", "1", 0, None),
         ("3", "1", 0, None),
     ]
-    command.downgrade(alembic_config(engine), "0004")
-    assert current_revision(engine) == "0004"
+    command.downgrade(alembic_config(engine), before)
+    assert current_revision(engine) == before
     engine.dispose()

@@ -20,6 +20,7 @@ from carescore.reply.audit import CLI_ADDRESS, key_actor, operator_actor, record
 from carescore.reply.errors import Conflict, Forbidden, Invalid, Missing, TooManyDisputes
 from carescore.reply.text import plain_text, web_link
 from carescore.store.models import LABELS, Brand, BrandKey, Dispute, Post, utcnow
+from carescore.threads.cases import build_cases
 
 DISPUTE_KINDS = ("mislabelled", "misattributed", "answered")
 DISPUTE_FIELDS = ("kind", "label", "link", "reason")
@@ -202,6 +203,9 @@ def accept_dispute(
         raise Conflict(f"the post of dispute {dispute_id} was removed; reject it instead")
     note_text = plain_text(note, "note", NOTE_MAX)
     changed = _apply(dispute, post, replied_at)
+    session.flush()
+    # The post's case (methodology 2.0) follows its new label, brand or reply.
+    build_cases(session, [post.id])
     dispute.status = "accepted"
     dispute.decided_at = utcnow()
     dispute.decided_by = reviewer

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, select, update
@@ -58,6 +59,9 @@ _COLUMNS = (
     Post.case_reply_id,
     Post.case_reply_seconds,
     Post.case_recovered,
+    Post.reply_source,
+    Post.first_reply_id,
+    Post.first_reply_seconds,
 )
 
 
@@ -258,24 +262,29 @@ def cases_of(posts: Sequence[Any]) -> dict[int, tuple[str | None, int | None, bo
         for p in own:  # chronological: the first actionable post per brand opens its case
             if p.brand_id is not None and p.label in ACTIONABLE_LABELS:
                 openers.setdefault(p.brand_id, p)
+        # Replies a reviewer found (an accepted "answered" dispute) count as the brand's.
+        reviewed = [
+            (p.created_at + timedelta(seconds=p.first_reply_seconds), p.first_reply_id)
+            for p in own
+            if p.reply_source == "human" and p.first_reply_seconds is not None
+        ]
         for brand_id, opener in openers.items():
-            reply = next(
-                (
-                    r
-                    for r in brand_posts
-                    if r.brand_id == brand_id
-                    and r.created_at >= opener.created_at
-                    and _answers(r, mine, listed, stored, opening, author)
-                ),
-                None,
-            )
-            if reply is None:
+            found = [
+                (r.created_at, r.external_id)
+                for r in brand_posts
+                if r.brand_id == brand_id
+                and r.created_at >= opener.created_at
+                and _answers(r, mine, listed, stored, opening, author)
+            ]
+            found += [(at, ext) for at, ext in reviewed if at >= opener.created_at]
+            if not found:
                 cases[opener.id] = (None, None, False)
                 continue
-            seconds = int((reply.created_at - opener.created_at).total_seconds())
-            later = [p for p in own if p.created_at > reply.created_at]
+            replied_at, reply_id = min(found, key=lambda f: (f[0], f[1] or ""))
+            seconds = int((replied_at - opener.created_at).total_seconds())
+            later = [p for p in own if p.created_at > replied_at]
             recovered = opener.label == "fail" and bool(later) and _positive(later[-1])
-            cases[opener.id] = (reply.external_id, seconds, recovered)
+            cases[opener.id] = (reply_id, seconds, recovered)
     return cases
 
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from carescore.read import reports
+from carescore.read.periods import resolve_period
 from carescore.read.reports import BrandRef, NotFound, PostRef
 from carescore.reply.public import BrandReply, brand_reply
 from carescore.store.models import Brand, BrandAccount, BrandScore
@@ -32,26 +33,38 @@ class BrandReport:
     praise: list[PostRef] = field(default_factory=list)
     fails: list[PostRef] = field(default_factory=list)
     reply: BrandReply | None = None
+    window: str = "90d"
 
 
 def _ref(brand: Brand) -> BrandRef:
     return BrandRef(brand.slug, brand.name, brand.sector, brand.country, brand.is_demo)
 
 
-def brand_report(session: Session, slug: str, recent: int = RECENT_POSTS) -> BrandReport:
-    """The live (90-day) report of one brand; raises `NotFound` for an unknown slug.
+def brand_report(
+    session: Session,
+    slug: str,
+    recent: int = RECENT_POSTS,
+    *,
+    window: str | None = None,
+    as_of: str | None = None,
+) -> BrandReport:
+    """One brand's report for the live 90 days, or the period `window` / `as_of` name
+    (`carescore.read.periods`); raises `NotFound` for an unknown slug, `BadInput` for a
+    period that is not one.
 
     `recent=0` leaves out the example posts and the brand's statements and corrections
     (the embeddable chart needs none).
     """
+    chosen = resolve_period(session, window, as_of)
     brand = reports.get_brand(session, slug)
-    period = reports.latest_period(session, "90d")
+    period = chosen.period
     report = BrandReport(
         brand=_ref(brand),
         period=period,
-        score=reports.brand_score(session, brand, "90d", period) if period else None,
+        score=reports.brand_score(session, brand, chosen.window, period) if period else None,
         history=reports.brand_history(session, brand),
         accounts=reports.accounts(session, brand),
+        window=chosen.window,
     )
     if recent:
         report.praise = reports.posts(session, brand=brand, label="praise", limit=recent).items

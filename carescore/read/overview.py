@@ -13,6 +13,7 @@ from sqlalchemy import Integer, Row, cast, func, select
 from sqlmodel import Session
 
 from carescore.read import reports
+from carescore.read.periods import Period, latest_ranked_period, resolve_period
 from carescore.read.reports import BrandRef, Ranking
 from carescore.store.models import Brand, BrandScore
 
@@ -62,6 +63,9 @@ class Overview:
     sectors: list[SectorSummary]
     movers: list[Mover]
     latest_month: str | None
+    window: str = "90d"
+    # The newest period with ranked brands, when the one shown has none (history exists).
+    fallback: Period | None = None
 
 
 @dataclass
@@ -204,18 +208,26 @@ def movers(session: Session, limit: int = 5, months: list[str] | None = None) ->
     return [m for m in found if m.delta][:limit]
 
 
-def overview(session: Session, per_sector: int = PER_SECTOR) -> Overview:
-    """The home page: every sector's best and worst brands (live 90-day window) and movers.
+def overview(
+    session: Session,
+    per_sector: int = PER_SECTOR,
+    window: str | None = None,
+    as_of: str | None = None,
+) -> Overview:
+    """The home page: every sector's best and worst brands and movers, for the live 90-day
+    window or the period `?window=` / `?as_of=` name (`carescore.read.periods`).
 
     Same order as `reports.ranking(sort="carescore")`: ranked brands by Carescore, best
-    first, ties by name.
+    first, ties by name. When the period shown ranks nobody but another does (a
+    historical import), `fallback` names the newest one that does.
     """
-    period = reports.latest_period(session, "90d")
+    chosen = resolve_period(session, window, as_of)
+    kind, period = chosen.window, chosen.period
     summaries = {
         slug: SectorSummary(slug, brands) for slug, brands in _brands_by_sector(session).items()
     }
     ranked: dict[str, list[Standing]] = {}
-    for row in _light_scores(session, "90d", [period] if period else []):
+    for row in _light_scores(session, kind, [period] if period else []):
         if row.ranked:
             ranked.setdefault(row.sector, []).append(
                 Standing(_row_ref(row), row.carescore, row.rank_sector)
@@ -227,11 +239,17 @@ def overview(session: Session, per_sector: int = PER_SECTOR) -> Overview:
         summary.best = rows[:per_sector]
         summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
     months = _final(snapshot_months(session))
+    fallback = None
+    if not ranked:
+        latest = latest_ranked_period(session)
+        fallback = latest if latest != chosen else None
     return Overview(
         period=period,
         sectors=list(summaries.values()),
         movers=movers(session, months=months),
         latest_month=months[0] if months else None,
+        window=kind,
+        fallback=fallback,
     )
 
 

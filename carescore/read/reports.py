@@ -378,17 +378,17 @@ class BrandReport:
     period: str | None
 
 
-def brand_report(session: Session, slug: str, window: str = "90d") -> BrandReport:
-    """A brand, its official accounts and its newest score in `window` (None: not computed)."""
+def brand_report(
+    session: Session, slug: str, window: str | None = None, as_of: str | None = None
+) -> BrandReport:
+    """A brand, its official accounts and its score for the period `window` / `as_of`
+    name (`carescore.read.periods`; default the live 90 days; None: not computed)."""
+    from carescore.read.periods import resolve_period  # periods reads BrandScore only
+
+    chosen = resolve_period(session, window, as_of)
     brand = get_brand(session, slug)
-    period = latest_period(session, window)
-    return BrandReport(
-        _ref(brand),
-        accounts(session, brand),
-        brand_score(session, brand, window, period),
-        window,
-        period,
-    )
+    score = brand_score(session, brand, chosen.window, chosen.period) if chosen.period else None
+    return BrandReport(_ref(brand), accounts(session, brand), score, chosen.window, chosen.period)
 
 
 @dataclass

@@ -18,6 +18,7 @@ from website.api.openapi_writes import (
     write_schemas,
 )
 from website.api.params import (
+    BRAND_QUERY,
     BRANDS_QUERY,
     NO_QUERY,
     POSTS_QUERY,
@@ -64,8 +65,9 @@ OPERATIONS = (
     Operation("/brands.csv", "listBrandsCsv", "Brands as CSV", BRANDS_QUERY, None,
               BrandPublic, csv_only=True),
     Operation("/brands/{slug}", "getBrand",
-              "A brand's current 90-day figures with intervals, sample sizes and ranks",
-              NO_QUERY, BrandDetailPublic),
+              "A brand's figures for the live 90 days or any stored period (window, as_of), "
+              "with intervals, sample sizes and ranks",
+              BRAND_QUERY, BrandDetailPublic),
     Operation("/brands/{slug}/history", "getBrandHistory", "A brand's monthly snapshots",
               NO_QUERY, HistoryPublic, MetricsPublic),
     Operation("/brands/{slug}/history.csv", "getBrandHistoryCsv", "Monthly snapshots as CSV",

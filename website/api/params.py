@@ -230,6 +230,21 @@ LIMIT = Param(
 
 # The query of each operation, shared by its view and its OpenAPI description.
 BRANDS_QUERY = (SECTOR, COUNTRY, TEXT, CURSOR, LIMIT)
+PERIOD = Param(
+    "window",
+    "The period, named as on the site: 90d (the live 90 days, the default), all, or a "
+    "calendar month YYYY-MM.",
+    {"type": "string", "pattern": r"^(90d|all|\d{4}-(0[1-9]|1[0-2]))$", "default": "90d"},
+    _pattern(r"90d|all|\d{4}-(0[1-9]|1[0-2])", "90d, all or YYYY-MM", 7),
+)
+AS_OF = Param(
+    "as_of",
+    "With the 90-day or all window: the last day of the window (YYYY-MM-DD), for a "
+    "snapshot computed as of an earlier day; default the newest.",
+    {"type": "string", "format": "date"},
+    _pattern(r"\d{4}-\d{2}-\d{2}", "a date YYYY-MM-DD", 10),
+)
+BRAND_QUERY = (PERIOD, AS_OF)
 RANKINGS_QUERY = (SECTOR, WINDOW, MONTH, SORT)
 POSTS_QUERY = (BRAND, LABEL, TOPIC, SINCE, UNTIL, CURSOR, LIMIT)
 NO_QUERY: tuple[Param, ...] = ()

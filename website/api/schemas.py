@@ -99,11 +99,22 @@ class MetricsPublic:
     p90_reply_s: float | None = field(
         metadata={"description": "90th percentile of the delay, seconds"}
     )
-    within_1h: float | None = field(
-        metadata={"description": "share of answers within one hour, 0-1"}
+    p90_reply_low_s: float | None = field(
+        metadata={
+            "description": "95% distribution-free interval of the p90, low end; null "
+            "with too few answered cases (2.0 only)"
+        }
     )
+    p90_reply_high_s: float | None = field(
+        metadata={"description": "95% interval of the p90, high end, seconds"}
+    )
+    within_1h: float | None = field(
+        metadata={"description": "share of cases (1.0: posts) answered within one hour, 0-1"}
+    )
+    within_1h_low: float | None = field(metadata={"description": "95% Wilson interval, low end"})
+    within_1h_high: float | None = field(metadata={"description": "95% Wilson interval, high end"})
     within_30m: float | None = field(
-        metadata={"description": "share of answers within 30 minutes, 0-1"}
+        metadata={"description": "share of cases (1.0: posts) answered within 30 minutes, 0-1"}
     )
     median_business_s: float | None = field(
         metadata={"description": "median delay in business hours, seconds"}
@@ -121,6 +132,27 @@ class MetricsPublic:
     satisfaction_high: float | None = field(
         metadata={"description": "95% Wilson interval, high end"}
     )
+    satisfaction_corrected: float | None = field(
+        metadata={
+            "description": "praise share corrected for the scorer's measured label "
+            "errors per language (adjusted classify and count), 0-1; see /methodology"
+        }
+    )
+    satisfaction_corrected_low: float | None = field(
+        metadata={
+            "description": "95% interval carrying the sample's and the confusion's "
+            "uncertainty, low end"
+        }
+    )
+    satisfaction_corrected_high: float | None = field(
+        metadata={"description": "95% interval of the corrected share, high end"}
+    )
+    shrunk_toward: str | None = field(
+        metadata={
+            "description": "the prior of the shrunk figures: sector, or all (the "
+            "brand's sector is unknown); null on 1.0 snapshots"
+        }
+    )
     recovery_rate: float | None = field(
         metadata={"description": "answered fail threads ending positive, 0-1"}
     )
@@ -129,14 +161,36 @@ class MetricsPublic:
     )
     mentions: int = field(metadata={"description": "posts about the brand in the window"})
     inbound_n: int = field(metadata={"description": "customer posts"})
-    praise_n: int
-    fail_n: int
+    praise_n: int = field(metadata={"description": "praise posts, before de-duplication"})
+    fail_n: int = field(metadata={"description": "complaint posts, before de-duplication"})
     question_n: int
     opinion_n: int = field(
         metadata={"description": "praise + fail after per-author de-duplication"}
     )
-    actionable_n: int = field(metadata={"description": "fail + question, old enough to be judged"})
-    answered_n: int
+    actionable_n: int = field(
+        metadata={"description": "2.0: cases (as cases_n); 1.0: fail + question posts judged"}
+    )
+    answered_n: int = field(metadata={"description": "2.0: answered cases; 1.0: answered posts"})
+    cases_n: int | None = field(
+        metadata={
+            "description": "cases (one customer's request to one brand in one "
+            "conversation) old enough to be judged; null on 1.0 snapshots"
+        }
+    )
+    cases_answered_n: int | None = field(
+        metadata={"description": "cases the brand answered within 7 days of the opening"}
+    )
+    within_1h_n: int | None = field(metadata={"description": "cases answered within one hour"})
+    within_30m_n: int | None = field(metadata={"description": "cases answered within 30 minutes"})
+    opinion_praise_n: int | None = field(
+        metadata={
+            "description": "praise among opinion_n (after de-duplication); "
+            "opinion_n - opinion_praise_n are complaints"
+        }
+    )
+    recovered_n: int | None = field(
+        metadata={"description": "answered fail cases whose customer's last word is positive"}
+    )
     business_n: int = field(metadata={"description": "answers given in business hours"})
     offhours_n: int = field(metadata={"description": "answers given outside business hours"})
     recovery_n: int = field(metadata={"description": "answered fail threads"})
@@ -160,6 +214,8 @@ class MetricsPublic:
 
 _METRIC_FLOATS = [f.name for f in dataclasses.fields(MetricsPublic) if "float" in str(f.type)]
 _METRIC_INTS = [f.name for f in dataclasses.fields(MetricsPublic) if f.type == "int"]
+_METRIC_COUNTS = ["cases_n", "cases_answered_n", "within_1h_n", "within_30m_n"]
+_METRIC_COUNTS += ["opinion_praise_n", "recovered_n"]  # null on 1.0 snapshots
 
 
 @dataclass
@@ -332,7 +388,12 @@ def brand_public(ref: BrandRef, accounts: list[BrandAccount]) -> BrandPublic:
 def metrics_public(score: BrandScore) -> MetricsPublic:
     values: dict[str, Any] = {name: _finite(getattr(score, name)) for name in _METRIC_FLOATS}
     values |= {name: int(getattr(score, name) or 0) for name in _METRIC_INTS}
+    values |= {
+        name: None if getattr(score, name) is None else int(getattr(score, name))
+        for name in _METRIC_COUNTS
+    }
     return MetricsPublic(
+        shrunk_toward=score.shrunk_toward,
         window=score.window,
         period=score.period,
         period_start=iso(score.period_start),

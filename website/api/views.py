@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from carescore import METHODOLOGY_VERSION
+from carescore.errors import BadInput
 from carescore.read.catalog import has_demo_data, list_sectors
 from carescore.read.reports import (
     BadCursor,
@@ -35,6 +36,7 @@ from website.api.http import (
 from website.api.methodology import RULES
 from website.api.openapi import document
 from website.api.params import (
+    BRAND_QUERY,
     BRANDS_QUERY,
     MAX_LIMIT,
     POSTS_QUERY,
@@ -142,7 +144,12 @@ def brands(fmt: str | None = None) -> Response:
 @bp.get("/brands/<slug>")
 @edge_cacheable
 def brand(slug: str) -> Response:
-    report = brand_report(get_session(), slug)
+    """`?window=all|YYYY-MM|90d` and `?as_of=YYYY-MM-DD` choose the period, as on the site."""
+    query = parse(request.args, BRAND_QUERY)
+    try:
+        report = brand_report(get_session(), slug, query["window"], query["as_of"])
+    except BadInput as error:
+        raise BadParameter("as_of" if query["as_of"] else "window", str(error)) from None
     score = metrics_public(report.score) if report.score else None
     return json_response(
         BrandDetailPublic(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
+from carescore.errors import BadInput
 from carescore.read.brandreport import MAX_COMPARED, brand_report, compare_brands, parse_slugs
 from carescore.read.catalog import list_brands
 from carescore.read.incidents import brand_incidents
@@ -15,9 +16,16 @@ from website.pages import bp
 @bp.get("/brands/<slug>")
 def brand(slug: str):
     try:
-        report = brand_report(get_session(), slug)
+        report = brand_report(
+            get_session(),
+            slug,
+            window=request.args.get("window"),
+            as_of=request.args.get("as_of"),
+        )
     except NotFound:
         abort(404)
+    except BadInput as error:
+        abort(400, str(error))
     incidents = brand_incidents(get_session(), slug)
     return render_template("brand.html", report=report, score=report.score, incidents=incidents)
 

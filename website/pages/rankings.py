@@ -6,6 +6,7 @@ import re
 
 from flask import abort, redirect, render_template, request, url_for
 
+from carescore.errors import BadInput
 from carescore.read import reports
 from carescore.read.incidents import broken_now
 from carescore.read.overview import overview, sector_ranking
@@ -23,8 +24,13 @@ def _sort() -> str:
 
 @bp.get("/")
 def home():
+    """The live 90 days, or the period `?window=all|YYYY-MM` / `?as_of=YYYY-MM-DD` names."""
     session = get_session()
-    return render_template("home.html", overview=overview(session), broken=broken_now(session))
+    try:
+        view = overview(session, window=request.args.get("window"), as_of=request.args.get("as_of"))
+    except BadInput as error:
+        abort(400, str(error))
+    return render_template("home.html", overview=view, broken=broken_now(session))
 
 
 @bp.get("/rankings/<sector>")

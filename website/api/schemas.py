@@ -301,7 +301,10 @@ class BrandDetailPublic:
     methodology_version: str
     brand: BrandPublic
     score: MetricsPublic | None = field(
-        metadata={"description": "the newest 90-day figures; null before any ranking"}
+        metadata={
+            "description": "the figures of the period asked for (window, as_of; default "
+            "the newest 90 days); null when none is stored"
+        }
     )
 
 

@@ -1,0 +1,63 @@
+"""Any period on the site and the brand API: the same ?window= and ?as_of= everywhere."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlmodel import Session
+
+from carescore.store.db import engine_for
+from carescore.store.models import Brand, BrandScore
+
+
+def _history(app) -> None:
+    """A brand ranked in November 2017 and in `all`, not in today's live window."""
+    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as session:
+        brand = Brand(slug="acme", name="Acme", sector="telecom", country="FR")
+        session.add(brand)
+        session.flush()
+        for window, period, ranked, score in (
+            ("90d", "2026-06-30", False, None),
+            ("month", "2017-11", True, 71.5),
+            ("all", "2017-12-31", True, 64.25),
+        ):
+            session.add(
+                BrandScore(
+                    brand_id=brand.id,
+                    window=window,
+                    period=period,
+                    methodology_version="2.0",
+                    computed_at=datetime(2026, 6, 30, tzinfo=UTC),
+                    ranked=ranked,
+                    carescore=score,
+                    cases_n=60 if ranked else 0,
+                    opinion_n=55 if ranked else 0,
+                )
+            )
+        session.commit()
+
+
+def test_home_points_to_the_latest_period_with_ranked_brands(app, client):
+    _history(app)
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "No ranked brand in the live 90 days" in page
+    assert "/?window=2017-11" in page
+    month = client.get("/?window=2017-11&lang=en").get_data(as_text=True)
+    assert "No ranked brand" not in month and "71.5" in month
+    assert "64.2" in client.get("/?window=all&lang=en").get_data(as_text=True)
+
+
+def test_brand_page_and_api_take_the_same_period_parameters(app, client):
+    _history(app)
+    page = client.get("/brands/acme?window=2017-11&lang=en")
+    assert page.status_code == 200 and "71.5" in page.get_data(as_text=True)
+    assert "64.2" in client.get("/brands/acme?window=all&lang=en").get_data(as_text=True)
+    assert client.get("/brands/acme?window=2017-13").status_code == 400
+    body = client.get("/api/v1/brands/acme?window=2017-11").get_json()
+    assert (body["score"]["window"], body["score"]["period"]) == ("month", "2017-11")
+    assert body["score"]["cases_n"] == 60 and body["score"]["carescore"] == 71.5
+    every = client.get("/api/v1/brands/acme?window=all&as_of=2017-12-31").get_json()
+    assert every["score"]["carescore"] == 64.25
+    assert client.get("/api/v1/brands/acme?as_of=2017-12-01").get_json()["score"] is None
+    bad = client.get("/api/v1/brands/acme?as_of=2017-02-30")
+    assert bad.status_code == 400 and bad.mimetype == "application/problem+json"

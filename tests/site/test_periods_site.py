@@ -61,3 +61,13 @@ def test_brand_page_and_api_take_the_same_period_parameters(app, client):
     assert client.get("/api/v1/brands/acme?as_of=2017-12-01").get_json()["score"] is None
     bad = client.get("/api/v1/brands/acme?as_of=2017-02-30")
     assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
+
+
+def test_sector_rankings_take_the_same_period_parameters(app, client):
+    _history(app)
+    assert "64.2" in client.get("/rankings/telecom?window=all&lang=en").get_data(as_text=True)
+    month = client.get("/rankings/telecom?window=2017-11")
+    assert month.status_code == 302 and month.headers["Location"].startswith(
+        "/rankings/telecom/2017-11"
+    )
+    assert client.get("/rankings/telecom?as_of=2017-99-01").status_code == 400

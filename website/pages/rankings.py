@@ -10,6 +10,7 @@ from carescore.errors import BadInput
 from carescore.read import reports
 from carescore.read.incidents import broken_now
 from carescore.read.overview import overview, sector_ranking
+from carescore.read.periods import resolve_period
 from carescore.read.search import find_brands
 from website.db import get_session
 from website.pages import bp
@@ -35,14 +36,22 @@ def home():
 
 @bp.get("/rankings/<sector>")
 def sector(sector: str):
-    """The live ranking; `?window=month` goes to the newest monthly snapshot's permalink."""
-    if request.args.get("window") == "month":
+    """The live ranking, or `?window=all` / `?as_of=YYYY-MM-DD`; `?window=month` or
+    `?window=YYYY-MM` go to that monthly snapshot's permalink."""
+    window = request.args.get("window")
+    if window == "month":
         latest = reports.latest_period(get_session(), "month")
         if latest is None:
             abort(404)
         return redirect(url_for(".snapshot", sector=sector, period=latest, sort=_sort()))
     try:
-        view = sector_ranking(get_session(), sector, "90d", sort=_sort())
+        chosen = resolve_period(get_session(), window, request.args.get("as_of"))
+    except BadInput as error:
+        abort(400, str(error))
+    if chosen.window == "month":
+        return redirect(url_for(".snapshot", sector=sector, period=chosen.period, sort=_sort()))
+    try:
+        view = sector_ranking(get_session(), sector, chosen.window, chosen.period, sort=_sort())
     except reports.NotFound:
         abort(404)
     broken = broken_now(get_session(), sector)

@@ -14,6 +14,14 @@ Each ranking figure is printed in seconds and as a multiple of the scan measured
 same run on the same database: the multiple compares across machines, the seconds do not.
 
     .venv/bin/python bench/rank.py [--posts 200000] [--brands 200] [--db sqlite|postgres|both]
+
+Methodology 2.0 against 1.0: the rows are drawn with the 1.0 benchmark's random draws
+(the case columns threading writes are added), so the last 1.0 commit ranks the same
+posts. Run it from a temporary worktree with this virtualenv, alternating with this one
+on a shared machine:
+
+    git worktree add --detach /tmp/rank-1.0 6b7b863   # the last commit ranking by 1.0
+    (cd /tmp && /path/to/.venv/bin/python /tmp/rank-1.0/bench/rank.py --posts 1000000)
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """methodology 2.0: cases on customer posts, case counts on brand scores
 
 Revision ID: 0003_methodology_2
-Revises: 0005_right_of_reply
+Revises: 0006_reliability
 Create Date: 2026-12-02 06:00:00.000000
 
 Methodology 2.0 counts reply figures per case (one customer's request to one brand in
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_methodology_2"
-down_revision = "0005_right_of_reply"
+down_revision = "0006_reliability"
 branch_labels = None
 depends_on = None
 

@@ -10,9 +10,9 @@ from carescore.store.db import engine_for
 from carescore.store.models import Brand, BrandScore
 
 
-def _history(app) -> None:
+def _history(db_url) -> None:
     """A brand ranked in November 2017 and in `all`, not in today's live window."""
-    with Session(engine_for(app.config["CARESCORE_DATABASE_URL"])) as session:
+    with Session(engine_for(db_url)) as session:
         brand = Brand(slug="acme", name="Acme", sector="telecom", country="FR")
         session.add(brand)
         session.flush()
@@ -37,8 +37,8 @@ def _history(app) -> None:
         session.commit()
 
 
-def test_home_points_to_the_latest_period_with_ranked_brands(app, client):
-    _history(app)
+def test_home_points_to_the_latest_period_with_ranked_brands(db_url, client):
+    _history(db_url)
     page = client.get("/?lang=en").get_data(as_text=True)
     assert "No ranked brand in the live 90 days" in page
     assert "/?window=2017-11" in page
@@ -47,8 +47,8 @@ def test_home_points_to_the_latest_period_with_ranked_brands(app, client):
     assert "64.2" in client.get("/?window=all&lang=en").get_data(as_text=True)
 
 
-def test_brand_page_and_api_take_the_same_period_parameters(app, client):
-    _history(app)
+def test_brand_page_and_api_take_the_same_period_parameters(db_url, client):
+    _history(db_url)
     page = client.get("/brands/acme?window=2017-11&lang=en")
     assert page.status_code == 200 and "71.5" in page.get_data(as_text=True)
     assert "64.2" in client.get("/brands/acme?window=all&lang=en").get_data(as_text=True)
@@ -63,8 +63,8 @@ def test_brand_page_and_api_take_the_same_period_parameters(app, client):
     assert bad.status_code == 400 and bad.mimetype == "application/problem+json"
 
 
-def test_sector_rankings_take_the_same_period_parameters(app, client):
-    _history(app)
+def test_sector_rankings_take_the_same_period_parameters(db_url, client):
+    _history(db_url)
     assert "64.2" in client.get("/rankings/telecom?window=all&lang=en").get_data(as_text=True)
     month = client.get("/rankings/telecom?window=2017-11")
     assert month.status_code == 302 and month.headers["Location"].startswith(

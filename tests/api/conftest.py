@@ -70,3 +70,34 @@ def fuzz_schema(demo_app):
     import schemathesis
 
     return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", demo_app)
+
+
+@pytest.fixture(scope="module")
+def pg_demo_app(pg_url):
+    """The demo data on this worker's PostgreSQL database, for the PostgreSQL half of the fuzz."""
+    from carescore.settings import load_settings
+    from carescore.store.db import make_engine, web_engine
+    from tests.conftest import _truncate
+    from website import create_app
+
+    engine = make_engine(pg_url)
+    _truncate(engine)
+    engine.dispose()
+    config = load_settings(
+        database_url=pg_url,
+        ratelimit="100000/minute",
+        write_ratelimit="100000/minute",
+        api_cache_seconds=0,
+    )
+    application = create_app(config, {"TESTING": True})
+    load_demo(application, n_posts=300)
+    yield application
+    engine_for(pg_url).dispose()
+    web_engine(pg_url).dispose()
+
+
+@pytest.fixture(scope="module")
+def fuzz_schema_pg(pg_demo_app):
+    import schemathesis
+
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", pg_demo_app)

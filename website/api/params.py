@@ -141,7 +141,11 @@ def _month(value: str) -> str:
 
 
 SLUG_RE = r"[a-z0-9][a-z0-9-]{0,79}"
-CURSOR_RE = r"[A-Za-z0-9_-]{1,400}"
+# Every cursor we issue is base64url JSON of a list, so it starts with `Wy` (`[`); the
+# schema says so, and a string outside it is refused as the schema says.
+CURSOR_RE = r"Wy[A-Za-z0-9_-]{2,400}"
+# The months the code accepts (EARLIEST's month to 2099), as a pattern the document shows.
+MONTH_RE = r"(2006-(0[3-9]|1[0-2])|(200[7-9]|20[1-9][0-9])-(0[1-9]|1[0-2]))"
 MOMENT_SCHEMA = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
 
 SECTOR = Param(
@@ -204,7 +208,7 @@ WINDOW = Param(
 MONTH = Param(
     "month",
     "With window=month: the month (YYYY-MM); default the newest snapshot.",
-    {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+    {"type": "string", "pattern": f"^{MONTH_RE}$"},
     _month,
 )
 SORT = Param(
@@ -218,7 +222,7 @@ CURSOR = Param(
     "cursor",
     "Opaque cursor from the previous page's next_cursor.",
     {"type": "string", "pattern": f"^{CURSOR_RE}$"},
-    _pattern(CURSOR_RE, "a cursor returned by a previous page", 400),
+    _pattern(CURSOR_RE, "a cursor returned by a previous page", 403),
 )
 LIMIT = Param(
     "limit",

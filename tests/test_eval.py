@@ -264,3 +264,48 @@ def test_french_training_reads_the_tune_split_only():
     assert {r.key for r in parts["fr-heldout-2"]} == by_split["heldout-2"]
     seen = {r.key for r in parts["fr-dev"] + parts["fr-train"]}
     assert not (by_split["heldout"] | by_split["heldout-2"]) & seen
+
+
+def test_eval_with_a_brand_column_reports_each_brands_true_and_estimated_share(tmp_path):
+    rows = [
+        ("merci, c'est réglé ! super réactifs", "praise", "Nimbus"),
+        ("toujours pas de réponse, ma box est en panne depuis une semaine", "fail", "Nimbus"),
+        ("thanks, sorted! great service from the team", "praise", "Acme"),
+        ("thanks, sorted in 10 minutes! Great support", "praise", "Acme"),
+        ("still waiting for my refund, 3 weeks now #fail", "fail", "Acme"),
+        ("our new lounge opens in Terminal 2 on Monday", "neutral", "Acme"),
+    ]
+    path = _write(tmp_path / "b.csv", ["text", "label", "brand"], rows)
+    report = json.loads(_run("eval", str(path)).output)
+    shares = report["brands"]
+    assert shares["label"] == "praise" and shares["among"] == ["fail", "praise"]
+    assert shares["brands"]["Nimbus"]["true"] == 0.5
+    assert shares["brands"]["Acme"]["true"] == pytest.approx(2 / 3, abs=1e-4)
+    assert shares["brands"]["Acme"]["n"] == 4
+    errors = [abs(b["true"] - b["estimated"]) for b in shares["brands"].values()]
+    assert shares["mae"] == pytest.approx(sum(errors) / 2, abs=1e-4)
+    without = _write(tmp_path / "n.csv", ["text", "label"], [r[:2] for r in rows])
+    assert "brands" not in json.loads(_run("eval", str(without)).output)
+
+
+def test_brand_shares_count_gold_and_predicted_labels_apart():
+    from carescore.scoring.evaluation import brand_shares
+
+    shares = brand_shares(
+        ["a", "a", "a", "b", "b"],
+        ["praise", "fail", "neutral", "fail", "fail"],
+        ["praise", "praise", "fail", "neutral", "fail"],
+        "praise",
+        ("praise", "fail"),
+    )
+    assert shares["brands"]["a"] == {"n": 3, "true": 0.5, "estimated": round(2 / 3, 4)}
+    assert shares["brands"]["b"] == {"n": 2, "true": 0.0, "estimated": 0.0}
+    assert shares["mae"] == round((abs(0.5 - round(2 / 3, 4)) + 0.0) / 2, 4)
+
+
+def test_posts_not_judged_are_counted_as_such(tmp_path):
+    rows = [("Excelente servicio! Muy rápido y amable", "praise"), ("thanks, sorted!", "praise")]
+    path = _write(tmp_path / "o.csv", ["text", "label"], rows)
+    report = json.loads(_run("eval", str(path)).output)
+    assert report["not_judged"] == 1
+    assert report["confusion"]["praise"]["neutral"] >= 1

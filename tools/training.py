@@ -1,116 +1,103 @@
 """Rebuild the scorer's weights from ../shared/data: `python -m tools.training`.
 
-Training data: the airline sentiment set and the complaint set (their train parts only,
-see `carescore.scoring.evaluation.is_heldout`) and the tune part of our own French labels.
-C and the decision thresholds are chosen by 5-fold cross-validation within those rows
-(and, for French, on the `fr-dev` labels, which give no weight). The
-held-out parts are never read here except to be written out, untouched, as CSV files for
-`carescore eval`. scikit-learn (a dev dependency) fits two logistic heads; the weights go
-to carescore/scoring/model.json, which scoring reads with plain Python.
+Training data (train parts only, see tools/trainingdata.py): English airline tweets and
+complaint tweets, our hand labels of French tweets to Free, French insurer and bank
+reviews with their stars, and French DEFT tweets. The French reviews teach French praise
+and complaint vocabulary, which the Free tweets (nearly all complaints) lack: scorer 1.1,
+trained without them, learned that French means fail.
+
+C and the decision thresholds are chosen on out-of-fold predictions: each train row is
+predicted by a model fitted on the four other folds, and each `fr-dev` row by the mean of
+the five models (it gives no weight). Thresholds are chosen per language, English on the
+English sets and French on the French ones, so calibration follows the language. The
+test parts are never read here except to be written out as `carescore eval` files.
+
+The run also rewrites carescore/scoring/confusion.json, the out-of-fold confusion of
+true and predicted labels per language (format in carescore/scoring/confusion.py), and
+prints every figure it chose by, so the model card can quote them.
+scikit-learn (a dev dependency) fits the heads; scoring reads model.json in plain Python.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
-import hashlib
 import json
-from dataclasses import dataclass
+import time
 from pathlib import Path
 
 from carescore.scoring.classifier import Model, features, word_features, words_of
 from carescore.scoring.cues import find_cues
-from carescore.scoring.evaluation import is_heldout, metrics
 from carescore.scoring.language import detect_language
-from carescore.scoring.score import SCORER_VERSION, decide
+from carescore.scoring.score import SCORER_VERSION
 from carescore.scoring.textfold import fold
+from tools.trainingdata import (
+    AIRLINE,
+    COMPLAINTS,
+    FR_TWEETS,
+    NOT_TO_BRANDS,
+    Row,
+    load_rows,
+    write_heldout,
+)
+from tools.trainingfigures import by_source, confusion_file, objective, print_figures
+
+__all__ = ["AIRLINE", "COMPLAINTS", "FR_TWEETS", "NOT_TO_BRANDS", "load_rows", "train"]
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 DEFAULT_FR_LABELS = ROOT / "tests" / "fixtures" / "scoring" / "fr-free-labels.csv"
-MODEL_PATH = Path(__file__).resolve().parent.parent / "carescore" / "scoring" / "model.json"
+MODEL_PATH = ROOT / "carescore" / "scoring" / "model.json"
+CONFUSION_PATH = ROOT / "carescore" / "scoring" / "confusion.json"
 
-AIRLINE = "airline-sentiment/labels-dev.csv"
-COMPLAINTS = "complaints/complaints-dev.csv"
-FR_TWEETS = "fr-free/free-tweets-dev.csv"
-# The complaint set's domains of tweets drawn at random, not addressed to a company: all
-# non-complaints by construction, and not the brand mentions Carescore scores.
-NOT_TO_BRANDS = frozenset({"random_reply", "random_tweet"})
-
-# French rows are few beside ~7,000 English ones; they count this many times over.
-SOURCE_WEIGHT = {"fr": 3.0, "complaints": 1.0, "airline": 1.0}
+# How much one row of each source counts. The Free labels are few and are the kind of
+# post the site scores; the reviews are many, long and formal.
+SOURCE_WEIGHT = {
+    "fr": 3.0,
+    "complaints": 1.0,
+    "airline": 1.0,
+    "insurance": 0.5,
+    "fintech": 0.5,
+    "deft": 1.0,
+}
+SOURCE_LANGUAGE = {
+    "fr": "fr",
+    "complaints": "en",
+    "airline": "en",
+    "insurance": "fr",
+    "fintech": "fr",
+    "deft": "fr",
+}
 # Words, word pairs and grams seen fewer than MIN_COUNT times get no weight.
-MIN_COUNT = 2
-_COUNTED = ("w:", "b:", "g:")
+MIN_COUNT = 3
+_COUNTED = ("w:", "b:", "g:")  # after the language prefix "en|" / "fr|"
+# Weights smaller than this in both heads are dropped from model.json.
+MIN_WEIGHT = 0.004
 FOLDS = 5
-C_VALUES = (0.3, 0.6, 1.0)
+# Training reads each text's first TRAIN_CHARS characters: every tweet whole, the long
+# reviews cut (a review says whether it is praise in its first lines, and their tails
+# made fitting several times slower).
+TRAIN_CHARS = 600
+C_VALUES = (0.5,)
 # The praise head learns praise against neutral only: a complaint is the fail head's.
 OPINION = ("praise", "neutral")
-
-
-@dataclass
-class Row:
-    source: str
-    key: str
-    text: str
-    label: str  # praise / fail / question / neutral, or complaint / other for the complaint set
-    feats: dict[str, float] | None = None
-    cues: frozenset[str] = frozenset()
-    lang: str = "en"
-    domain: str = ""
-
-
-def _read_csv(path: Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def load_rows(data: Path, fr_labels: Path) -> dict[str, list[Row]]:
-    """All labelled rows, by part: train and held-out per source.
-
-    French rows train the model only from the `tune` split. `fr-dev` (the earlier
-    held-out part and the pending labels, which earlier decisions consulted) helps choose
-    the thresholds but gives no weight. `heldout` (200) and `heldout-2` (200, labelled blind
-    after scorer 1.1 was built) are read only to be written out for `carescore eval`.
-    """
-    parts: dict[str, list[Row]] = {}
-
-    def add(source: str, key: str, text: str, label: str, heldout: bool, domain: str = "") -> None:
-        part = f"{source}-{'heldout' if heldout else 'train'}"
-        parts.setdefault(part, []).append(Row(source, key, text, label, domain=domain))
-
-    for r in _read_csv(data / AIRLINE):
-        add(
-            "airline",
-            r["external_id"],
-            r["text"],
-            r["label"],
-            is_heldout(r["external_id"], "airline"),
-        )
-    for r in _read_csv(data / COMPLAINTS):
-        label = "complaint" if r["complaint"] == "1" else "other"
-        heldout = is_heldout(r["tweet_id"], "complaints")
-        add("complaints", r["tweet_id"], r["text"], label, heldout, r["domain"])
-    texts = {r["tweet_id"]: r["text"] for r in _read_csv(data / FR_TWEETS)}
-    for r in _read_csv(fr_labels):
-        tweet_id, label, split = r["tweet_id"], r["label"], r["split"]
-        text = texts[tweet_id]
-        if split in ("heldout-1", "pending"):
-            parts.setdefault("fr-dev", []).append(Row("fr", tweet_id, text, label))
-        if split == "heldout-2":
-            parts.setdefault("fr-heldout-2", []).append(Row("fr", tweet_id, text, label))
-        if split in ("tune", "heldout"):
-            add("fr", tweet_id, text, label, split == "heldout")
-    return parts
+FAIL_BARS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+PRAISE_BARS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+QUESTION_BARS = {"en": (0.0, 0.7, 0.8, 0.9), "fr": (0.0, 0.7, 0.8, 0.9, 0.95, 1.0)}
 
 
 def featurize(rows: list[Row]) -> None:
+    """Each row's inputs, in the language its text is detected in. A row detected as
+    neither English nor French (an airline tweet of two words, say) gets no label from the
+    scorer; it still trains the weights of its source's language."""
     for row in rows:
-        folded = fold(row.text)
+        folded = fold(row.text[:TRAIN_CHARS])
         row.cues = find_cues(folded.folded)
         row.lang = detect_language(folded)
-        row.feats = features(folded.tokens, row.cues, row.lang, folded.shouting)
-        row.feats.update(word_features(words_of(folded.tokens)))
+        lang = row.lang if row.lang in ("en", "fr") else SOURCE_LANGUAGE[row.source]
+        row.feats = features(folded.tokens, row.cues, lang, folded.shouting)
+        row.words = words_of(folded.tokens)
+        row.feats.update(word_features(row.words, lang))
+        row.model_lang = lang
 
 
 def _fail_target(row: Row) -> int:
@@ -122,7 +109,7 @@ def _vocabulary(rows: list[Row]) -> dict[str, int]:
     for row in rows:
         for name in row.feats or {}:
             counts[name] = counts.get(name, 0) + 1
-    kept = sorted(n for n, c in counts.items() if c >= MIN_COUNT or not n.startswith(_COUNTED))
+    kept = sorted(n for n, c in counts.items() if c >= MIN_COUNT or not n[3:].startswith(_COUNTED))
     return {name: i for i, name in enumerate(kept)}
 
 
@@ -154,44 +141,59 @@ def _head(matrix, target: list[int], weight: list[float], c_value: float):
     """One head: the mean of a plain logistic regression and one over NB-scaled inputs.
 
     Both are linear in the features, so their mean is one weight per feature and scoring
-    stays a sum of lookups. The NB-scaled model is the sharper on the airline set, the
-    plain one on complaints; the mean beat either on scorer 1.0's tune slice.
+    stays a sum of lookups.
     """
     import numpy as np
     from scipy.sparse import diags
     from sklearn.linear_model import LogisticRegression
 
-    plain = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear")
+    plain = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear", dual=True, tol=1e-3)
     plain.fit(matrix, target, sample_weight=weight)
     ratio = _nb_ratio(matrix, target)
-    scaled = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear")
+    scaled = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear", dual=True, tol=1e-3)
     scaled.fit(matrix @ diags(ratio), target, sample_weight=weight)
     coef = (plain.coef_[0] + scaled.coef_[0] * ratio) / 2.0
     bias = (plain.intercept_[0] + scaled.intercept_[0]) / 2.0
     return np.asarray(coef), float(bias)
 
 
-def _weight(row: Row) -> float:
-    return SOURCE_WEIGHT[row.source]
+class Design:
+    """The rows' feature matrix, built once: every fit takes a subset of its rows.
+
+    The vocabulary (which names get a column) is counted over all train rows, labels
+    unseen; a fold's model may therefore hold a zero-information column for a word seen
+    only in its held-out fold, which moves no prediction. Building it once instead of per
+    fit saves most of the training time on the long reviews.
+    """
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.vocab = _vocabulary(rows)
+        self.matrix = _matrix(rows, self.vocab)
+        self.names = sorted(self.vocab, key=self.vocab.__getitem__)
 
 
-def fit(rows: list[Row], c_value: float, thresholds: dict[str, float]) -> Model:
-    """Both heads on `rows`; weights under 0.002 in both heads are dropped."""
-    vocab = _vocabulary(rows)
+def fit(design: Design, chosen: list[int], c_value: float, thresholds: dict[str, float]) -> Model:
+    """Both heads on the rows `chosen` (indices into `design.rows`); weights under
+    MIN_WEIGHT in both heads are dropped."""
+    rows = design.rows
     fail_coef, fail_bias = _head(
-        _matrix(rows, vocab), [_fail_target(r) for r in rows], [_weight(r) for r in rows], c_value
+        design.matrix[chosen],
+        [_fail_target(rows[i]) for i in chosen],
+        [SOURCE_WEIGHT[rows[i].source] for i in chosen],
+        c_value,
     )
-    opinion = [r for r in rows if r.label in OPINION]
+    opinion = [i for i in chosen if rows[i].label in OPINION]
     praise_coef, praise_bias = _head(
-        _matrix(opinion, vocab),
-        [int(r.label == "praise") for r in opinion],
-        [_weight(r) for r in opinion],
+        design.matrix[opinion],
+        [int(rows[i].label == "praise") for i in opinion],
+        [SOURCE_WEIGHT[rows[i].source] for i in opinion],
         c_value,
     )
     weights = {}
-    for name, j in vocab.items():
+    for j, name in enumerate(design.names):
         pair = (round(float(fail_coef[j]), 3), round(float(praise_coef[j]), 3))
-        if abs(pair[0]) >= 0.002 or abs(pair[1]) >= 0.002:
+        if abs(pair[0]) >= MIN_WEIGHT or abs(pair[1]) >= MIN_WEIGHT:
             weights[name] = pair
     return Model(
         SCORER_VERSION, (round(fail_bias, 4), round(praise_bias, 4)), weights, dict(thresholds)
@@ -199,150 +201,98 @@ def fit(rows: list[Row], c_value: float, thresholds: dict[str, float]) -> Model:
 
 
 def _fold(key: str) -> int:
+    import hashlib
+
     digest = hashlib.sha1(f"fold:{key}".encode(), usedforsecurity=False).hexdigest()
     return int(digest[:8], 16) % FOLDS
 
 
+def _probabilities(model: Model, row: Row) -> tuple[float, float]:
+    feats = {k: v for k, v in (row.feats or {}).items() if k[3:5] not in ("w:", "g:")}
+    return model.probabilities(feats, row.words, row.model_lang)
+
+
 def out_of_fold(
-    rows: list[Row], c_value: float, dev: list[Row]
+    design: Design, c_value: float, dev: list[Row], verbose: bool = False
 ) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
     """Each train row's probabilities from a model fitted on the other folds, and each
     dev row's, averaged over the five models (none of which trained on it)."""
+    rows = design.rows
     probs: list[tuple[float, float]] = [(0.0, 0.0)] * len(rows)
     dev_sums = [[0.0, 0.0] for _ in dev]
     folds = [_fold(r.key) for r in rows]
     for k in range(FOLDS):
-        model = fit([r for r, f in zip(rows, folds, strict=True) if f != k], c_value, {})
+        chosen = [i for i, f in enumerate(folds) if f != k]
+        model = fit(design, chosen, c_value, {})
+        if verbose:
+            print(f"    C={c_value} fold {k + 1}/{FOLDS} fitted", flush=True)
         for i, row in enumerate(rows):
             if folds[i] == k:
-                probs[i] = model.probabilities(row.feats or {})
+                probs[i] = _probabilities(model, row)
         for sums, row in zip(dev_sums, dev, strict=True):
-            p_fail, p_praise = model.probabilities(row.feats or {})
+            p_fail, p_praise = _probabilities(model, row)
             sums[0] += p_fail / FOLDS
             sums[1] += p_praise / FOLDS
     return probs, [(a, b) for a, b in dev_sums]
 
 
-def report(
-    probs: list[tuple[float, float]], rows: list[Row], source: str, thresholds: dict[str, float]
-) -> dict:
-    """The figures of one source's rows, as `carescore eval` computes them."""
-    predicted = [
-        decide(p_fail, p_praise, row.cues, thresholds, row.lang)
-        for (p_fail, p_praise), row in zip(probs, rows, strict=True)
-    ]
-    gold = [r.label for r in rows]
-    if source == "complaints":
-        pred = ["complaint" if p == "fail" else "other" for p in predicted]
-        m = metrics(gold, pred, ("complaint", "other"))
-        m["f1"] = m["labels"]["complaint"]["f1"]
-        return m
-    if source == "airline":
-        pred = ["neutral" if p == "question" else p for p in predicted]
-        return metrics(gold, pred, ("praise", "fail", "neutral"))
-    return metrics(gold, predicted, ("praise", "fail", "question", "neutral"))
+def _choose_bars(oof, c_value: float, base: dict[str, float], lang: str, best: tuple):
+    for t_fail in FAIL_BARS:
+        for t_praise in PRAISE_BARS:
+            thresholds = {**base, f"fail_{lang}": t_fail, f"praise_{lang}": t_praise}
+            score = objective(oof, thresholds, lang, questions=False)
+            if score > best[0]:
+                best = (score, c_value, thresholds)
+    return best
 
 
-def _objective(
-    by_source: dict[str, tuple[list, list[Row]]], thresholds: dict[str, float], questions: bool
-) -> float:
-    """What the choice of C and thresholds rewards. French rows are few (630, 39
-    questions), so their question F1 weighs in only where it is all there is to go by,
-    the choice of the question bars (`questions`), not of C or the fail bar."""
-    airline = report(*by_source["airline"], "airline", thresholds)
-    complaints = report(*by_source["complaints"], "complaints", thresholds)
-    french = report(*by_source["fr"], "fr", thresholds)
-    score = airline["macro_f1"] + airline["accuracy"] + complaints["f1"]
-    score += 0.5 * french["accuracy"]
-    if questions:
-        score += 0.5 * french["labels"]["question"]["f1"]
-    return score
+def train(data: Path, fr_labels: Path, verbose: bool = True) -> tuple[Model, dict]:
+    """Choose C and per-language thresholds out of fold, then refit on the train parts.
 
-
-def _by_source(
-    rows: list[Row], probs: list[tuple[float, float]]
-) -> dict[str, tuple[list, list[Row]]]:
-    out: dict[str, tuple[list, list[Row]]] = {}
-    for p, row in zip(probs, rows, strict=True):
-        out.setdefault(row.source, ([], []))
-        out[row.source][0].append(p)
-        out[row.source][1].append(row)
-    return out
-
-
-def train(data: Path, fr_labels: Path, verbose: bool = True) -> Model:
-    """Choose C and thresholds on out-of-fold predictions over the train parts (every
-    train row is predicted once, by a model that never saw it) and on the French dev
-    rows, then refit on the train parts.
-
-    A single tune slice held 250 complaint rows and 48 French ones: the chosen C and bars
-    moved with a handful of posts. Five folds cost five fits per C and give each choice
-    every train row to go by; the French dev rows give the French question bar 630 rows
-    instead of 234, since weights trained on them made the English figures worse.
+    Returns the model and the confusion file's content (out-of-fold figures).
     """
+    started = time.perf_counter()
     parts = load_rows(data, fr_labels)
     rows = [r for name, rs in parts.items() if name.endswith("-train") for r in rs]
     dev = parts["fr-dev"]
     featurize(rows + dev)
-    best = (-1.0, 1.0, {"fail": 0.5, "praise": 0.5})
-    oof: dict[float, dict[str, tuple[list, list[Row]]]] = {}
-    for c_value in C_VALUES:
-        probs, dev_probs = out_of_fold(rows, c_value, dev)
-        oof[c_value] = by_source = _by_source(rows + dev, probs + dev_probs)
-        for t_fail in (0.4, 0.45, 0.5, 0.55, 0.6, 0.65):
-            for t_praise in (0.3, 0.35, 0.4, 0.45, 0.5, 0.55):
-                thresholds = {"fail": t_fail, "praise": t_praise}
-                score = _objective(by_source, thresholds, questions=False)
-                if score > best[0]:
-                    best = (score, c_value, thresholds)
-    c_value = best[1]
-    best = (-1.0, c_value, best[2])
-    for t_en in (0.0, 0.7, 0.8, 0.9):
-        for t_fr in (0.0, 0.8, 0.9, 0.95, 1.0):
-            thresholds = {**best[2], "question_en": t_en, "question_fr": t_fr}
-            score = _objective(oof[c_value], thresholds, questions=True)
-            if score > best[0]:
-                best = (score, c_value, thresholds)
-    thresholds = best[2]
+    design = Design(rows)
     if verbose:
-        print(f"chosen C={c_value}, thresholds={thresholds} (objective {best[0]:.4f})")
-        for source, (probs, source_rows) in oof[c_value].items():
-            m = report(probs, source_rows, source, thresholds)
-            print(f"  out of fold, {source}: n={m['n']} accuracy={m['accuracy']}", end=" ")
-            print(f"macro_f1={m['macro_f1']}", {k: v["f1"] for k, v in m["labels"].items()})
-    return fit(rows, c_value, thresholds)
-
-
-def write_heldout(data: Path, fr_labels: Path, out: Path) -> list[Path]:
-    """The held-out parts as `carescore eval` files (texts stay outside the repo, in var/).
-
-    `complaints-heldout-brands` is the complaint part without the tweets drawn at random
-    (`NOT_TO_BRANDS`): the kind of post Carescore scores, a figure beside the target's.
-    """
-    out.mkdir(parents=True, exist_ok=True)
-    parts = load_rows(data, fr_labels)
-    parts["complaints-heldout-brands"] = [
-        r for r in parts["complaints-heldout"] if r.domain not in NOT_TO_BRANDS
-    ]
-    written = []
-    for name, column in (
-        ("airline-heldout", "label"),
-        ("complaints-heldout", "complaint"),
-        ("complaints-heldout-brands", "complaint"),
-        ("fr-heldout", "label"),
-        ("fr-heldout-2", "label"),
-        ("fr-dev", "label"),
-        ("fr-train", "label"),
-    ):
-        path = out / f"{name}.csv"
-        with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow(["id", "text", column])
-            for r in parts[name]:
-                value = {"complaint": "1", "other": "0"}.get(r.label, r.label)
-                writer.writerow([r.key, r.text, value])
-        written.append(path)
-    return written
+        print(f"featurized {len(rows)} train rows and {len(dev)} dev rows", flush=True)
+    base = {"fail": 0.5, "praise": 0.5}
+    best_c = (-1.0, 1.0, base)
+    oof = {}
+    for c_value in C_VALUES:
+        probs, dev_probs = out_of_fold(design, c_value, dev, verbose)
+        oof[c_value] = by_source(rows + dev, probs + dev_probs)
+        score = 0.0
+        for lang in ("en", "fr"):
+            score += _choose_bars(oof[c_value], c_value, base, lang, (-1.0, c_value, base))[0]
+        if verbose:
+            print(f"  C={c_value}: objective {score:.4f}", flush=True)
+        if score > best_c[0]:
+            best_c = (score, c_value, base)
+    c_value = best_c[1]
+    thresholds = dict(base)
+    for lang in ("en", "fr"):
+        thresholds = _choose_bars(
+            oof[c_value], c_value, thresholds, lang, (-1.0, c_value, thresholds)
+        )[2]
+        best = (-1.0, c_value, thresholds)
+        for t_question in QUESTION_BARS[lang]:
+            candidate = {**thresholds, f"question_{lang}": t_question}
+            score = objective(oof[c_value], candidate, lang, questions=True)
+            if score > best[0]:
+                best = (score, c_value, candidate)
+        thresholds = best[2]
+    if verbose:
+        print(f"chosen C={c_value}, thresholds={thresholds}")
+        print_figures(oof[c_value], thresholds)
+        print(f"out of fold done after {time.perf_counter() - started:.0f} s", flush=True)
+    model = fit(design, list(range(len(rows))), c_value, thresholds)
+    if verbose:
+        print(f"training took {time.perf_counter() - started:.0f} s")
+    return model, confusion_file(oof[c_value], thresholds, SCORER_VERSION)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -351,12 +301,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--fr-labels", type=Path, default=DEFAULT_FR_LABELS)
     parser.add_argument("--heldout-dir", type=Path, default=ROOT / "var" / "eval")
     args = parser.parse_args(argv)
-    model = train(args.data, args.fr_labels)
-    MODEL_PATH.parent.mkdir(parents=True, exist_ok=True)
+    model, confusion = train(args.data, args.fr_labels)
     MODEL_PATH.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n")
+    CONFUSION_PATH.write_text(json.dumps(confusion, indent=1, sort_keys=True) + "\n")
     size_kb = MODEL_PATH.stat().st_size // 1024
     print(f"wrote {MODEL_PATH} ({size_kb} KB, {len(model.weights)} features)")
-    for path in write_heldout(args.data, args.fr_labels, args.heldout_dir):
+    print(f"wrote {CONFUSION_PATH}")
+    for path in write_heldout(load_rows(args.data, args.fr_labels), args.heldout_dir):
         print(f"wrote {path}")
 
 

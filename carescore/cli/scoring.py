@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, or_, select
 from tqdm import tqdm
 
 from carescore.cli.common import interactive, session
-from carescore.scoring.evaluation import TASKS, evaluate, read_labelled
+from carescore.scoring.evaluation import TASKS, evaluate, read_brands, read_labelled
 from carescore.scoring.score import SCORER_VERSION, score_text
 from carescore.store.models import Post
 from carescore.threads.cases import build_cases
@@ -108,10 +108,13 @@ def eval_(file: Path, task: str, strict_questions: bool) -> None:
     """Score a labelled CSV and print one JSON object of figures.
 
     FILE has `text,label` (praise/fail/question/neutral) or, with --task complaint,
-    `text,complaint` (1/0).
+    `text,complaint` (1/0). With a `brand` column, the sentiment report adds each brand's
+    true and estimated share of praise among praise and fail, and their mean absolute
+    error (`brands`).
     """
     rows = read_labelled(file, task)
-    report = evaluate(rows, task, map_questions=not strict_questions)
+    brands = read_brands(file) if task == "sentiment" else None
+    report = evaluate(rows, task, map_questions=not strict_questions, brands=brands)
     report["scorer_version"] = SCORER_VERSION
     click.echo(json.dumps(report, sort_keys=False))
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from sqlalchemy import and_, func, or_, select
 from sqlmodel import Session
 
+from carescore.scoring.explain import main_cues
 from carescore.store.models import Brand, BrandAccount, BrandScore, Post
 
 SORTS = {
@@ -85,6 +86,8 @@ class PostRef:
     first_reply_seconds: int | None
     brand_slug: str | None
     label_source: str = "scorer"
+    # What the label rests on (carescore.scoring.explain), strongest first.
+    cues: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -279,6 +282,8 @@ def posts(
             first_reply_seconds=p.first_reply_seconds,
             brand_slug=slug,
             label_source=p.label_source,
+            # A reviewer's label rests on the reviewer, not on the scorer's cues.
+            cues=main_cues(p.text, p.lang) if p.label and p.label_source != "human" else [],
         )
         for p, slug in rows[:limit]
     ]

@@ -6,7 +6,13 @@ question lets the complaint head learn from the complaint corpus, whose non-comp
 have no praise/neutral label. Besides whole words, each word's character 3- to 5-grams are
 inputs: a word seen once or never in training ("disapointing", "unreliable", "remboursee")
 still shares weight with its relatives. A word's grams depend on the word alone, so scoring
-sums them once per distinct word and keeps the total. Weights are trained by
+sums them once per distinct word and keeps the total.
+
+Every input is named per language ("fr|w:merci", "en|g:<ref"): the English and the French
+weights are two models in one file, fitted together but sharing nothing but the
+regulariser. Scorer 1.1 shared them, and the French complaints taught the English grams
+and the lexicon features what French posts are like (and the other way round); each
+language now also has its own bias ("fr|bias") and its own thresholds. Weights are trained by
 `python -m tools.training` (scikit-learn, a dev dependency) and read here with plain
 Python, so scoring needs neither numpy nor scikit-learn and a post costs a few dictionary
 lookups.
@@ -47,18 +53,18 @@ def _grams(word: str) -> set[str]:
     return {marked[i : i + n] for n in GRAM_SIZES for i in range(size - n + 1)}
 
 
-def word_grams(word: str) -> frozenset[str]:
-    """A word's character n-grams as feature names, its edges marked: "g:<ref", "g:und>"."""
-    return frozenset("g:" + gram for gram in _grams(word))
+def word_grams(word: str, lang: str) -> frozenset[str]:
+    """A word's character n-grams as feature names, its edges marked: "fr|g:<ref"."""
+    return frozenset(f"{lang}|g:{gram}" for gram in _grams(word))
 
 
-def word_features(words: Iterable[str]) -> dict[str, float]:
+def word_features(words: Iterable[str], lang: str) -> dict[str, float]:
     """What a post's distinct words put in: each word, and its grams summed. Training's
     form of what `Model.probabilities` adds word by word from its memo."""
     feats: dict[str, float] = {}
     for word in words:
-        feats["w:" + word] = 1.0
-        for gram in word_grams(word):
+        feats[f"{lang}|w:{word}"] = 1.0
+        for gram in word_grams(word, lang):
             feats[gram] = feats.get(gram, 0.0) + GRAM_VALUE
     return feats
 
@@ -67,27 +73,27 @@ def features(
     tokens: tuple[str, ...], cues: frozenset[str], lang: str, shouting: int = 0
 ) -> dict[str, float]:
     """The model's inputs for one post, its words apart (see `word_features`); training
-    and scoring call this same function."""
-    feats: dict[str, float] = {f"lang:{lang}": 1.0}
+    and scoring call this same function. `lang` is "en" or "fr"."""
+    prefix = lang + "|"
+    feats: dict[str, float] = {prefix + "bias": 1.0}
     if shouting:
-        feats["caps"] = shouting / 3.0
+        feats[prefix + "caps"] = shouting / 3.0
     words = [t for t in tokens if t not in _MARKS]
     for first, second in pairwise(words):
-        feats[f"b:{first} {second}"] = 1.0
+        feats[f"{prefix}b:{first} {second}"] = 1.0
     for cue in cues:
-        feats["c:" + cue] = 1.0
-        feats[f"c:{cue}:{lang}"] = 1.0
+        feats[prefix + "c:" + cue] = 1.0
     positive, negative = polarity(tuple(words), lang)
     if positive:
-        feats["lex:pos"] = min(positive / 4.0, 2.0)
+        feats[prefix + "lex:pos"] = min(positive / 4.0, 2.0)
     if negative:
-        feats["lex:neg"] = min(negative / 4.0, 2.0)
+        feats[prefix + "lex:neg"] = min(negative / 4.0, 2.0)
     if "?" in tokens:
-        feats["p:?"] = 1.0
+        feats[prefix + "p:?"] = 1.0
     if "!" in tokens:
-        feats["p:!"] = 1.0
+        feats[prefix + "p:!"] = 1.0
     if len(words) < 4:
-        feats["len:short"] = 1.0
+        feats[prefix + "len:short"] = 1.0
     return feats
 
 
@@ -99,25 +105,27 @@ class Model:
     bias: tuple[float, float]
     weights: dict[str, tuple[float, float]]
     thresholds: dict[str, float]
-    _word_memo: dict[str, tuple[float, float]] = field(
+    # Per language: word -> its weight plus its grams' (a memo), and gram -> weight.
+    _word_memo: dict[str, dict[str, tuple[float, float]]] = field(
         default_factory=dict, compare=False, repr=False
     )
-    _gram_weights: dict[str, tuple[float, float]] = field(
+    _gram_weights: dict[str, dict[str, tuple[float, float]]] = field(
         default_factory=dict, compare=False, repr=False
     )
 
     def __post_init__(self) -> None:
-        self._gram_weights.update(
-            (name[2:], w) for name, w in self.weights.items() if name.startswith("g:")
-        )
+        for name, w in self.weights.items():
+            lang, _, rest = name.partition("|")
+            if rest.startswith("g:"):
+                self._gram_weights.setdefault(lang, {})[rest[2:]] = w
 
     def probabilities(
-        self, feats: dict[str, float], words: Iterable[str] = ()
+        self, feats: dict[str, float], words: Iterable[str] = (), lang: str = "en"
     ) -> tuple[float, float]:
         """P(fail) and P(praise | not fail).
 
-        `words` adds what `word_features(words)` would, at one lookup per word once the
-        word has been seen: a word's weight and its grams' depend on the word alone.
+        `words` adds what `word_features(words, lang)` would, at one lookup per word once
+        the word has been seen: a word's weight and its grams' depend on the word alone.
         """
         fail, praise = self.bias
         weights = self.weights
@@ -126,32 +134,52 @@ class Model:
             if w is not None:
                 fail += w[0] * value
                 praise += w[1] * value
-        memo = self._word_memo
+        memo = self._word_memo.get(lang)
+        if memo is None:
+            memo = self._word_memo[lang] = {}
         for word in words:
             w = memo.get(word)
             if w is None:
-                w = self._word_weight(word)
+                w = self._word_weight(word, lang, memo)
             fail += w[0]
             praise += w[1]
         return _sigmoid(fail), _sigmoid(praise)
 
-    def _word_weight(self, word: str) -> tuple[float, float]:
+    def contributions(
+        self, feats: dict[str, float], words: Iterable[str] = (), lang: str = "en"
+    ) -> dict[str, tuple[float, float]]:
+        """What each input adds to each head's log-odds: a feature's weight times its value,
+        a word's own weight plus its grams' (the terms `probabilities` sums)."""
+        out: dict[str, tuple[float, float]] = {}
+        for name, value in feats.items():
+            w = self.weights.get(name)
+            if w is not None:
+                out[name] = (w[0] * value, w[1] * value)
+        memo = self._word_memo.setdefault(lang, {})
+        for word in words:
+            w = memo.get(word) or self._word_weight(word, lang, memo)
+            out[f"{lang}|w:{word}"] = w
+        return out
+
+    def _word_weight(
+        self, word: str, lang: str, memo: dict[str, tuple[float, float]]
+    ) -> tuple[float, float]:
         fail = praise = 0.0
-        grams = self._gram_weights
+        grams = self._gram_weights.get(lang, {})
         for gram in _grams(word):
             w = grams.get(gram)
             if w is not None:
                 fail += w[0]
                 praise += w[1]
         fail, praise = fail * GRAM_VALUE, praise * GRAM_VALUE
-        w = self.weights.get("w:" + word)
+        w = self.weights.get(f"{lang}|w:{word}")
         if w is not None:
             fail += w[0]
             praise += w[1]
         total = (fail, praise)
-        if len(self._word_memo) >= _WORD_MEMO_SIZE:
-            self._word_memo.clear()
-        self._word_memo[word] = total
+        if len(memo) >= _WORD_MEMO_SIZE:
+            memo.clear()
+        memo[word] = total
         return total
 
     def to_json(self) -> dict:

@@ -69,10 +69,31 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"merci (?:pour|de) (?:la|le|les|ces|cette|ce|m'?avoir)? ?(?:panne|coupure|"
         r"deconnexion|bug|attente|retard|rien|service)",
         r"merci (?:bien )?pour rien|quel bonheur|(?:c'|c)est genial",
+        r"\b(?:lost|losing|broke|broken|damaged|cancelled|canceled)\b.{0,60}"
+        r"\b(?:gr8|great|awesome|amazing|fantastic|well done)\b",
+    ),
+    # Leaving the brand for another: dissatisfaction even when the post ends in thanks
+    # ("I've cancelled my order and gone to Best Buy. Thank you.").
+    "leaving": (
+        r"\b(?:gone|went|switched|switching|moved|moving|going back) (?:over )?to\b",
+        r"\b(?:cancelled|canceled|closing|closed|cancelling) my "
+        r"(?:order|account|subscription|contract|plan|membership)\b",
+        r"\bje (?:vais )?(?:resilier|partir chez|aller chez|passer a la concurrence)",
+        r"\b(?:direction|bye bye|adieu) (?:la concurrence|chez)\b",
     ),
     "same": (
         r"\bpareil\b|\bmoi aussi\b|\bmeme (?:probleme|souci|chose) (?:pour moi|ici|chez moi)",
         r"\bsame (?:here|problem|issue|for me)\b|\bme too\b",
+    ),
+    # An offer or a promotion the author merely shares: neutral by the guideline, not a
+    # complaint ("my bowl was only three bucks!! Happy Halloween!").
+    "offer": (
+        r"\bhappy (?:halloween|holidays|thanksgiving|new year|easter|birthday)\b",
+        r"\bonly (?:\$?\d+|one|two|three|four|five|ten) (?:bucks|dollars|euros?|quid|pounds)\b",
+        r"\b(?:\d+ ?% off|promo code|discount code|free shipping|bogo)\b",
+        r"\b(?:code promo|bon plan|joyeux noel|joyeuses fetes|bonne annee|en promo)\b",
+        r"\b(?:\d+ ?% de reduction|mois offerts?|premier mois offert)\b",
+        r"\b(?:offre|promo|promotion|remise|reduction) (?:a|de) -? ?\d+ ?%",
     ),
     "fixed": (
         r"(?:all |it's |its |now |got it )?(?:sorted|fixed|resolved)(?: now| it)?\b",
@@ -102,7 +123,9 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
 CUE_FAMILIES: tuple[str, ...] = tuple(CUE_PATTERNS)
 
 # Families that mean something went wrong, as opposed to thanks or a question.
-FAULT_FAMILIES = frozenset({"waiting", "outage", "delay", "refund", "fail", "sarcasm", "same"})
+FAULT_FAMILIES = frozenset(
+    {"waiting", "outage", "delay", "refund", "fail", "sarcasm", "same", "leaving"}
+)
 
 _CUES = KeywordSets(CUE_PATTERNS)
 

@@ -75,6 +75,49 @@ def metrics(gold: list[str], predicted: list[str], labels: Iterable[str]) -> dic
     }
 
 
+def brand_shares(
+    brands: list[str],
+    gold: list[str],
+    predicted: list[str],
+    label: str,
+    among: Iterable[str] | None = None,
+    top: int | None = None,
+) -> dict:
+    """Each brand's true and estimated share of `label`, and their mean absolute error.
+
+    The ranking reads a brand's share (of praise among opinions), not single posts, so a
+    scorer can be right post by post and still misplace brands. A share is `label`'s count
+    over the posts whose label is in `among` (all posts when None), counted on the gold
+    labels and on the predicted ones separately; a brand with no such post is left out.
+    `top` keeps the brands with the most posts. The error is in share units (0.03 is
+    three points).
+    """
+    kept = None if among is None else frozenset(among)
+    sizes = Counter(brands)
+    names = [b for b, _ in sizes.most_common(top)] if top else sorted(sizes)
+    out = {}
+    for brand in names:
+        if not brand:
+            continue
+        mine = [(g, p) for b, g, p in zip(brands, gold, predicted, strict=True) if b == brand]
+        true_n = [g for g, _ in mine if kept is None or g in kept]
+        est_n = [p for _, p in mine if kept is None or p in kept]
+        if not true_n or not est_n:
+            continue
+        out[brand] = {
+            "n": len(mine),
+            "true": round(true_n.count(label) / len(true_n), 4),
+            "estimated": round(est_n.count(label) / len(est_n), 4),
+        }
+    errors = [abs(v["true"] - v["estimated"]) for v in out.values()]
+    return {
+        "label": label,
+        "among": sorted(kept) if kept is not None else "all",
+        "brands": out,
+        "mae": round(sum(errors) / len(errors), 4) if errors else 0.0,
+    }
+
+
 def intervals(
     gold: list[str], predicted: list[str], labels: Iterable[str], resamples: int = RESAMPLES
 ) -> dict:
@@ -165,24 +208,47 @@ def read_labelled(path: Path, task: str) -> list[tuple[str, str]]:
     return rows
 
 
+def read_brands(path: Path) -> list[str] | None:
+    """The `brand` column of a labelled CSV, row by row, or None when it has none."""
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle)
+            if "brand" not in (reader.fieldnames or []):
+                return None
+            return [(row["brand"] or "").strip() for row in reader]
+    except OSError as exc:
+        raise BadInput(f"cannot read {path}: {exc.strerror}") from exc
+
+
 def evaluate(
     rows: list[tuple[str, str]],
     task: str,
     *,
     map_questions: bool = True,
     scorer: Callable[[str], Score] = score_text,
+    brands: list[str] | None = None,
 ) -> dict:
     """The eval report for rows of (text, gold label), with bootstrap intervals and the
     figures of always answering `fail` beside ours, the baseline every target is read
-    against (real customer posts are mostly complaints)."""
+    against (real customer posts are mostly complaints).
+
+    A post the scorer does not judge (another language: no label) counts as `neutral`
+    (`other` for complaints), and `not_judged` says how many there were. With `brands`
+    (one per row), a sentiment report adds each brand's true and estimated share of
+    praise among praise and fail, the share the ranking reads, and their mean absolute
+    error (`brand_shares`).
+    """
     gold = [g for _, g in rows]
-    labels_out = [scorer(text).label for text, _ in rows]
+    scored = [scorer(text).label for text, _ in rows]
+    labels_out = [label or "neutral" for label in scored]
+    not_judged = sum(label is None for label in scored)
     if task == "complaint":
         predicted = ["complaint" if label == "fail" else "other" for label in labels_out]
         labels = ["complaint", "other"]
         report = metrics(gold, predicted, labels)
         report["f1"] = report["labels"]["complaint"]["f1"]
         report["task"] = task
+        report["not_judged"] = not_judged
         always = metrics(gold, ["complaint"] * len(gold), labels)
         report["always_fail"] = {
             "accuracy": always["accuracy"],
@@ -199,9 +265,14 @@ def evaluate(
         labels.remove("question")
     report = metrics(gold, labels_out, labels)
     report["task"] = task
+    report["not_judged"] = not_judged
     if mapped:
         report["question_counted_as"] = "neutral"
     always = metrics(gold, ["fail"] * len(gold), labels)
     report["always_fail"] = {"accuracy": always["accuracy"], "macro_f1": always["macro_f1"]}
     report["intervals"] = intervals(gold, labels_out, labels)
+    if brands is not None:
+        if len(brands) != len(rows):
+            raise BadInput(f"{len(brands)} brands for {len(rows)} rows")
+        report["brands"] = brand_shares(brands, gold, labels_out, "praise", ("praise", "fail"))
     return report

@@ -19,8 +19,10 @@ from carescore.scoring.lexicon import valences
 from carescore.scoring.textfold import fold
 from carescore.scoring.topics import find_topics
 
-SCORER_VERSION = "1.1"
+SCORER_VERSION = "2.0"
 LABELS = ("praise", "fail", "question", "neutral")
+# The languages the scorer reads; a post in any other is stored unlabelled ("not judged").
+JUDGED_LANGUAGES = frozenset({"en", "fr"})
 
 # Topics are complaint topics: only posts that ask the brand to act carry them.
 _TOPIC_LABELS = frozenset({"fail", "question"})
@@ -35,11 +37,14 @@ class Score:
     `sentiment` runs from -1 (surely a complaint) to 1 (surely praise): the model's
     P(praise) - P(fail), not VADER's compound, which misreads most customer posts. Its
     sign always agrees with a praise or fail label, even when a cue rule set the label.
+    `label` is None for a post in another language than English or French: the scorer
+    was not trained to read it, so it is not judged (no label, sentiment 0, no topics)
+    and counts as no opinion anywhere.
     """
 
     lang: str
     sentiment: float
-    label: str
+    label: str | None
     topics: tuple[str, ...]
     version: str = SCORER_VERSION
 
@@ -49,22 +54,33 @@ def decide(
 ) -> str:
     """The label from the model's two probabilities and the cue families found.
 
-    A thank-you for a fix is praise even though it names the fault. A question that names
+    A thank-you for a fix is praise even though it names the fault; a thank-you for the
+    fault itself ("merci pour la panne", "lost my package gr8") is a complaint, however
+    warm the rest of the words, and so is leaving for another brand ("gone to Best Buy.
+    Thank you."). An offer or a
+    promotion shared with no fault, thanks or question is neutral, whatever words of
+    delight it holds ("only three bucks!! Happy Halloween!"). A question that names
     no fault ("comment resilier ?") is a question unless the model is all but sure it is
     a complaint; a question that names one ("why is my box still down?") is a complaint
     when the model says so. That bar is set per language: French training posts are
-    nearly all complaints, so the model's French P(fail) runs high.
+    nearly all complaints, so the model's French P(fail) runs high. The fail and praise
+    bars are per language too (`fail_fr`, `praise_en`...), chosen out of fold on each
+    language's sets, with `fail` and `praise` as the fallback.
     """
     if "fixed" in cues and "thanks" in cues and not cues & {"sarcasm", "waiting"}:
         return "praise"
+    if cues & {"sarcasm", "leaving"} and "fixed" not in cues:
+        return "fail"
+    if "offer" in cues and not cues & FAULT_FAMILIES and not cues & {"thanks", "question"}:
+        return "neutral"
     asks = "question" in cues
     if asks and not cues & FAULT_FAMILIES and p_fail < thresholds.get(f"question_{lang}", 0.0):
         return "question"
-    if p_fail >= thresholds["fail"]:
+    if p_fail >= thresholds.get(f"fail_{lang}", thresholds["fail"]):
         return "fail"
     if asks:
         return "question"
-    if p_praise >= thresholds["praise"]:
+    if p_praise >= thresholds.get(f"praise_{lang}", thresholds["praise"]):
         return "praise"
     return "neutral"
 
@@ -86,10 +102,12 @@ def _score(text: object, lang_hint: str | None) -> Score:
     lang = detect_language(folded, lang_hint)
     if not any(t not in ("!", "?") for t in folded.tokens):
         return Score(lang=lang, sentiment=0.0, label="neutral", topics=())
+    if lang not in JUDGED_LANGUAGES:
+        return Score(lang=lang, sentiment=0.0, label=None, topics=())
     cues = find_cues(folded.folded)
     model = load_model()
     feats = features(folded.tokens, cues, lang, folded.shouting)
-    p_fail, p_praise = model.probabilities(feats, words_of(folded.tokens))
+    p_fail, p_praise = model.probabilities(feats, words_of(folded.tokens), lang)
     label = decide(p_fail, p_praise, cues, model.thresholds, lang)
     topics = find_topics(folded.folded, cues) if label in _TOPIC_LABELS else ()
     sentiment = (1.0 - p_fail) * p_praise - p_fail
@@ -102,11 +120,11 @@ def _score(text: object, lang_hint: str | None) -> Score:
 def score_text(text: str, lang_hint: str | None = None) -> Score:
     """Score one post's text; never raises, whatever the input.
 
-    A failure inside the scorer must not lose a post at import, so it becomes a neutral
-    score and a logged warning, never an exception.
+    A failure inside the scorer must not lose a post at import, so it becomes a post not
+    judged (no label) and a logged warning, never an exception.
     """
     try:
         return _score(text, lang_hint)
     except Exception:
-        log.warning("scorer failed on a post; stored as neutral", exc_info=True)
-        return Score(lang="other", sentiment=0.0, label="neutral", topics=())
+        log.warning("scorer failed on a post; stored unlabelled", exc_info=True)
+        return Score(lang="other", sentiment=0.0, label=None, topics=())

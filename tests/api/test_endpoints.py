@@ -100,3 +100,12 @@ def test_empty_database_says_not_demo_and_has_no_score(client):
     }
     ranking = client.get("/api/v1/rankings").get_json()
     assert ranking["period"] is None and ranking["items"] == []
+
+
+def test_post_records_carry_the_cues_their_label_rests_on(demo_client):
+    items = demo_client.get("/api/v1/posts?brand=nimbus-telecom&label=fail&limit=20")
+    items = items.get_json()["items"]
+    assert items and all(p["label"] == "fail" for p in items)
+    assert all(isinstance(p["cues"], list) for p in items)
+    assert sum(bool(p["cues"]) for p in items) >= len(items) * 0.8
+    assert all(isinstance(c, str) and c for p in items for c in p["cues"])

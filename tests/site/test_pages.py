@@ -136,6 +136,13 @@ def test_brand_page_shows_metrics_samples_trend_posts_and_accounts(site_client):
         assert expected in page, expected
 
 
+def test_recent_posts_show_their_main_cues_on_hover(site_client):
+    page = text(site_client.get("/brands/nimbus-telecom?lang=en"))
+    assert page.count('title="Main cues: ') >= 3
+    french = text(site_client.get("/brands/nimbus-telecom?lang=fr"))
+    assert 'title="Indices principaux : ' in french
+
+
 def test_compare_needs_two_to_four_brands(site_client):
     picker = text(site_client.get("/compare?brands=ondeline&lang=en"))
     assert "Choose two to four brands" in picker and 'value="ondeline" checked' in picker

@@ -266,7 +266,12 @@ class PostPublic:
     )
     text: str = field(metadata={"description": "plain text, never HTML"})
     lang: str = field(metadata={"description": "en, fr or other"})
-    label: str | None = field(metadata={"description": "praise, fail, question or neutral"})
+    label: str | None = field(
+        metadata={
+            "description": "praise, fail, question or neutral; null if not judged "
+            "(a language other than en or fr)"
+        }
+    )
     label_source: str = field(
         metadata={
             "enum": ["scorer", "human"],
@@ -274,11 +279,19 @@ class PostPublic:
         }
     )
     topics: list[str]
-    sentiment: float | None = field(metadata={"description": "compound sentiment, -1 to 1"})
+    sentiment: float | None = field(
+        metadata={"description": "the scorer's P(praise) - P(fail), -1 to 1"}
+    )
     first_reply_seconds: int | None = field(
         metadata={"description": "delay to the brand's first reply; null if none"}
     )
     brand_slug: str | None
+    cues: list[str] = field(
+        metadata={
+            "description": "what the label rests on, strongest first: words, word pairs or "
+            "cue families that pushed the scorer hardest towards it (docs/model-card.md)"
+        }
+    )
 
 
 # Envelopes: every response says whether it shows demo data.
@@ -461,6 +474,7 @@ def post_public(post: PostRef) -> PostPublic:
         sentiment=_finite(post.sentiment),
         first_reply_seconds=post.first_reply_seconds,
         brand_slug=post.brand_slug,
+        cues=list(post.cues),
     )
 
 

@@ -31,6 +31,9 @@ SETS = (
     ("complaints-to-brands", "en", "complaints-heldout-brands", "complaint", ("f1",)),
     ("fr-heldout-2", "fr", "fr-heldout-2", "sentiment", ("accuracy", "question_f1")),
     ("fr-heldout", "fr", "fr-heldout", "sentiment", ("accuracy", "question_f1")),
+    ("insurance", "fr", "insurance-heldout", "sentiment", ("accuracy",)),
+    ("fintech", "fr", "fintech-heldout", "sentiment", ("accuracy",)),
+    ("deft", "fr", "deft-heldout-posneg", "sentiment", ("accuracy",)),
 )
 
 
@@ -84,6 +87,7 @@ def measure(data: Path = DEFAULT_DATA, fr_labels: Path = DEFAULT_FR_LABELS) -> d
     parts["complaints-heldout-brands"] = [
         r for r in parts["complaints-heldout"] if r.domain not in NOT_TO_BRANDS
     ]
+    parts["deft-heldout-posneg"] = [r for r in parts["deft-heldout"] if r.label != "neutral"]
     sets = []
     for set_id, lang, part, task, names in SETS:
         rows = parts[part]

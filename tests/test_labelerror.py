@@ -26,7 +26,7 @@ def test_adjusted_classify_and_count_inverts_the_confusion():
 def test_the_interval_carries_the_confusions_uncertainty():
     votes = {("praise", "en"): 310, ("fail", "en"): 690}
     _, low_small, high_small = corrected_share(votes, {"en": EN})
-    thin = Rates(tpr=0.8, n_praise=20, fpr=0.1, n_fail=50)  # same rates, fewer held-out posts
+    thin = Rates(tpr=0.8, n_praise=40, fpr=0.1, n_fail=50)  # same rates, fewer held-out posts
     _, low_thin, high_thin = corrected_share(votes, {"en": thin})
     assert high_thin - low_thin > high_small - low_small
 
@@ -60,3 +60,9 @@ def test_p90_interval_ranks_cover_the_quantile():
     # the binomial coverage of [x_(j), x_(k)] is at least 95%
     pmf = [math.comb(100, i) * 0.9**i * 0.1 ** (100 - i) for i in range(101)]
     assert sum(pmf[j:k]) >= 0.95
+
+
+def test_too_few_held_out_posts_are_not_inverted():
+    few = Rates(tpr=0.5, n_praise=4, fpr=0.03, n_fail=526)  # the French held-out praise
+    p, _, _ = corrected_share({("praise", "fr"): 30, ("fail", "fr"): 70}, {"fr": few})
+    assert p == pytest.approx(0.3)

@@ -12,7 +12,8 @@ If q is the share of praise among a brand's opinions (after de-duplication), the
 share p satisfies q = p·tpr + (1 − p)·fpr, so p = (q − fpr) / (tpr − fpr), clipped to
 [0, 1] (Forman's adjusted classify and count). Languages are corrected separately and
 combined weighted by their opinion counts; a language without a measured confusion
-(or where tpr − fpr < 0.2, too little signal to invert) is counted as observed.
+(fewer than 30 held-out praise or fail posts, or tpr − fpr < 0.2, too little signal to
+invert) is counted as observed.
 
 The interval (delta method) carries both uncertainties: the sampling of the brand's
 opinions (binomial, q(1 − q)/n) and that of the confusion counts (binomial,
@@ -26,9 +27,9 @@ as opinions (and the reverse); the held-out sets are airline tweets (English) an
 Free tweets (French), not every brand's customers.
 
 The confusion counts are read from `carescore/scoring/confusion.json` (written by the
-scorer's evaluation) when it exists, else from this package's `confusion.json`, the
-held-out evaluation of scorer 1.1. Format: {"scorer_version": ..., "languages":
-{"en": {"confusion": {gold: {predicted: n}}}, ...}}.
+scorer's evaluation, with the scorer's version); without it nothing is corrected.
+Format: {"scorer_version": ..., "languages": {"en": {"counts": {gold: {predicted: n}}},
+...}} (carescore/scoring/confusion.py).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from importlib import resources
 from carescore.ranking.stats import Z95
 
 MIN_SEPARATION = 0.2  # tpr - fpr below this: the correction would amplify noise, skip it
+MIN_HELD_OUT = 30  # held-out praise and fail posts each needed to measure tpr and fpr
 
 
 @dataclass(frozen=True)
@@ -73,13 +75,13 @@ def rates_from(confusion: dict[str, dict[str, int]]) -> Rates | None:
 @lru_cache(maxsize=1)
 def measured_rates() -> tuple[str, dict[str, Rates]]:
     """(scorer version, rates per language) from the newest confusion file available."""
-    for package in ("carescore.scoring", "carescore.ranking"):
+    for package in ("carescore.scoring",):
         path = resources.files(package) / "confusion.json"
         if path.is_file():
             data = json.loads(path.read_text(encoding="utf-8"))
             rates = {}
             for lang, entry in data.get("languages", {}).items():
-                found = rates_from(entry.get("confusion", {}))
+                found = rates_from(entry.get("counts") or entry.get("confusion") or {})
                 if found is not None:
                     rates[lang] = found
             return str(data.get("scorer_version", "")), rates
@@ -107,7 +109,7 @@ def corrected_share(
         q = praise / n
         weight = n / total
         r = rates.get(lang)
-        if r is None or r.separation < MIN_SEPARATION:
+        if r is None or r.separation < MIN_SEPARATION or min(r.n_praise, r.n_fail) < MIN_HELD_OUT:
             p, var = q, q * (1 - q) / n
         else:
             d = r.separation

@@ -157,7 +157,8 @@ def test_twcs_first_replies_and_brand_figures_match_the_csv(session, order):
 def _labels(session) -> dict[str, str]:
     """Each customer post's label, with "+" when it counts as positive (a last word)."""
     return {
-        p.external_id: p.label + ("+" if p.label == "praise" or (p.sentiment or 0) >= 0.05 else "")
+        p.external_id: (p.label or "")
+        + ("+" if p.label == "praise" or (p.sentiment or 0) >= 0.05 else "")
         for p in session.execute(select(Post).where(Post.direction == "inbound")).scalars()
     }
 

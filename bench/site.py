@@ -37,7 +37,7 @@ from rank import bulk_insert, database, prepare, synthetic_rows  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from carescore.ranking.snapshots import recompute_all  # noqa: E402
-from carescore.read import reports  # noqa: E402
+from carescore.read.rankings import snapshot_months  # noqa: E402
 from carescore.store.db import make_engine  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def fill(url: str, posts: int, brands: int) -> str:
     with Session(engine) as session:
         rows = recompute_all(session, now.date(), now=now)
         session.commit()
-        month = reports.months(session)[1]
+        month = snapshot_months(session)[1][0]
     print(f"ranked every window ({rows} scores) in {time.perf_counter() - started:.1f} s")
     engine.dispose()
     return month

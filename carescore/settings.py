@@ -26,6 +26,8 @@ from pydantic_settings import (
 )
 from pydantic_settings.sources.utils import parse_env_vars
 
+from carescore.errors import ConfigError
+
 PREFIX = "CARESCORE_"
 DEFAULT_DATABASE_URL = "sqlite:///var/carescore.db"
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, see _check_production
@@ -39,10 +41,6 @@ TEST_ONLY_VARIABLES = {
     "CARESCORE_SHARED_DATA": "folder of the real datasets read by tests and benchmarks",
     "CARESCORE_CHROMIUM": "Chromium binary for the browser tests",
 }
-
-
-class ConfigError(RuntimeError):
-    """A setting that makes it unsafe or impossible to start; the message is one line."""
 
 
 def _default_workers() -> int:

@@ -14,10 +14,11 @@ from typing import Any, Protocol
 
 import httpx
 
+from carescore.errors import CarescoreError
 from carescore.store.normalised import NewPost
 
 
-class CollectorError(Exception):
+class CollectorError(CarescoreError):
     """A source cannot go on for this brand; the message is meant for a person."""
 
     response: httpx.Response | None = None

@@ -17,3 +17,35 @@ accounts.x = ["AcmeHelp"]
 def load_acme(session: Session) -> None:
     """One French telecom brand, Acme, answering as @AcmeHelp on X."""
     upsert_brands(session, parse_registry(ACME_REGISTRY))
+
+
+# Text a spreadsheet would run as a formula (OWASP CSV injection), for names, handles
+# and posts.
+HOSTILE = (
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "\r\n=1+1",
+)
+
+HOSTILE_REGISTRY = """
+[[brand]]
+slug = "evil"
+name = '=HYPERLINK("http://evil.example","click")'
+sector = "telecom"
+country = "FR"
+accounts.x = ["@SUM(1+1)*cmd"]
+
+[[brand]]
+slug = "evil-two"
+name = "-2+3+cmd|' /C calc'!A0"
+sector = "+sector"
+country = "FR"
+"""
+
+
+def load_hostile(session: Session) -> None:
+    """Two brands whose name, handle and sector a spreadsheet would run as formulas."""
+    upsert_brands(session, parse_registry(HOSTILE_REGISTRY))

@@ -5,10 +5,9 @@ A blueprint of its own, named `embed`, which `website.security` allows in frames
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, render_template
 
-from carescore.read.brandreport import brand_report
-from carescore.read.reports import NotFound
+from carescore.read.brands import brand_report
 from website.db import get_session
 
 bp = Blueprint("embed", __name__)
@@ -16,8 +15,5 @@ bp = Blueprint("embed", __name__)
 
 @bp.get("/embed/brands/<slug>")
 def brand_chart(slug: str):
-    try:
-        report = brand_report(get_session(), slug, recent=0)
-    except NotFound:
-        abort(404)
+    report = brand_report(get_session(), slug, accounts=False, recent=0)
     return render_template("embed_brand.html", report=report, score=report.score)

@@ -5,6 +5,10 @@ path or the query is refused with a 400 before any view runs (PostgreSQL refuses
 text, and no route has a use for one); a database that is down or stuck answers 503
 with Retry-After and one log line, not a traceback per request; anything else
 unexpected is a logged 500 with a generic page.
+
+The domain's `UserError`s are answered here too, once for every view: `NotFound` is a 404,
+`BadInput` a 400, each as a page or a problem document by path. So a view calls its one
+domain function and renders, with no try/except of its own.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import NotFound as PageNotFound
 
+from carescore.errors import BadInput, NotFound
 from carescore.store.db import is_outage, one_line
 
 log = logging.getLogger(__name__)
@@ -97,6 +103,18 @@ def _unavailable(cause: BaseException):
     return response
 
 
+def _handle_not_found(exc: NotFound):
+    if _wants_problem():
+        return problem(404, PageNotFound.name, str(exc))
+    return render_template("error.html", code=404, title=PageNotFound.name), 404
+
+
+def _handle_bad_input(exc: BadInput):
+    if _wants_problem():
+        return problem(400, BadRequest.name, str(exc))
+    return render_template("error.html", code=400, title=BadRequest.name), 400
+
+
 def _handle_unexpected(exc: Exception):
     cause = _caused_by_outage(exc)
     if cause is not None:
@@ -110,4 +128,6 @@ def _handle_unexpected(exc: Exception):
 def init_app(app: Flask) -> None:
     app.before_request(_refuse_nul)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(NotFound, _handle_not_found)
+    app.register_error_handler(BadInput, _handle_bad_input)
     app.register_error_handler(Exception, _handle_unexpected)

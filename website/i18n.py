@@ -24,39 +24,17 @@ from typing import Any
 
 from babel import Locale
 from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
+from babel.support import Translations
 from flask import Flask, Response, g, request, url_for
 from flask_babel import Babel, format_date, get_locale, get_translations
-from flask_babel import lazy_gettext as _l
 
-from carescore.read.catalog import sector_name
+from carescore.vocab import LABEL_NAMES, SORT_NAMES, WINDOW_NAMES, sector_name, topic_name
 
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
 TRANSLATIONS = Path(__file__).parent / "translations"
 DASH = "—"
 NBSP = "\u00a0"
-
-TOPIC_NAMES = {
-    "outage": _l("Outage"),
-    "billing": _l("Billing"),
-    "delivery": _l("Delivery"),
-    "delay": _l("Delay or cancellation"),
-    "waiting": _l("Waiting, no answer"),
-    "account": _l("Account access"),
-    "defect": _l("Product defect"),
-    "staff": _l("Staff attitude"),
-}
-LABEL_NAMES = {
-    "praise": _l("praise"),
-    "fail": _l("complaint"),
-    "question": _l("question"),
-    "neutral": _l("neutral"),
-}
-
-
-def post_label(code: str) -> str:
-    """A post's label (praise, fail...) as the page's language says it."""
-    return str(LABEL_NAMES.get(code, code))
 
 
 def current_lang() -> str:
@@ -158,23 +136,49 @@ def long_date(value: date | datetime | str | None) -> str:
     return format_date(value, "long")
 
 
+@lru_cache(maxsize=4)
+def _catalogue(lang: str) -> Translations:
+    return Translations.load(str(TRANSLATIONS), [lang])
+
+
+def translate(message: str, lang: str) -> str:
+    """`message` in `lang` from the catalogue, outside any request's own language (the API
+    sends the French and English names of a sector side by side)."""
+    return message if lang == "en" else _catalogue(lang).ugettext(message)
+
+
+def _display(names: dict[str, str], code: str | None) -> str:
+    """A code's display name from `carescore.vocab`, in this request's language."""
+    if code is None:
+        return DASH
+    name = names.get(code)
+    return _translations().ugettext(name) if name else code
+
+
 def sector_label(slug: str) -> str:
-    return sector_name(slug, current_lang())
+    return _translations().ugettext(sector_name(slug))
+
+
+def label_label(code: str | None) -> str:
+    return _display(LABEL_NAMES, code)
+
+
+def window_label(code: str | None) -> str:
+    return _display(WINDOW_NAMES, code)
+
+
+def sort_label(code: str | None) -> str:
+    return _display(SORT_NAMES, code)
+
+
+def post_label(code: str | None) -> str:
+    """A post's label inside a sentence ("labelled complaint", « étiqueté plainte »)."""
+    return label_label(code).lower()
 
 
 def topic_label(code: str) -> str:
-    """The topic's name from the scorer's taxonomy (one source for both languages).
-
-    Falls back to the site's own catalogue while that taxonomy is not installed.
-    """
-    try:
-        from carescore.scoring.topics import TAXONOMY
-    except ImportError:
-        return str(TOPIC_NAMES.get(code, code))
-    topic = TAXONOMY.get(code)
-    if topic is None:
-        return code
-    return topic.fr if current_lang() == "fr" else topic.en
+    """The topic's name from the scorer's taxonomy, which holds both languages."""
+    return topic_name(code, current_lang())
 
 
 def _translations():
@@ -229,5 +233,8 @@ def init_app(app: Flask) -> None:
         long_date=long_date,
         sector=sector_label,
         topic=topic_label,
+        label_name=label_label,
+        window_name=window_label,
+        sort_name=sort_label,
         post_label=post_label,
     )

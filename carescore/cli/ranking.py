@@ -10,14 +10,8 @@ from carescore.cli.common import parse_day, session
 from carescore.cli.incidents import describe
 from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands, recompute_all, refresh_rankings
-from carescore.read.export import (
-    FORMATS,
-    POST_FIELDS,
-    SCORE_FIELDS,
-    export_posts,
-    export_scores,
-    write_records,
-)
+from carescore.read.export import POST_FIELDS, SCORE_FIELDS, export_posts, export_scores
+from carescore.read.serialize import FORMATS, write
 from carescore.store.generation import bump_generation
 from carescore.store.models import utcnow
 
@@ -69,7 +63,7 @@ def export_command(what: str, fmt: str, window: str | None, period: str | None) 
             records, fields = export_posts(s), POST_FIELDS
         else:
             records, fields = export_scores(s, window, period), SCORE_FIELDS
-        count = write_records(records, fields, fmt, sys.stdout)
+        count = write(records, fields, fmt, sys.stdout)
     click.echo(f"{count} {what} exported", err=True)
 
 

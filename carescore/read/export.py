@@ -1,24 +1,20 @@
 """Research exports: one record per post or per brand score, streamed.
 
-Records are plain dicts of JSON-ready values (ISO 8601 UTC times), so the same rows
-feed JSON Lines, CSV and JSON writers. Rows are read with `yield_per`, never all at
-once: exporting a million posts keeps memory flat.
+Records are plain dicts, written by `carescore.read.serialize` (the writer the API uses
+too) as JSON Lines, CSV or JSON. Rows are read with `yield_per`, never all at once:
+exporting a million posts keeps memory flat.
 """
 
 from __future__ import annotations
 
-import csv
-import json
-from collections.abc import Iterable, Iterator
-from datetime import datetime
-from typing import IO, Any
+from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
 from carescore.store.models import Brand, BrandScore, Post
 
-FORMATS = ("jsonl", "csv", "json")
 POST_FIELDS = (
     "platform",
     "external_id",
@@ -39,12 +35,8 @@ SCORE_FIELDS = ("brand", *(name for name in BrandScore.model_fields if name not 
 _BATCH = 5000
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat().replace("+00:00", "Z") if value else None
-
-
 def export_posts(session: Session) -> Iterator[dict[str, Any]]:
-    """Every stored post, oldest first; `topics` is a list of codes."""
+    """Every stored post, oldest first; `topics` is a list of codes, times are datetimes."""
     query = (
         select(
             Post.platform,
@@ -72,7 +64,7 @@ def export_posts(session: Session) -> Iterator[dict[str, Any]]:
             "brand": row.slug,
             "direction": row.direction,
             "author_id": row.author_id,
-            "created_at": _iso(row.created_at),
+            "created_at": row.created_at,
             "lang": row.lang,
             "sentiment": row.sentiment,
             "label": row.label,
@@ -96,38 +88,4 @@ def export_scores(
         yield_per=_BATCH
     )
     for score, slug in session.execute(query):
-        record: dict[str, Any] = {"brand": slug}
-        for name in SCORE_FIELDS[1:]:
-            value = getattr(score, name)
-            record[name] = _iso(value) if isinstance(value, datetime) else value
-        yield record
-
-
-def write_records(
-    records: Iterable[dict[str, Any]], fields: tuple[str, ...], fmt: str, out: IO[str]
-) -> int:
-    """Write records as they come; lists and dicts become JSON text in CSV. Returns count."""
-    count = 0
-    if fmt == "csv":
-        writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
-        writer.writeheader()
-        for record in records:
-            writer.writerow(
-                {
-                    key: json.dumps(value) if isinstance(value, list | dict) else value
-                    for key, value in record.items()
-                }
-            )
-            count += 1
-        return count
-    if fmt == "json":
-        out.write("[")
-        for record in records:
-            out.write(("," if count else "") + "\n" + json.dumps(record, ensure_ascii=False))
-            count += 1
-        out.write("\n]\n")
-        return count
-    for record in records:
-        out.write(json.dumps(record, ensure_ascii=False) + "\n")
-        count += 1
-    return count
+        yield {"brand": slug} | {name: getattr(score, name) for name in SCORE_FIELDS[1:]}

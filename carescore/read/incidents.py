@@ -14,11 +14,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
+from carescore.errors import BadCursor, NotFound
 from carescore.incidents.detector import RULES, baselines
 from carescore.incidents.hours import hour_of, hour_start
 from carescore.incidents.nbinom import nb_tail
-from carescore.read import reports
-from carescore.read.reports import BadCursor, BrandRef, NotFound, PostRef
+from carescore.read.posts import PostRef, decode_time_cursor, encode_time_cursor, posts
+from carescore.read.refs import BrandRef, brand_ref, get_brand
 from carescore.store.models import Brand, ComplaintHour, Incident, IncidentState, utcnow
 
 RECENT = timedelta(days=7)
@@ -139,7 +140,7 @@ class FeedEntry:
 
 
 def _ref(brand: Brand) -> BrandRef:
-    return BrandRef(brand.slug, brand.name, brand.sector, brand.country, brand.is_demo)
+    return brand_ref(brand)
 
 
 def key_of(start: datetime) -> str:
@@ -199,7 +200,7 @@ def find_incidents(
     """
     query = select(Incident, Brand).join(Brand, Brand.id == Incident.brand_id)
     if brand_slug is not None:
-        brand = reports.get_brand(session, brand_slug)
+        brand = get_brand(session, brand_slug)
         query = query.where(Incident.brand_id == brand.id)
     if sector is not None:
         query = query.where(Brand.sector == sector)
@@ -210,7 +211,7 @@ def find_incidents(
     if until is not None:
         query = query.where(Incident.start_at < until)
     if cursor:
-        start, incident_id = reports.decode_cursor(cursor)
+        start, incident_id = decode_time_cursor(cursor)
         query = query.where(
             or_(
                 Incident.start_at < start,
@@ -222,7 +223,7 @@ def find_incidents(
     ).all()
     items = [_view(i, b) for i, b in rows[:limit]]
     last = rows[limit - 1][0] if len(rows) > limit else None
-    return IncidentPage(items, reports.encode_cursor(last.start_at, last.id) if last else None)
+    return IncidentPage(items, encode_time_cursor(last.start_at, last.id) if last else None)
 
 
 def broken_now(
@@ -245,7 +246,7 @@ def broken_now(
 
 def brand_incidents(session: Session, slug: str, limit: int = 50) -> BrandIncidents:
     """A brand's incidents (newest first) and its hourly timeline of the last two weeks."""
-    brand = reports.get_brand(session, slug)
+    brand = get_brand(session, slug)
     rows = session.execute(
         select(Incident)
         .where(Incident.brand_id == brand.id)
@@ -265,7 +266,7 @@ def brand_incidents(session: Session, slug: str, limit: int = 50) -> BrandIncide
 
 def incident_detail(session: Session, slug: str, key: str) -> IncidentDetail:
     """One incident by brand and start hour (`YYYY-MM-DDTHH`), its timeline and posts."""
-    brand = reports.get_brand(session, slug)
+    brand = get_brand(session, slug)
     try:
         start = datetime.strptime(key, KEY_FORMAT).replace(tzinfo=hour_start(0).tzinfo)
     except ValueError as exc:
@@ -283,9 +284,9 @@ def incident_detail(session: Session, slug: str, key: str) -> IncidentDetail:
         last = hour_of(view.end_at or view.computed_at) + 24
         end = min(last, state.through + 1)
         timeline = _timeline(session, brand.id, state.first_hour, first, end, [view])
-    sample = reports.posts(
+    sample = posts(
         session,
-        brand=brand,
+        brand_id=brand.id,
         label="fail",
         since=view.start_at,
         until=view.end_at,

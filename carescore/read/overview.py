@@ -1,7 +1,7 @@
-"""Digests of the rankings for people: the home page, sector pages, movers and the change feed.
+"""Digests of the rankings for people: the home page, the movers and the change feed.
 
-Built on `carescore.read.reports` (the one read model) plus a few grouped queries of its own;
-each function runs a fixed number of queries whatever the number of brands, months or posts.
+Light reads of the snapshots (a few columns of every brand, not whole score rows); each
+function runs a fixed number of queries whatever the number of brands, months or posts.
 """
 
 from __future__ import annotations
@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, Row, cast, func, select
+from sqlalchemy import Row, select
 from sqlmodel import Session
 
-from carescore.read import reports
 from carescore.read.periods import Period, latest_ranked_period, resolve_period
-from carescore.read.reports import BrandRef, Ranking
+from carescore.read.rankings import final_months, snapshot_months
+from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref
 from carescore.store.models import Brand, BrandScore
 
 PER_SECTOR = 3
@@ -69,21 +69,6 @@ class Overview:
 
 
 @dataclass
-class SectorRanking:
-    """A sector's ranking plus what the page needs to offer other windows."""
-
-    ranking: Ranking
-    months: list[str]
-    final_months: list[str]
-    sectors: list[str]
-
-    @property
-    def is_final(self) -> bool:
-        """A monthly snapshot whose month is over: its figures will never change."""
-        return self.ranking.window == "month" and self.ranking.period in self.final_months
-
-
-@dataclass
 class RankChange:
     brand: BrandRef
     rank: int | None
@@ -105,34 +90,9 @@ class FeedEntry:
 
 def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     grouped: dict[str, list[BrandRef]] = {}
-    rows = session.execute(
-        select(Brand.slug, Brand.name, Brand.sector, Brand.country, Brand.is_demo).order_by(
-            Brand.sector, Brand.name
-        )
-    )
-    for row in rows:
-        grouped.setdefault(row.sector, []).append(_row_ref(row))
+    for row in session.execute(select(*BRAND_COLUMNS).order_by(Brand.sector, Brand.name)):
+        grouped.setdefault(row.sector, []).append(brand_ref(row))
     return grouped
-
-
-def snapshot_months(session: Session) -> list[tuple[str, bool]]:
-    """Months with snapshots, newest first, each with whether it is final (month over).
-
-    Only final months can be cited, compared or announced: the current month's figures
-    change every day until it ends.
-    """
-    final = func.min(cast(BrandScore.is_final, Integer))
-    rows = session.execute(
-        select(BrandScore.period, final)
-        .where(BrandScore.window == "month")
-        .group_by(BrandScore.period)
-        .order_by(BrandScore.period.desc())
-    )
-    return [(period, bool(flag)) for period, flag in rows]
-
-
-def _final(months: list[tuple[str, bool]]) -> list[str]:
-    return [period for period, final in months if final]
 
 
 def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row]:
@@ -153,11 +113,7 @@ def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row
                 BrandScore.computed_at,
                 BrandScore.methodology_version,
                 Brand.id.label("brand_id"),
-                Brand.slug,
-                Brand.name,
-                Brand.sector,
-                Brand.country,
-                Brand.is_demo,
+                *BRAND_COLUMNS,
             )
             .join(Brand, Brand.id == BrandScore.brand_id)
             .where(BrandScore.window == window, BrandScore.period.in_(periods))
@@ -173,17 +129,13 @@ def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row
     )
 
 
-def _row_ref(row: Row) -> BrandRef:
-    return BrandRef(row.slug, row.name, row.sector, row.country, row.is_demo)
-
-
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:
     """The largest Carescore changes between the two newest final months, biggest first.
 
     Brands unranked in either month are left out: a change from "not enough data" is not
     a movement anyone could cite. `months` are final months, newest first.
     """
-    months = _final(snapshot_months(session)) if months is None else months
+    months = final_months(snapshot_months(session)) if months is None else months
     if len(months) < 2:
         return []
     current, previous = months[0], months[1]
@@ -193,7 +145,7 @@ def movers(session: Session, limit: int = 5, months: list[str] | None = None) ->
             by_period[row.period][row.brand_id] = row
     found = [
         Mover(
-            _row_ref(now),
+            brand_ref(now),
             current,
             previous,
             now.carescore,
@@ -217,7 +169,7 @@ def overview(
     """The home page: every sector's best and worst brands and movers, for the live 90-day
     window or the period `?window=` / `?as_of=` name (`carescore.read.periods`).
 
-    Same order as `reports.ranking(sort="carescore")`: ranked brands by Carescore, best
+    Same order as `rankings.ranking(sort="carescore")`: ranked brands by Carescore, best
     first, ties by name. When the period shown ranks nobody but another does (a
     historical import), `fallback` names the newest one that does.
     """
@@ -230,7 +182,7 @@ def overview(
     for row in _light_scores(session, kind, [period] if period else []):
         if row.ranked:
             ranked.setdefault(row.sector, []).append(
-                Standing(_row_ref(row), row.carescore, row.rank_sector)
+                Standing(brand_ref(row), row.carescore, row.rank_sector)
             )
         else:
             summaries[row.sector].not_enough_data += 1
@@ -238,7 +190,7 @@ def overview(
         summary = summaries[slug]
         summary.best = rows[:per_sector]
         summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
-    months = _final(snapshot_months(session))
+    months = final_months(snapshot_months(session))
     fallback = None
     if not ranked:
         latest = latest_ranked_period(session)
@@ -253,31 +205,13 @@ def overview(
     )
 
 
-def sector_ranking(
-    session: Session,
-    sector: str,
-    window: str = "90d",
-    period: str | None = None,
-    sort: str = "carescore",
-) -> SectorRanking:
-    """A sector's ranking (raises `NotFound`, `ValueError`) with the months on offer."""
-    ranking = reports.ranking(session, sector=sector, window=window, period=period, sort=sort)
-    months = snapshot_months(session)
-    return SectorRanking(
-        ranking,
-        [period for period, _final in months],
-        [period for period, final in months if final],
-        reports.sectors(session),
-    )
-
-
 def ranking_changes(session: Session, max_months: int = 12) -> list[FeedEntry]:
     """One entry per sector and final monthly snapshot, newest first, with rank changes.
 
     Only final months: a final snapshot never changes, so an entry never changes once
     published and a feed reader sees each month once per sector.
     """
-    periods = _final(snapshot_months(session))[: max_months + 1]
+    periods = final_months(snapshot_months(session))[: max_months + 1]
     grouped: dict[tuple[str, str], list[Row]] = {}
     for row in _light_scores(session, "month", periods):
         grouped.setdefault((row.sector, row.period), []).append(row)
@@ -292,7 +226,7 @@ def ranking_changes(session: Session, max_months: int = 12) -> list[FeedEntry]:
             r.brand_id: r.rank_sector for r in grouped.get((sector, previous), []) if r.ranked
         }
         changes = [
-            RankChange(_row_ref(r), r.rank_sector, before.get(r.brand_id), r.carescore)
+            RankChange(brand_ref(r), r.rank_sector, before.get(r.brand_id), r.carescore)
             for r in rows
             if r.ranked
         ]

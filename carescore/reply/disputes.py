@@ -19,8 +19,9 @@ from sqlmodel import Session
 from carescore.reply.audit import CLI_ADDRESS, key_actor, operator_actor, record
 from carescore.reply.errors import Conflict, Forbidden, Invalid, Missing, TooManyDisputes
 from carescore.reply.text import plain_text, web_link
-from carescore.store.models import LABELS, Brand, BrandKey, Dispute, Post, utcnow
+from carescore.store.models import Brand, BrandKey, Dispute, Post, utcnow
 from carescore.threads.cases import build_cases
+from carescore.vocab import LABELS
 
 DISPUTE_KINDS = ("mislabelled", "misattributed", "answered")
 DISPUTE_FIELDS = ("kind", "label", "link", "reason")

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from carescore.errors import BadInput
+from carescore.errors import BadInput, CarescoreError
 
 
-class ReplyError(Exception):
+class ReplyError(CarescoreError):
     """Base of the right-of-reply refusals; the message is meant for the caller."""
 
 

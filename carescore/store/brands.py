@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import select
 from sqlmodel import Session
 
+from carescore.errors import RegistryError
 from carescore.store.models import Brand, BrandAccount
 
 PLATFORMS = ("x", "mastodon", "bluesky", "reddit", "rss")
@@ -32,10 +33,6 @@ COUNTRY_TIMEZONES = {
     "IT": "Europe/Rome",
 }
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
-
-
-class RegistryError(ValueError):
-    """The registry file is malformed; the message names the line or the entry."""
 
 
 @dataclass

@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlmodel import Session, create_engine
 
+from carescore.errors import DatabaseUnavailable
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 # PostgreSQL: how long opening a connection may take before the database counts as down
 # (a frozen server accepts the TCP connection and never answers the start-up message).
@@ -28,10 +30,6 @@ CONNECT_TIMEOUT_S = 5
 WEB_STATEMENT_TIMEOUT_MS = 10_000
 WEB_CONNECT_TIMEOUT_S = 2
 WEB_POOL_TIMEOUT_S = 2
-
-
-class DatabaseUnavailable(RuntimeError):
-    """The database cannot be reached; the message is meant for a person."""
 
 
 def make_engine(
@@ -234,7 +232,3 @@ def analytics_pragmas(session: Session) -> Iterator[None]:
     finally:
         for name, value in before.items():
             session.execute(text(f"PRAGMA {name}={int(value)}"))
-
-
-def is_postgres(engine: Engine) -> bool:
-    return engine.dialect.name == "postgresql"

@@ -17,9 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
-
-class AlreadyRunning(RuntimeError):
-    """Another process holds the lock for this job."""
+from carescore.errors import AlreadyRunning
 
 
 def _key(name: str) -> int:

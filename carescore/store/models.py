@@ -16,9 +16,6 @@ from sqlmodel import Field, SQLModel
 
 from carescore.store.sqltypes import UTCDateTime
 
-DIRECTIONS = ("inbound", "brand")
-LABELS = ("praise", "fail", "question", "neutral")
-
 
 def utcnow() -> datetime:
     return datetime.now(UTC)

@@ -91,7 +91,7 @@ def test_errors_are_never_cached(cached, monkeypatch):
 
 
 def test_the_cache_keeps_within_its_byte_budget(cached):
-    from carescore.read.reports import SORTS
+    from carescore.vocab import SORTS
     from website.api.cache import EdgeCache
 
     client = cached()

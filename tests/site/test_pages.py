@@ -77,7 +77,7 @@ def test_monthly_snapshot_has_a_cite_box_with_permalink_and_version(site_client,
     assert f"http://localhost/rankings/telecom/{month}" in page
     assert f"methodology {METHODOLOGY_VERSION}" in page
     assert "never change" in page
-    assert f"period={month}" in page
+    assert f"window=month&amp;month={month}" in page  # the download is this very month
 
 
 def test_live_ranking_cites_the_latest_snapshot(site_client, site_app):

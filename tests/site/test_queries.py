@@ -21,7 +21,7 @@ EXPECTED = {
     "/brands/nimbus-telecom": 15,
     "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
     "/badge/nimbus-telecom.svg": 3,
-    "/embed/brands/nimbus-telecom": 6,
+    "/embed/brands/nimbus-telecom": 5,
     "/feed.atom": 3,
     "/search?q=a": 2,
     "/methodology": 1,

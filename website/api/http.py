@@ -1,20 +1,19 @@
 """The HTTP edge of the API: JSON or CSV from the same `...Public` object, ETag and 304,
-Cache-Control and CORS. Views build data; this module decides how it travels.
+Cache-Control and CORS. Views build data; this module decides how it travels, through
+`carescore.read.serialize`, the writer `carescore export` uses too.
 """
 
 from __future__ import annotations
 
-import csv
-import dataclasses
 import hashlib
-import io
-import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from flask import Flask, Response, request
 
+from carescore.read.serialize import csv_lines, plain, to_json
 from website.api.params import CSV_ROW_CAP
+from website.api.schemas import Public, csv_columns
 
 MAX_AGE = 60
 # Answers that carry post text: a forgotten post must be gone from shared caches soon, so
@@ -22,7 +21,6 @@ MAX_AGE = 60
 POSTS_MAX_AGE = 10
 POSTS_PREFIX = "/api/v1/posts"
 EXPOSED = "ETag, Link, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset"
-_CSV_CHUNK = 500
 
 
 def wants_csv(fmt: str | None) -> bool:
@@ -37,58 +35,27 @@ def _etag(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def plain(value: Any) -> Any:
-    """A `...Public` tree as JSON values: `dataclasses.asdict` without its deep copies."""
-    if dataclasses.is_dataclass(value):
-        return {k: plain(v) for k, v in value.__dict__.items()}
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    return value
+def json_response(shape: Public) -> Response:
+    """A `...Public` model as compact JSON with the ETag of its bytes."""
+    return document_response(shape)
 
 
-def json_response(shape: Any) -> Response:
-    """A `...Public` dataclass as compact JSON with the ETag of its bytes."""
-    return document_response(plain(shape))
-
-
-def document_response(document: dict[str, Any]) -> Response:
-    body = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+def document_response(document: Any) -> Response:
+    body = to_json(document).encode()
     response = Response(body, mimetype="application/json")
     response.set_etag(_etag(body))
     return response
 
 
-def _cell(value: Any) -> Any:
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, list):
-        return " ".join(
-            ":".join(str(x) for x in v.values()) if isinstance(v, dict) else str(v) for v in value
-        )
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return "" if value is None else value
+def csv_response(shape_type: type[Public], items: Iterable[Public], filename: str) -> Response:
+    """Rows streamed in chunks, at most CSV_ROW_CAP of them; the ETag covers the rows sent.
 
-
-def _lines(columns: list[str], rows: list[dict[str, Any]]) -> Iterator[str]:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(columns)
-    for start in range(0, len(rows), _CSV_CHUNK):
-        for row in rows[start : start + _CSV_CHUNK]:
-            writer.writerow([_cell(row[c]) for c in columns])
-        yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate()
-    yield buffer.getvalue()
-
-
-def csv_response(shape_type: type, items: Iterable[Any], filename: str) -> Response:
-    """Rows streamed in chunks, at most CSV_ROW_CAP of them; the ETag covers the rows sent."""
-    rows = [plain(item) for item in list(items)[:CSV_ROW_CAP]]
-    columns = list(shape_type.__dataclass_fields__)
-    digest = _etag(json.dumps(rows, sort_keys=True, default=str).encode())
-    response = Response(_lines(columns, rows), mimetype="text/csv")
+    The rows are already in memory (a page of the read model), so the ETag is known
+    before the first byte goes out.
+    """
+    rows = [plain(item) for _, item in zip(range(CSV_ROW_CAP), items, strict=False)]
+    digest = _etag(to_json(rows).encode())
+    response = Response(csv_lines(csv_columns(shape_type), rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.set_etag(digest)
     return response

@@ -10,8 +10,9 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from carescore.read.incidents import IncidentView
+from carescore.read.serialize import finite as _finite
+from carescore.read.serialize import iso
 from website.api.params import BRAND, CURSOR, LIMIT, SECTOR, SINCE, UNTIL, Param
-from website.api.schemas import _finite, iso
 
 
 def _boolean(value: str) -> bool:

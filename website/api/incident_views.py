@@ -9,7 +9,7 @@ from flask import Response, request
 
 from carescore import METHODOLOGY_VERSION
 from carescore.read import incidents as read
-from carescore.read.catalog import list_sectors
+from carescore.read.sectors import sector_slugs
 from website.api.cache import edge_cacheable
 from website.api.http import csv_response, json_response, wants_csv
 from website.api.incident_shapes import (
@@ -56,7 +56,7 @@ def _respond(query: dict[str, Any], fmt: str | None, filename: str, **scope: Any
 def incident_list(fmt: str | None = None) -> Response:
     query = parse(request.args, INCIDENTS_QUERY)
     sector = query["sector"]
-    if sector and sector not in {s.slug for s in list_sectors(get_session())}:
+    if sector and sector not in sector_slugs(get_session()):
         raise BadParameter("sector", "unknown sector; see /api/v1/sectors")
     try:
         return _respond(query, fmt, "incidents", brand_slug=query["brand"], sector=sector)

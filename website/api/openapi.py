@@ -1,14 +1,22 @@
 """The OpenAPI 3.1 document of /api/v1, built from the same parameter declarations and
-`...Public` shapes the views use, so that it describes what the API really sends.
+`...Public` models the views use, so that it describes what the API really sends.
+
+The schemas are pydantic's JSON Schema (2020-12, the dialect of OpenAPI 3.1) of those
+models, in serialization mode (what is sent, not what would be accepted), with their
+references pointed at `#/components/schemas/`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+
 from carescore import METHODOLOGY_VERSION
+from website.api.dcschema import json_schema, nested_shapes
 from website.api.incident_shapes import operations as incident_operations
 from website.api.openapi_writes import (
     SECURITY_SCHEME,
@@ -35,13 +43,12 @@ from website.api.schemas import (
     MetricsPublic,
     PostListPublic,
     PostPublic,
-    ProblemParamPublic,
+    ProblemPublic,
     RankingPublic,
     RankingRowPublic,
     SectorListPublic,
     SectorPublic,
-    json_schema,
-    nested_shapes,
+    csv_columns,
 )
 
 API_VERSION = "1.0.0"
@@ -90,21 +97,6 @@ OPERATIONS = (
     Operation("/openapi.json", "getOpenApi", "This document", NO_QUERY, None, tag="about"),
 )  # fmt: skip
 
-_PROBLEM = {
-    "type": "object",
-    "description": "RFC 9457 problem details.",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-        "invalid_params": {
-            "type": "array",
-            "items": {"$ref": "#/components/schemas/ProblemParamPublic"},
-        },
-    },
-    "required": ["type", "title", "status"],
-}
 _ERRORS = {
     "400": "A parameter cannot be used; invalid_params names it.",
     "404": "No such brand, sector or snapshot.",
@@ -143,7 +135,7 @@ def _success(op: Operation) -> dict[str, Any]:
     elif not op.csv_only:
         content["application/json"] = {"schema": {"type": "object"}}
     if op.csv_row is not None:
-        columns = ", ".join(op.csv_row.__dataclass_fields__)
+        columns = ", ".join(csv_columns(op.csv_row))
         content["text/csv"] = {"schema": {"type": "string", "description": f"columns: {columns}"}}
     headers = {name: {**spec, "schema": {"type": "string"}} for name, spec in _HEADERS.items()}
     return {"description": "OK", "headers": headers, "content": content}
@@ -177,16 +169,32 @@ def _operation(op: Operation) -> dict[str, Any]:
     }
 
 
+class _Schemas(GenerateJsonSchema):
+    """Pydantic's generator without a title on every field (the name says it already)."""
+
+    def field_title_should_be_set(self, schema: Any) -> bool:
+        return False
+
+
 def _schemas() -> dict[str, Any]:
-    shapes: dict[str, type] = {"ProblemParamPublic": ProblemParamPublic}
+    """Every model the operations send (and the ones they nest), plus the problem shape."""
+    models: list[type] = [ProblemPublic]
+    dataclass_shapes: dict[str, type] = {}
     for op in OPERATIONS:
         for shape in (op.shape, op.csv_row):
-            if shape is not None:
-                nested_shapes(shape, shapes)
-    schemas = {name: json_schema(shape) for name, shape in sorted(shapes.items())}
-    schemas |= write_schemas()
-    schemas["Problem"] = _PROBLEM
-    return schemas
+            if shape is not None and dataclasses.is_dataclass(shape):
+                nested_shapes(shape, dataclass_shapes)
+            elif shape is not None:
+                models.append(shape)
+    _refs, top = models_json_schema(
+        [(model, "serialization") for model in dict.fromkeys(models)],
+        ref_template="#/components/schemas/{model}",
+        schema_generator=_Schemas,
+    )
+    schemas = top["$defs"]
+    schemas["Problem"] = schemas.pop("ProblemPublic")
+    schemas |= {name: json_schema(shape) for name, shape in dataclass_shapes.items()}
+    return dict(sorted(schemas.items())) | write_schemas()
 
 
 @cache

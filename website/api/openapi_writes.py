@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from carescore.reply.disputes import DISPUTES_PER_DAY
+from website.api.dcschema import json_schema, nested_shapes
 from website.api.params import SLUG_RE
 from website.api.reply_schemas import (
     WRITE_MAX_BYTES,
@@ -17,7 +18,6 @@ from website.api.reply_schemas import (
     StatementInput,
     StatementPublic,
 )
-from website.api.schemas import json_schema, nested_shapes
 
 SECURITY_SCHEME = {
     "brandKey": {

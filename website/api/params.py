@@ -16,8 +16,8 @@ from urllib.parse import unquote_to_bytes
 
 from werkzeug.datastructures import MultiDict
 
-from carescore.read.reports import SORTS, WINDOWS
-from carescore.store.models import LABELS
+from carescore.errors import BadInput
+from carescore.vocab import LABELS, SORTS, WINDOWS
 
 EARLIEST = date(2006, 3, 21)  # the first public post on any platform we collect
 LATEST = date(2100, 1, 1)
@@ -25,7 +25,7 @@ MAX_LIMIT = 200
 CSV_ROW_CAP = 10_000
 
 
-class BadParameter(ValueError):
+class BadParameter(BadInput):
     """A query parameter we cannot use; `name` is the parameter, the message the reason."""
 
     def __init__(self, name: str, reason: str) -> None:

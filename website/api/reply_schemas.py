@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from carescore.read.serialize import iso
 from carescore.reply import BrandReply, Correction
 from carescore.reply.disputes import DISPUTE_KINDS, REASON_MAX
 from carescore.reply.public import StatementView
 from carescore.reply.statements import REFERS_TO_MAX, TEXT_MAX
 from carescore.reply.text import URL_MAX
-from carescore.store.models import LABELS, Dispute, Statement
-from website.api.schemas import iso
+from carescore.store.models import Dispute, Statement
+from carescore.vocab import LABELS
 
 WRITE_MAX_BYTES = 16 * 1024
 

@@ -1,7 +1,7 @@
 """The JSON API, version 1. Every response says whether it shows demo data.
 
 Each view parses its query with the declared parameters, calls one read function of
-`carescore.read.reports` and hands a `...Public` object to the edge, which renders JSON or CSV.
+`carescore.read` and hands a `...Public` object to the edge, which renders JSON or CSV.
 """
 
 from __future__ import annotations
@@ -9,30 +9,25 @@ from __future__ import annotations
 from flask import Blueprint, Response, request
 
 from carescore import METHODOLOGY_VERSION
-from carescore.errors import BadInput
-from carescore.read.catalog import has_demo_data, list_sectors
-from carescore.read.reports import (
-    BadCursor,
-    NotFound,
-    brand_directory,
-    brand_report,
-    brand_timeline,
-    find_posts,
-    ranking,
-    sectors,
-)
+from carescore.errors import BadCursor, BadInput, NotFound
+from carescore.read.brands import brand_directory, brand_report, brand_timeline
+from carescore.read.posts import find_posts
+from carescore.read.rankings import ranking
+from carescore.read.sectors import has_demo_data, list_sectors, sector_slugs
 from carescore.reply import Missing, brand_reply
 from website.api import cache as api_cache
 from website.api import docs as api_docs
 from website.api import http as api_http
 from website.api import ratelimit, writes
-from website.api.cache import edge_cacheable
-from website.api.http import (
-    csv_response,
-    document_response,
-    json_response,
-    wants_csv,
+from website.api.build import (
+    brand_public,
+    metrics_public,
+    post_public,
+    ranking_row_public,
+    sector_public,
 )
+from website.api.cache import edge_cacheable
+from website.api.http import csv_response, document_response, json_response, wants_csv
 from website.api.methodology import RULES
 from website.api.openapi import document
 from website.api.params import (
@@ -60,12 +55,6 @@ from website.api.schemas import (
     RulePublic,
     SectorListPublic,
     SectorPublic,
-    brand_public,
-    iso,
-    metrics_public,
-    post_public,
-    ranking_row_public,
-    sector_public,
 )
 from website.db import get_session
 from website.errors import problem
@@ -137,7 +126,13 @@ def brands(fmt: str | None = None) -> Response:
     if csv:
         return csv_response(BrandPublic, items, "brands")
     return json_response(
-        BrandListPublic(_demo(), METHODOLOGY_VERSION, len(items), page.next_cursor, items)
+        BrandListPublic(
+            demo=_demo(),
+            methodology_version=METHODOLOGY_VERSION,
+            count=len(items),
+            next_cursor=page.next_cursor,
+            items=items,
+        )
     )
 
 
@@ -147,16 +142,23 @@ def brand(slug: str) -> Response:
     """`?window=all|YYYY-MM|90d` and `?as_of=YYYY-MM-DD` choose the period, as on the site."""
     query = parse(request.args, BRAND_QUERY)
     try:
-        report = brand_report(get_session(), slug, query["window"], query["as_of"])
+        report = brand_report(
+            get_session(),
+            slug,
+            window=query["window"],
+            as_of=query["as_of"],
+            history=False,
+            recent=0,
+        )
     except BadInput as error:
         raise BadParameter("as_of" if query["as_of"] else "window", str(error)) from None
     score = metrics_public(report.score) if report.score else None
     return json_response(
         BrandDetailPublic(
-            _demo(),
-            report.score.methodology_version if report.score else METHODOLOGY_VERSION,
-            brand_public(report.brand, report.accounts),
-            score,
+            demo=_demo(),
+            methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
+            brand=brand_public(report.brand, report.accounts),
+            score=score,
         )
     )
 
@@ -180,7 +182,11 @@ def history(slug: str, fmt: str | None = None) -> Response:
     if wants_csv(fmt):
         return csv_response(MetricsPublic, items, f"{slug}-history")
     version = items[-1].methodology_version if items else METHODOLOGY_VERSION
-    return json_response(HistoryPublic(_demo(), version, slug, len(items), items))
+    return json_response(
+        HistoryPublic(
+            demo=_demo(), methodology_version=version, brand=slug, count=len(items), items=items
+        )
+    )
 
 
 @bp.get("/rankings")
@@ -200,7 +206,7 @@ def rankings(fmt: str | None = None) -> Response:
             sort=query["sort"],
         )
     except NotFound:
-        if query["sector"] and query["sector"] not in sectors(session):
+        if query["sector"] and query["sector"] not in sector_slugs(session):
             raise BadParameter("sector", "unknown sector; see /api/v1/sectors") from None
         raise
     rows = [ranking_row_public(r, i) for i, r in enumerate(result.ranked, start=1)]
@@ -215,7 +221,7 @@ def rankings(fmt: str | None = None) -> Response:
             window=result.window,
             period=result.period,
             sort=result.sort,
-            computed_at=iso(result.computed_at),
+            computed_at=result.computed_at,
             count=len(rows),
             items=rows,
         )
@@ -226,10 +232,14 @@ def rankings(fmt: str | None = None) -> Response:
 @bp.get("/sectors.csv", defaults={"fmt": "csv"})
 @edge_cacheable
 def sector_list(fmt: str | None = None) -> Response:
-    items = [sector_public(s.slug, len(s.brands)) for s in list_sectors(get_session())]
+    items = [sector_public(s) for s in list_sectors(get_session())]
     if wants_csv(fmt):
         return csv_response(SectorPublic, items, "sectors")
-    return json_response(SectorListPublic(_demo(), METHODOLOGY_VERSION, len(items), items))
+    return json_response(
+        SectorListPublic(
+            demo=_demo(), methodology_version=METHODOLOGY_VERSION, count=len(items), items=items
+        )
+    )
 
 
 @bp.get("/posts")
@@ -243,7 +253,7 @@ def post_list(fmt: str | None = None) -> Response:
     try:
         page = find_posts(
             get_session(),
-            brand_slug=query["brand"],
+            brand=query["brand"],
             label=query["label"],
             topic=query["topic"],
             since=query["since"],
@@ -260,15 +270,23 @@ def post_list(fmt: str | None = None) -> Response:
             response.headers["Link"] = f'<?cursor={page.next_cursor}>; rel="next"'
         return response
     return json_response(
-        PostListPublic(_demo(), METHODOLOGY_VERSION, len(items), page.next_cursor, items)
+        PostListPublic(
+            demo=_demo(),
+            methodology_version=METHODOLOGY_VERSION,
+            count=len(items),
+            next_cursor=page.next_cursor,
+            items=items,
+        )
     )
 
 
 @bp.get("/methodology")
 @edge_cacheable
 def methodology() -> Response:
-    rules = [RulePublic(name, rule) for name, rule in RULES]
-    return json_response(MethodologyPublic(_demo(), METHODOLOGY_VERSION, rules))
+    rules = [RulePublic(name=name, rule=rule) for name, rule in RULES]
+    return json_response(
+        MethodologyPublic(demo=_demo(), methodology_version=METHODOLOGY_VERSION, rules=rules)
+    )
 
 
 @bp.get("/openapi.json")

@@ -14,8 +14,9 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint
 
 from carescore import METHODOLOGY_VERSION
-from carescore.read.catalog import has_demo_data
+from carescore.read.sectors import has_demo_data
 from carescore.store.models import utcnow
+from carescore.vocab import SORTS
 from website import charts, incident_chart
 from website.db import get_session
 
@@ -59,6 +60,7 @@ def _site_context() -> dict[str, Any]:
         "incident_chart": incident_chart,
         "api_link": api_link,
         "today": utcnow().date(),
+        "sorts": SORTS,
     }
 
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort
 from flask_babel import gettext as _
 
-from carescore.read.brandreport import live_score
-from carescore.read.reports import NotFound
+from carescore.read.brands import brand_report
 from website.charts import badge as draw_badge
 from website.charts import score_colour
 from website.db import get_session
@@ -16,10 +14,8 @@ from website.pages import bp
 
 @bp.get("/badge/<slug>.svg")
 def badge(slug: str):
-    try:
-        _brand, score = live_score(get_session(), slug)
-    except NotFound:
-        abort(404)
+    report = brand_report(get_session(), slug, accounts=False, history=False, recent=0)
+    score = report.score
     value = score.carescore if score is not None and score.ranked else None
     text = f"{number(value, 1)}/100" if value is not None else _("not enough data")
     svg = draw_badge("Carescore", text, score_colour(value))

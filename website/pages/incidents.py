@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import abort, render_template
 
+from carescore.errors import NotFound
 from carescore.read.incidents import feed_entries, incident_detail
-from carescore.read.reports import NotFound
 from website.db import get_session
 from website.pages import bp
 

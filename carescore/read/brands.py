@@ -1,0 +1,238 @@
+"""Brands: one brand's report (page, API, embed, badge), comparisons and the directory.
+
+`BrandReport` is the one read model of a brand. Each caller asks for the parts its answer
+shows (`history`, `recent` posts, `accounts`), so the badge reads one score and the brand
+page everything, from the same function and the same queries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from carescore.errors import BadCursor, BadInput, NotFound
+from carescore.read.periods import resolve_period
+from carescore.read.posts import PostRef, posts
+from carescore.read.refs import (
+    BRAND_COLUMNS,
+    AccountRef,
+    BrandRef,
+    accounts_of,
+    brand_ref,
+    decode_cursor,
+    encode_cursor,
+    get_brand,
+    latest_period,
+)
+from carescore.read.search import name_or_slug_contains
+from carescore.read.sectors import sector_slugs
+from carescore.reply.public import BrandReply, brand_reply
+from carescore.store.models import Brand, BrandScore
+
+RECENT_POSTS = 5
+MAX_COMPARED = 4
+
+
+@dataclass
+class BrandReport:
+    """One brand's score in a window (None when never computed) and what goes with it.
+
+    `history` holds the monthly snapshots, oldest first; `praise` and `fails` the newest
+    example posts. Each is empty when the caller did not ask for it.
+    """
+
+    brand: BrandRef
+    window: str
+    period: str | None
+    score: BrandScore | None
+    accounts: list[AccountRef] = field(default_factory=list)
+    history: list[BrandScore] = field(default_factory=list)
+    praise: list[PostRef] = field(default_factory=list)
+    fails: list[PostRef] = field(default_factory=list)
+    reply: BrandReply | None = None
+
+
+def _history(session: Session, brand_id: int) -> list[BrandScore]:
+    return list(
+        session.execute(
+            select(BrandScore)
+            .where(BrandScore.brand_id == brand_id, BrandScore.window == "month")
+            .order_by(BrandScore.period)
+        ).scalars()
+    )
+
+
+def _score(session: Session, brand_id: int, window: str, period: str) -> BrandScore | None:
+    return session.execute(
+        select(BrandScore).where(
+            BrandScore.brand_id == brand_id,
+            BrandScore.window == window,
+            BrandScore.period == period,
+        )
+    ).scalar_one_or_none()
+
+
+def brand_report(
+    session: Session,
+    slug: str,
+    *,
+    window: str | None = None,
+    as_of: str | None = None,
+    accounts: bool = True,
+    history: bool = True,
+    recent: int = RECENT_POSTS,
+) -> BrandReport:
+    """A brand's score for the period `window` / `as_of` name (`carescore.read.periods`;
+    default the live 90 days) with the parts asked for; `NotFound` for an unknown slug,
+    `BadInput` for a period that is not one.
+
+    `recent=0` leaves out the example posts and the brand's statements and corrections,
+    `history=False` the monthly snapshots, `accounts=False` the official accounts.
+    """
+    chosen = resolve_period(session, window, as_of)
+    brand = get_brand(session, slug)
+    period = chosen.period
+    report = BrandReport(
+        brand=brand_ref(brand),
+        window=chosen.window,
+        period=period,
+        score=_score(session, brand.id, chosen.window, period) if period else None,
+    )
+    if accounts:
+        report.accounts = accounts_of(session, [brand.id]).get(brand.id, [])
+    if history:
+        report.history = _history(session, brand.id)
+    if recent:
+        report.praise = posts(session, brand_id=brand.id, label="praise", limit=recent).items
+        report.fails = posts(session, brand_id=brand.id, label="fail", limit=recent).items
+        report.reply = brand_reply(session, slug, brand_id=brand.id)
+    return report
+
+
+@dataclass
+class BrandTimeline:
+    """A brand's monthly snapshots, oldest first: its history as the API serves it."""
+
+    brand: BrandRef
+    snapshots: list[BrandScore]
+
+
+def brand_timeline(session: Session, slug: str) -> BrandTimeline:
+    """A brand's monthly snapshots, oldest first; `NotFound` when the brand is unknown."""
+    brand = get_brand(session, slug)
+    return BrandTimeline(brand_ref(brand), _history(session, brand.id))
+
+
+def parse_slugs(raw: list[str]) -> list[str]:
+    """`?brands=a,b&brands=c` -> ['a', 'b', 'c'], without blanks or repeats, order kept."""
+    slugs: list[str] = []
+    for value in raw:
+        for slug in value.split(","):
+            slug = slug.strip().lower()
+            if slug and slug not in slugs:
+                slugs.append(slug)
+    return slugs
+
+
+def compare_brands(session: Session, slugs: list[str]) -> list[BrandReport]:
+    """Two to four brands side by side (live scores and monthly history), in the order asked.
+
+    Raises `BadInput` for fewer than two or more than four slugs and `NotFound` when one
+    of them is unknown. Three queries, whatever the brands.
+    """
+    if not 2 <= len(slugs) <= MAX_COMPARED:
+        raise BadInput(f"compare two to {MAX_COMPARED} brands, not {len(slugs)}")
+    brands = {
+        b.slug: b for b in session.execute(select(Brand).where(Brand.slug.in_(slugs))).scalars()
+    }
+    missing = [s for s in slugs if s not in brands]
+    if missing:
+        raise NotFound(f"no brand {', '.join(missing)}")
+    ids = [b.id for b in brands.values()]
+    period = latest_period(session, "90d")
+    live: dict[int, BrandScore] = {}
+    history: dict[int, list[BrandScore]] = {i: [] for i in ids}
+    rows = session.execute(
+        select(BrandScore)
+        .where(
+            BrandScore.brand_id.in_(ids),
+            ((BrandScore.window == "90d") & (BrandScore.period == (period or "")))
+            | (BrandScore.window == "month"),
+        )
+        .order_by(BrandScore.period)
+    ).scalars()
+    for score in rows:
+        if score.window == "month":
+            history[score.brand_id].append(score)
+        else:
+            live[score.brand_id] = score
+    return [
+        BrandReport(
+            brand=brand_ref(brands[s]),
+            window="90d",
+            period=period,
+            score=live.get(brands[s].id),
+            history=history[brands[s].id],
+        )
+        for s in slugs
+    ]
+
+
+def brand_choices(session: Session) -> list[BrandRef]:
+    """Every brand, by sector then name: the comparison page's picker."""
+    rows = session.execute(select(*BRAND_COLUMNS).order_by(Brand.sector, Brand.name))
+    return [brand_ref(row) for row in rows]
+
+
+@dataclass(slots=True)
+class BrandListing:
+    brand: BrandRef
+    accounts: list[AccountRef]
+
+
+@dataclass(slots=True)
+class BrandPage:
+    items: list[BrandListing]
+    next_cursor: str | None
+
+
+def _slug_after(cursor: str) -> str:
+    key = decode_cursor(cursor)
+    if not (isinstance(key, list) and len(key) == 2 and key[0] == "b" and isinstance(key[1], str)):
+        raise BadCursor("malformed cursor")
+    return key[1]
+
+
+def brand_directory(
+    session: Session,
+    *,
+    sector: str | None = None,
+    country: str | None = None,
+    text: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> BrandPage:
+    """Brands by slug with their official accounts, keyset-paginated on the slug.
+
+    An unknown sector raises `NotFound`, as in `ranking`; an unknown country matches
+    nothing. Two queries.
+    """
+    query = select(Brand.id, *BRAND_COLUMNS).order_by(Brand.slug).limit(limit + 1)
+    if sector:
+        query = query.where(Brand.sector == sector)
+    if country:
+        query = query.where(Brand.country == country)
+    if text:
+        query = query.where(name_or_slug_contains(text))
+    if cursor:
+        query = query.where(Brand.slug > _slug_after(cursor))
+    rows = session.execute(query).all()
+    if not rows and sector and sector not in sector_slugs(session):
+        raise NotFound(f"no sector {sector!r}")
+    page = rows[:limit]
+    accounts = accounts_of(session, [row.id for row in page])
+    items = [BrandListing(brand_ref(row), accounts.get(row.id, [])) for row in page]
+    more = len(rows) > limit and page
+    return BrandPage(items, encode_cursor(["b", page[-1].slug]) if more else None)

@@ -1,0 +1,141 @@
+"""Posts as the site and the API show them: newest first, filtered, keyset-paginated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, or_, select
+from sqlmodel import Session
+
+from carescore.errors import BadCursor
+from carescore.read.refs import decode_cursor, encode_cursor, get_brand
+from carescore.scoring.explain import main_cues
+from carescore.store.models import Brand, Post
+
+
+@dataclass(slots=True)
+class PostRef:
+    """A stored post as shown; `text` and `author_handle` are untrusted (escape them)."""
+
+    platform: str
+    external_id: str
+    url: str | None
+    author_handle: str | None
+    created_at: datetime
+    text: str
+    lang: str
+    label: str | None
+    topics: list[str]
+    sentiment: float | None
+    first_reply_seconds: int | None
+    brand_slug: str | None
+    label_source: str = "scorer"
+    # What the label rests on (carescore.scoring.explain), strongest first.
+    cues: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class PostPage:
+    items: list[PostRef]
+    next_cursor: str | None
+
+
+def encode_time_cursor(moment: datetime, row_id: int) -> str:
+    """A keyset cursor on (time, id), newest first: posts and incidents page alike."""
+    return encode_cursor([moment.isoformat(), row_id])
+
+
+def decode_time_cursor(cursor: str) -> tuple[datetime, int]:
+    """The (time, id) of `encode_time_cursor`, or `BadCursor`."""
+    return _cursor_key(cursor)
+
+
+def _cursor_key(cursor: str) -> tuple[datetime, int]:
+    try:
+        created, post_id = decode_cursor(cursor)
+        moment = datetime.fromisoformat(created)
+    except (ValueError, TypeError) as exc:
+        raise BadCursor("malformed cursor") from exc
+    if moment.tzinfo is None or not isinstance(post_id, int):
+        raise BadCursor("malformed cursor")
+    return moment, post_id
+
+
+def _has_topic(topic: str):
+    """Topics are stored comma-separated: match the code as a whole item of the list."""
+    return or_(
+        Post.topics == topic,
+        Post.topics.like(f"{topic},%"),
+        Post.topics.like(f"%,{topic}"),
+        Post.topics.like(f"%,{topic},%"),
+    )
+
+
+def posts(
+    session: Session,
+    *,
+    brand_id: int | None = None,
+    label: str | None = None,
+    topic: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    direction: str | None = "inbound",
+    cursor: str | None = None,
+    limit: int = 50,
+) -> PostPage:
+    """Posts newest first with keyset pagination (stable while new posts arrive); one query.
+
+    `since` is inclusive, `until` exclusive; `direction=None` keeps brand replies too.
+    Raises `BadCursor` for a cursor this function did not issue.
+    """
+    query = select(Post, Brand.slug).outerjoin(Brand, Brand.id == Post.brand_id)
+    if brand_id is not None:
+        query = query.where(Post.brand_id == brand_id)
+    if label:
+        query = query.where(Post.label == label)
+    if topic:
+        query = query.where(_has_topic(topic))
+    if since:
+        query = query.where(Post.created_at >= since)
+    if until:
+        query = query.where(Post.created_at < until)
+    if direction:
+        query = query.where(Post.direction == direction)
+    if cursor:
+        created, post_id = _cursor_key(cursor)
+        query = query.where(
+            or_(Post.created_at < created, and_(Post.created_at == created, Post.id < post_id))
+        )
+    rows = session.execute(
+        query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
+    ).all()
+    items = [
+        PostRef(
+            platform=p.platform,
+            external_id=p.external_id,
+            url=p.url,
+            author_handle=p.author_handle,
+            created_at=p.created_at,
+            text=p.text,
+            lang=p.lang,
+            label=p.label,
+            topics=[t for t in p.topics.split(",") if t],
+            sentiment=p.sentiment,
+            first_reply_seconds=p.first_reply_seconds,
+            brand_slug=slug,
+            label_source=p.label_source,
+            # A reviewer's label rests on the reviewer, not on the scorer's cues.
+            cues=main_cues(p.text, p.lang) if p.label and p.label_source != "human" else [],
+        )
+        for p, slug in rows[:limit]
+    ]
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    next_cursor = encode_cursor([last.created_at.isoformat(), last.id]) if last else None
+    return PostPage(items, next_cursor)
+
+
+def find_posts(session: Session, *, brand: str | None = None, **filters) -> PostPage:
+    """`posts` with the brand given by slug (`NotFound` when there is no such brand)."""
+    brand_id = get_brand(session, brand).id if brand else None
+    return posts(session, brand_id=brand_id, **filters)

@@ -1,0 +1,152 @@
+"""Rankings: the brands of a window and period in order, and the months on offer.
+
+One query per ranking, whatever the number of brands. The ranked brands come first (by
+the sort metric, ties by name), then those with not enough data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Integer, cast, func, select
+from sqlmodel import Session
+
+from carescore.errors import BadInput, NotFound
+from carescore.read.refs import BrandRef, brand_ref, latest_period
+from carescore.read.sectors import sector_slugs
+from carescore.store.models import Brand, BrandScore
+from carescore.vocab import SORTS, WINDOWS
+
+# sort key: (column, descending is better)
+SORT_COLUMNS = {
+    "carescore": (BrandScore.carescore, True),
+    "satisfaction": (BrandScore.satisfaction, True),
+    "reply_rate": (BrandScore.reply_rate, True),
+    "median_reply": (BrandScore.median_reply_s, False),
+}
+assert tuple(SORT_COLUMNS) == SORTS, "every sort of the vocabulary has a column"
+
+
+@dataclass(slots=True)
+class RankedBrand:
+    brand: BrandRef
+    score: BrandScore
+
+
+@dataclass
+class Ranking:
+    sector: str | None
+    window: str
+    period: str | None
+    sort: str
+    ranked: list[RankedBrand] = field(default_factory=list)
+    not_enough_data: list[RankedBrand] = field(default_factory=list)
+
+    @property
+    def methodology_version(self) -> str | None:
+        rows = self.ranked or self.not_enough_data
+        return rows[0].score.methodology_version if rows else None
+
+    @property
+    def computed_at(self) -> datetime | None:
+        rows = self.ranked + self.not_enough_data
+        return max((r.score.computed_at for r in rows), default=None)
+
+
+def ranking(
+    session: Session,
+    sector: str | None = None,
+    window: str = "90d",
+    period: str | None = None,
+    sort: str = "carescore",
+) -> Ranking:
+    """Ranked brands (best first by `sort`) and those with not enough data.
+
+    `period=None` means the newest computed period of the window. Raises `BadInput` for
+    an unknown sort or window, `NotFound` for an unknown sector or a month without a
+    snapshot.
+    """
+    if sort not in SORT_COLUMNS:
+        raise BadInput(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+    if window not in WINDOWS:
+        raise BadInput(f"unknown window {window!r}; expected one of {', '.join(WINDOWS)}")
+    if sector is not None and sector not in sector_slugs(session):
+        raise NotFound(f"no sector {sector!r}")
+    period = period or latest_period(session, window)
+    result = Ranking(sector=sector, window=window, period=period, sort=sort)
+    if period is None:
+        return result
+    column, descending = SORT_COLUMNS[sort]
+    query = (
+        select(BrandScore, Brand)
+        .join(Brand, Brand.id == BrandScore.brand_id)
+        .where(BrandScore.window == window, BrandScore.period == period)
+        .order_by(
+            BrandScore.ranked.desc(),
+            column.is_(None),
+            column.desc() if descending else column.asc(),
+            Brand.name,
+        )
+    )
+    if sector:
+        query = query.where(Brand.sector == sector)
+    for score, brand in session.execute(query).all():
+        row = RankedBrand(brand_ref(brand), score)
+        (result.ranked if score.ranked else result.not_enough_data).append(row)
+    if window == "month" and not (result.ranked or result.not_enough_data):
+        raise NotFound(f"no snapshot for {period}")
+    return result
+
+
+def snapshot_months(session: Session) -> list[tuple[str, bool]]:
+    """Months with snapshots, newest first, each with whether it is final (month over).
+
+    Only final months can be cited, compared or announced: the current month's figures
+    change every day until it ends.
+    """
+    final = func.min(cast(BrandScore.is_final, Integer))
+    rows = session.execute(
+        select(BrandScore.period, final)
+        .where(BrandScore.window == "month")
+        .group_by(BrandScore.period)
+        .order_by(BrandScore.period.desc())
+    )
+    return [(period, bool(flag)) for period, flag in rows]
+
+
+def final_months(months: list[tuple[str, bool]]) -> list[str]:
+    return [period for period, final in months if final]
+
+
+@dataclass
+class SectorRanking:
+    """A sector's ranking plus what the page needs to offer other windows."""
+
+    ranking: Ranking
+    months: list[str]
+    final_months: list[str]
+    sectors: list[str]
+
+    @property
+    def is_final(self) -> bool:
+        """A monthly snapshot whose month is over: its figures will never change."""
+        return self.ranking.window == "month" and self.ranking.period in self.final_months
+
+
+def sector_ranking(
+    session: Session,
+    sector: str,
+    window: str = "90d",
+    period: str | None = None,
+    sort: str = "carescore",
+) -> SectorRanking:
+    """A sector's ranking (raises `NotFound`, `BadInput`) with the months on offer."""
+    result = ranking(session, sector=sector, window=window, period=period, sort=sort)
+    months = snapshot_months(session)
+    return SectorRanking(
+        result,
+        [period for period, _final in months],
+        final_months(months),
+        sector_slugs(session),
+    )

@@ -1,0 +1,96 @@
+"""The code lists of Carescore, defined once: labels, directions, windows, sorts, sectors
+and topics.
+
+Codes are what is stored, sent by the API and accepted as parameters; never rename one
+without migrating what is stored. Each list also carries its English display names,
+marked with `N_` so the site's message catalogue (website/translations) extracts them and
+translates them to French; the domain itself never translates.
+
+Complaint topics are defined by the scorer (`carescore.scoring.topics.TAXONOMY`, with
+their English and French names), which finds them; they are re-exported here so every
+other part reads the codes from one module.
+"""
+
+from __future__ import annotations
+
+from carescore.scoring.topics import TAXONOMY, TOPIC_CODES
+
+
+def N_(message: str) -> str:
+    """Mark a display name for the message catalogue; translated where it is shown."""
+    return message
+
+
+LABEL_NAMES: dict[str, str] = {
+    "praise": N_("Praise"),
+    "fail": N_("Complaint"),
+    "question": N_("Question"),
+    "neutral": N_("Neutral"),
+}
+LABELS: tuple[str, ...] = tuple(LABEL_NAMES)
+"""What the scorer says a customer post is; `fail` and `question` are actionable."""
+
+DIRECTIONS: tuple[str, ...] = ("inbound", "brand")
+"""`inbound` from a customer, `brand` from one of the brand's official accounts."""
+
+WINDOW_NAMES: dict[str, str] = {
+    "90d": N_("Last 90 days"),
+    "month": N_("Calendar month"),
+    "all": N_("All time"),
+}
+WINDOWS: tuple[str, ...] = tuple(WINDOW_NAMES)
+"""Stored as BrandScore.window: rolling 90 days, a calendar month, everything."""
+
+SORT_NAMES: dict[str, str] = {
+    "carescore": N_("Carescore"),
+    "satisfaction": N_("Satisfaction"),
+    "reply_rate": N_("Public reply rate"),
+    "median_reply": N_("Median first reply"),
+}
+SORTS: tuple[str, ...] = tuple(SORT_NAMES)
+"""Metrics a ranking can be ordered by; median_reply puts the fastest first."""
+
+SECTOR_NAMES: dict[str, str] = {
+    "telecom": N_("Telecoms"),
+    "airline": N_("Airlines"),
+    "rail": N_("Rail and transit"),
+    "bank": N_("Banks and payments"),
+    "tech": N_("Tech and software"),
+    "retail": N_("Retail"),
+    "delivery": N_("Delivery and mobility"),
+}
+SECTORS: tuple[str, ...] = tuple(SECTOR_NAMES)
+"""The sectors the registry uses; a registry may add others, shown by their code."""
+
+TOPICS: tuple[str, ...] = TOPIC_CODES
+"""Complaint topic codes, in the scorer's taxonomy order."""
+
+
+def sector_name(slug: str) -> str:
+    """The English display name of a sector (its code, capitalised, when not listed)."""
+    return SECTOR_NAMES.get(slug, slug.title())
+
+
+def topic_name(code: str, lang: str = "en") -> str:
+    """A topic's display name from the scorer's taxonomy (the code when unknown)."""
+    topic = TAXONOMY.get(code)
+    if topic is None:
+        return code
+    return topic.fr if lang == "fr" else topic.en
+
+
+__all__ = [
+    "DIRECTIONS",
+    "LABELS",
+    "LABEL_NAMES",
+    "N_",
+    "SECTORS",
+    "SECTOR_NAMES",
+    "SORTS",
+    "SORT_NAMES",
+    "TOPICS",
+    "WINDOWS",
+    "WINDOW_NAMES",
+    "sector_name",
+    "topic_name",
+]

@@ -1,0 +1,124 @@
+"""From the read model to the API's `...Public` shapes: what each shape takes from where.
+
+Figures pass through `finite` (JSON has no NaN) and counts through `int`, so a snapshot
+written by any version of the ranking renders in the documented types.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from carescore.read.posts import PostRef
+from carescore.read.rankings import RankedBrand
+from carescore.read.refs import AccountRef, BrandRef
+from carescore.read.sectors import SectorCount
+from carescore.read.serialize import finite
+from carescore.store.models import BrandScore
+from carescore.vocab import sector_name
+from website.api.schemas import (
+    AccountPublic,
+    BrandPublic,
+    MetricsPublic,
+    PostPublic,
+    RankingRowPublic,
+    SectorPublic,
+)
+from website.i18n import translate
+
+_TIMES = {"period_start", "period_end", "computed_at"}
+_RAW = {"window", "period", "methodology_version", "rank_overall", "rank_sector", "shrunk_toward"}
+
+
+def _kinds(shape: type, exclude: set[str]) -> tuple[list[str], list[str], list[str]]:
+    """Float figures, counts, and counts that may be null (absent from 1.0 snapshots)."""
+    floats, ints, maybe_ints = [], [], []
+    for name, info in shape.model_fields.items():
+        if name in exclude:
+            continue
+        if info.annotation in (float | None, float):
+            floats.append(name)
+        elif info.annotation is int:
+            ints.append(name)
+        elif info.annotation == int | None:
+            maybe_ints.append(name)
+    return floats, ints, maybe_ints
+
+
+_METRIC_FLOATS, _METRIC_INTS, _METRIC_COUNTS = _kinds(MetricsPublic, _RAW)
+_ROW_FLOATS, _ROW_INTS, _ = _kinds(RankingRowPublic, _RAW | {"position"})
+
+
+def brand_public(ref: BrandRef, accounts: list[AccountRef]) -> BrandPublic:
+    return BrandPublic(
+        slug=ref.slug,
+        name=ref.name,
+        sector=ref.sector,
+        country=ref.country,
+        is_demo=ref.is_demo,
+        accounts=[AccountPublic(platform=a.platform, handle=a.handle) for a in accounts],
+    )
+
+
+def metrics_public(score: BrandScore) -> MetricsPublic:
+    values: dict[str, Any] = {name: finite(getattr(score, name)) for name in _METRIC_FLOATS}
+    values |= {name: int(getattr(score, name) or 0) for name in _METRIC_INTS}
+    values |= {
+        name: None if getattr(score, name) is None else int(getattr(score, name))
+        for name in _METRIC_COUNTS
+    }
+    values |= {name: getattr(score, name) for name in _RAW | _TIMES}
+    return MetricsPublic(
+        is_final=bool(score.is_final),
+        ranked=bool(score.ranked),
+        topics={str(k): int(v) for k, v in (score.topics or {}).items()},
+        delay_histogram={str(k): int(v) for k, v in (score.delay_histogram or {}).items()},
+        **values,
+    )
+
+
+def ranking_row_public(row: RankedBrand, position: int | None) -> RankingRowPublic:
+    s, b = row.score, row.brand
+    values: dict[str, Any] = {name: finite(getattr(s, name)) for name in _ROW_FLOATS}
+    values |= {name: int(getattr(s, name) or 0) for name in _ROW_INTS}
+    return RankingRowPublic(
+        position=position,
+        slug=b.slug,
+        name=b.name,
+        sector=b.sector,
+        country=b.country,
+        is_demo=b.is_demo,
+        ranked=bool(s.ranked),
+        rank_overall=s.rank_overall,
+        rank_sector=s.rank_sector,
+        **values,
+    )
+
+
+def sector_public(sector: SectorCount) -> SectorPublic:
+    """Both names whatever the request's language: English, and French from the catalogue."""
+    name = sector_name(sector.slug)
+    return SectorPublic(
+        slug=sector.slug,
+        name_en=name,
+        name_fr=translate(name, "fr"),
+        brand_count=sector.brand_count,
+    )
+
+
+def post_public(post: PostRef) -> PostPublic:
+    return PostPublic(
+        platform=post.platform,
+        external_id=post.external_id,
+        url=post.url,
+        author_handle=post.author_handle,
+        created_at=post.created_at,
+        text=post.text,
+        lang=post.lang,
+        label=post.label,
+        label_source=post.label_source,
+        topics=list(post.topics),
+        sentiment=finite(post.sentiment),
+        first_reply_seconds=post.first_reply_seconds,
+        brand_slug=post.brand_slug,
+        cues=list(post.cues),
+    )

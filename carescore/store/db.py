@@ -7,6 +7,7 @@ else.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -111,7 +112,7 @@ def session_scope(engine: Engine) -> Iterator[Session]:
             raise
 
 
-_stuck_pings: set[str] = set()
+_stuck_pings: dict[str, float] = {}  # engine URL -> when its tracked ping started
 _stuck_lock = threading.Lock()
 
 
@@ -120,14 +121,19 @@ def ping_within(engine: Engine, seconds: float) -> None:
 
     A frozen server accepts connections and then says nothing, and no driver timeout
     covers a query already sent; the ping runs in a thread that is left to finish on its
-    own. While one is still stuck, the next health check answers at once, so a freeze
-    costs at most one thread per engine.
+    own. While one has been waiting longer than `seconds`, the next health check answers at
+    once, so a freeze costs at most one thread per engine; pings that are merely running
+    at the same moment (concurrent health checks under load) each get their answer.
     """
     key = engine.url.render_as_string()
+    now = time.monotonic()
     with _stuck_lock:
-        if key in _stuck_pings:
+        started = _stuck_pings.get(key)
+        if started is not None and now - started > seconds:
             raise DatabaseUnavailable(f"database not answering ({key}): a ping is still waiting")
-        _stuck_pings.add(key)
+        tracked = started is None
+        if tracked:
+            _stuck_pings[key] = now
     outcome: list[BaseException | None] = []
 
     def run() -> None:
@@ -137,8 +143,9 @@ def ping_within(engine: Engine, seconds: float) -> None:
         except BaseException as exc:  # handed to the caller below
             outcome.append(exc)
         finally:
-            with _stuck_lock:
-                _stuck_pings.discard(key)
+            if tracked:
+                with _stuck_lock:
+                    _stuck_pings.pop(key, None)
 
     worker = threading.Thread(target=run, name="carescore-ping", daemon=True)
     worker.start()

@@ -149,7 +149,13 @@ def test_compare_needs_two_to_four_brands(site_client):
     both = text(site_client.get("/compare?brands=nimbus-telecom&brands=ondeline&lang=en"))
     assert "Side by side: Nimbus Telecom, Ondeline Télécom" in both
     five = "nimbus-telecom,ondeline,cirrus-mobile,beaconwave,parapluie-box"
-    assert site_client.get(f"/compare?brands={five}").status_code == 400
+    too_many = site_client.get(f"/compare?brands={five}&lang=en")
+    assert too_many.status_code == 400
+    said = text(too_many)
+    assert "You chose 5 brands: compare at most 4 brands." in said
+    assert 'data-max="4"' in said and said.count('" checked>') == 5
+    french = text(site_client.get(f"/compare?brands={five}&lang=fr"))
+    assert "comparez au plus 4 marques" in french
 
 
 def test_search_finds_brands_by_part_of_the_name(site_client):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import render_template, request
 
 from carescore.read.brands import (
+    MAX_COMPARED,
     brand_choices,
     brand_report,
     compare_brands,
@@ -26,11 +27,22 @@ def brand(slug: str):
 
 @bp.get("/compare")
 def compare():
-    """`?brands=a,b,c` compares; with fewer than two brands the page offers a picker instead."""
+    """`?brands=a,b,c` compares; with fewer than two brands, or more than the comparison
+    takes, the page offers the picker again with the choice kept and says why (a 400 for
+    too many, so a link asking for five brands is not mistaken for a comparison)."""
     slugs = parse_slugs(request.args.getlist("brands"))
-    if len(slugs) < 2:
-        return render_template(
-            "compare.html", reports=[], slugs=slugs, brands=brand_choices(get_session())
+    if not 2 <= len(slugs) <= MAX_COMPARED:
+        too_many = len(slugs) > MAX_COMPARED
+        body = render_template(
+            "compare.html",
+            reports=[],
+            slugs=slugs,
+            brands=brand_choices(get_session()),
+            max_compared=MAX_COMPARED,
+            too_many=too_many,
         )
+        return body, 400 if too_many else 200
     reports = compare_brands(get_session(), slugs)
-    return render_template("compare.html", reports=reports, slugs=slugs, brands=[])
+    return render_template(
+        "compare.html", reports=reports, slugs=slugs, brands=[], max_compared=MAX_COMPARED
+    )

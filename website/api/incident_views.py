@@ -12,14 +12,9 @@ from carescore.read import incidents as read
 from carescore.read.sectors import sector_slugs
 from website.api.cache import edge_cacheable
 from website.api.http import csv_response, json_response, wants_csv
-from website.api.incident_shapes import (
-    BRAND_INCIDENTS_QUERY,
-    INCIDENTS_QUERY,
-    IncidentListPublic,
-    IncidentPublic,
-    incident_public,
-)
+from website.api.incident_shapes import BRAND_INCIDENTS_QUERY, INCIDENTS_QUERY, incident_public
 from website.api.params import MAX_LIMIT, BadParameter, parse
+from website.api.schemas import IncidentListPublic, IncidentPublic
 from website.api.views import _demo, bp
 from website.db import get_session
 
@@ -46,7 +41,13 @@ def _respond(query: dict[str, Any], fmt: str | None, filename: str, **scope: Any
     if csv:
         return csv_response(IncidentPublic, items, filename)
     return json_response(
-        IncidentListPublic(_demo(), METHODOLOGY_VERSION, len(items), page.next_cursor, items)
+        IncidentListPublic(
+            demo=_demo(),
+            methodology_version=METHODOLOGY_VERSION,
+            count=len(items),
+            next_cursor=page.next_cursor,
+            items=items,
+        )
     )
 
 

@@ -8,7 +8,6 @@ references pointed at `#/components/schemas/`.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -16,14 +15,12 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from carescore import METHODOLOGY_VERSION
-from website.api.dcschema import json_schema, nested_shapes
 from website.api.incident_shapes import operations as incident_operations
 from website.api.openapi_writes import (
     SECURITY_SCHEME,
     reply_read_path,
     write_paths,
     write_responses,
-    write_schemas,
 )
 from website.api.params import (
     BRAND_QUERY,
@@ -34,6 +31,7 @@ from website.api.params import (
     SLUG_RE,
     Param,
 )
+from website.api.reply_schemas import INPUTS, OUTPUTS
 from website.api.schemas import (
     BrandDetailPublic,
     BrandListPublic,
@@ -177,24 +175,20 @@ class _Schemas(GenerateJsonSchema):
 
 
 def _schemas() -> dict[str, Any]:
-    """Every model the operations send (and the ones they nest), plus the problem shape."""
-    models: list[type] = [ProblemPublic]
-    dataclass_shapes: dict[str, type] = {}
+    """Every model the operations send (and the ones they nest) in serialization mode, what
+    brands send in validation mode (a field with a default is optional), and the problem."""
+    models: list[type] = [ProblemPublic, *OUTPUTS]
     for op in OPERATIONS:
-        for shape in (op.shape, op.csv_row):
-            if shape is not None and dataclasses.is_dataclass(shape):
-                nested_shapes(shape, dataclass_shapes)
-            elif shape is not None:
-                models.append(shape)
+        models += [shape for shape in (op.shape, op.csv_row) if shape is not None]
     _refs, top = models_json_schema(
-        [(model, "serialization") for model in dict.fromkeys(models)],
+        [(model, "serialization") for model in dict.fromkeys(models)]
+        + [(model, "validation") for model in INPUTS],
         ref_template="#/components/schemas/{model}",
         schema_generator=_Schemas,
     )
     schemas = top["$defs"]
     schemas["Problem"] = schemas.pop("ProblemPublic")
-    schemas |= {name: json_schema(shape) for name, shape in dataclass_shapes.items()}
-    return dict(sorted(schemas.items())) | write_schemas()
+    return dict(sorted(schemas.items()))
 
 
 @cache

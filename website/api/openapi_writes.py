@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from carescore.reply.disputes import DISPUTES_PER_DAY
-from website.api.dcschema import json_schema, nested_shapes
 from website.api.params import SLUG_RE
 from website.api.reply_schemas import (
     WRITE_MAX_BYTES,
@@ -43,8 +42,6 @@ WRITE_ERRORS = {
     ),
     "500": "The server failed; no internals are shown.",
 }
-# Fields a brand may leave out; json_schema marks every field required (what we send).
-_OPTIONAL_INPUT = {"StatementInput": ("link", "refers_to"), "DisputeInput": ("label", "link")}
 
 _SLUG = {
     "name": "slug",
@@ -142,16 +139,6 @@ def reply_read_path() -> dict[str, Any]:
             }
         }
     }
-
-
-def write_schemas() -> dict[str, Any]:
-    shapes: dict[str, type] = {}
-    for shape in (StatementInput, DisputeInput, StatementPublic, DisputePublic, BrandReplyPublic):
-        nested_shapes(shape, shapes)
-    schemas = {name: json_schema(shape) for name, shape in sorted(shapes.items())}
-    for name, optional in _OPTIONAL_INPUT.items():
-        schemas[name]["required"] = [f for f in schemas[name]["required"] if f not in optional]
-    return schemas
 
 
 def write_responses(problem_content: dict[str, Any]) -> dict[str, Any]:

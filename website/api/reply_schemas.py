@@ -1,67 +1,55 @@
 """The API shapes of the brands' right of reply: what a brand sends (`...Input`, with the
-limits the domain enforces) and what anyone reads back (`...Public`).
+limits the domain enforces) and what anyone reads back (`...Public`), with their builders.
 
-Same conventions as `website.api.schemas`: dataclasses of JSON values whose JSON Schema
-is derived for the OpenAPI document, ISO 8601 UTC times ending in Z.
+Pydantic models like every other shape (`website.api.schemas`): the OpenAPI document takes
+the outputs' JSON Schema in serialization mode and the inputs' in validation mode, so a
+field a brand may leave out is optional there. Times are ISO 8601 UTC ending in Z.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
-from carescore.read.serialize import iso
+from pydantic import Field
+
 from carescore.reply import BrandReply, Correction
-from carescore.reply.disputes import DISPUTE_KINDS, REASON_MAX
+from carescore.reply.disputes import DISPUTE_KINDS, REASON_MAX, STATUSES
 from carescore.reply.public import StatementView
 from carescore.reply.statements import REFERS_TO_MAX, TEXT_MAX
 from carescore.reply.text import URL_MAX
 from carescore.store.models import Dispute, Statement
-from carescore.vocab import LABELS
+from website.api.schemas import Label, Public, UTCTime
 
 WRITE_MAX_BYTES = 16 * 1024
 
 
-@dataclass
-class StatementInput:
+class StatementInput(Public):
     """A statement: the brand's own words, shown as such beside its figures. Plain text."""
 
-    text: str = field(metadata={"minLength": 1, "maxLength": TEXT_MAX})
-    link: str | None = field(
-        metadata={
-            "maxLength": URL_MAX,
-            "description": 'an absolute http(s) URL; shown with rel="nofollow ugc noopener"',
-        }
+    text: Annotated[str, Field(min_length=1, max_length=TEXT_MAX)]
+    link: Annotated[str | None, Field(max_length=URL_MAX)] = Field(
+        None, description='an absolute http(s) URL; shown with rel="nofollow ugc noopener"'
     )
-    refers_to: str | None = field(
-        metadata={
-            "maxLength": REFERS_TO_MAX,
-            "description": "the incident or period it refers to, e.g. 'outage of 3 June'",
-        }
+    refers_to: Annotated[str | None, Field(max_length=REFERS_TO_MAX)] = Field(
+        None, description="the incident or period it refers to, e.g. 'outage of 3 June'"
     )
 
 
-@dataclass
-class DisputeInput:
+class DisputeInput(Public):
     """A dispute of one customer post; a reviewer decides, nothing changes before."""
 
-    kind: str = field(
-        metadata={
-            "enum": list(DISPUTE_KINDS),
-            "description": "mislabelled (give label), misattributed (not about this brand), "
-            "answered (give link to the public reply)",
-        }
+    kind: Literal[DISPUTE_KINDS] = Field(
+        description="mislabelled (give label), misattributed (not about this brand), "
+        "answered (give link to the public reply)"
     )
-    label: str | None = field(
-        metadata={"enum": [*LABELS, None], "description": "the right label, for mislabelled"}
+    label: Label | None = Field(None, description="the right label, for mislabelled")
+    link: Annotated[str | None, Field(max_length=URL_MAX)] = Field(
+        None, description="http(s) URL of the reply, for answered"
     )
-    link: str | None = field(
-        metadata={"maxLength": URL_MAX, "description": "http(s) URL of the reply, for answered"}
-    )
-    reason: str = field(metadata={"minLength": 1, "maxLength": REASON_MAX})
+    reason: Annotated[str, Field(min_length=1, max_length=REASON_MAX)]
 
 
-@dataclass
-class StatementPublic:
+class StatementPublic(Public):
     """A brand's statement, in its own words."""
 
     id: int
@@ -69,14 +57,11 @@ class StatementPublic:
     text: str
     link: str | None
     refers_to: str | None
-    created_at: str = field(metadata={"format": "date-time"})
-    withdrawn_at: str | None = field(
-        metadata={"format": "date-time", "description": "set once the brand withdrew it"}
-    )
+    created_at: UTCTime
+    withdrawn_at: UTCTime | None = Field(description="set once the brand withdrew it")
 
 
-@dataclass
-class DisputePublic:
+class DisputePublic(Public):
     """A dispute as filed; `status` moves from pending to accepted or rejected on review."""
 
     id: int
@@ -84,33 +69,31 @@ class DisputePublic:
     platform: str
     external_id: str
     kind: str
-    label: str | None = field(metadata={"description": "the label asked for"})
-    previous_label: str | None = field(metadata={"description": "the label when filed"})
+    label: str | None = Field(description="the label asked for")
+    previous_label: str | None = Field(description="the label when filed")
     link: str | None
     reason: str
-    status: str = field(metadata={"enum": ["pending", "accepted", "rejected"]})
-    created_at: str = field(metadata={"format": "date-time"})
-    decided_at: str | None = field(metadata={"format": "date-time"})
-    decision_note: str | None = field(metadata={"description": "the reviewer's reason"})
+    status: Literal[STATUSES]
+    created_at: UTCTime
+    decided_at: UTCTime | None
+    decision_note: str | None = Field(description="the reviewer's reason")
 
 
-@dataclass
-class DisputeFiguresPublic:
+class DisputeFiguresPublic(Public):
     """Counts first; each rate is recomputable from the counts beside it."""
 
-    inbound_posts: int = field(metadata={"description": "customer posts stored for the brand"})
+    inbound_posts: int = Field(description="customer posts stored for the brand")
     filed: int
     pending: int
     accepted: int
     rejected: int
-    dispute_rate: float | None = field(metadata={"description": "filed / inbound_posts"})
-    acceptance_rate: float | None = field(
-        metadata={"description": "accepted / (accepted + rejected); pending left out"}
+    dispute_rate: float | None = Field(description="filed / inbound_posts")
+    acceptance_rate: float | None = Field(
+        description="accepted / (accepted + rejected); pending left out"
     )
 
 
-@dataclass
-class CorrectionPublic:
+class CorrectionPublic(Public):
     """An accepted dispute: a post a reviewer corrected."""
 
     platform: str
@@ -118,22 +101,27 @@ class CorrectionPublic:
     url: str | None
     kind: str
     previous_label: str | None
-    label: str | None = field(metadata={"description": "the human label (mislabelled only)"})
-    decided_at: str = field(metadata={"format": "date-time"})
-    note: str | None = field(metadata={"description": "the reviewer's reason"})
+    label: str | None = Field(description="the human label (mislabelled only)")
+    decided_at: UTCTime
+    note: str | None = Field(description="the reviewer's reason")
 
 
-@dataclass
-class BrandReplyPublic:
+class BrandReplyPublic(Public):
     """A brand's right of reply: its latest statements, dispute figures, corrections."""
 
     demo: bool
     brand_slug: str
     statements: list[StatementPublic]
     disputes: DisputeFiguresPublic
-    corrections: list[CorrectionPublic] = field(
-        metadata={"description": "the newest accepted disputes; their count is accepted"}
+    corrections: list[CorrectionPublic] = Field(
+        description="the newest accepted disputes; their count is accepted"
     )
+
+
+INPUTS = (StatementInput, DisputeInput)
+"""What brands send: documented in validation mode (what is accepted)."""
+OUTPUTS = (StatementPublic, DisputePublic, BrandReplyPublic)
+"""What the right of reply sends back (nested shapes follow)."""
 
 
 def statement_public(s: Statement | StatementView, slug: str) -> StatementPublic:
@@ -143,8 +131,8 @@ def statement_public(s: Statement | StatementView, slug: str) -> StatementPublic
         text=s.text,
         link=s.link,
         refers_to=s.refers_to,
-        created_at=iso(s.created_at) or "",
-        withdrawn_at=iso(getattr(s, "withdrawn_at", None)),
+        created_at=s.created_at,
+        withdrawn_at=getattr(s, "withdrawn_at", None),
     )
 
 
@@ -160,22 +148,22 @@ def dispute_public(d: Dispute, slug: str) -> DisputePublic:
         link=d.link,
         reason=d.reason,
         status=d.status,
-        created_at=iso(d.created_at) or "",
-        decided_at=iso(d.decided_at),
+        created_at=d.created_at,
+        decided_at=d.decided_at,
         decision_note=d.decision_note,
     )
 
 
 def correction_public(c: Correction) -> CorrectionPublic:
     return CorrectionPublic(
-        c.platform,
-        c.external_id,
-        c.url,
-        c.kind,
-        c.previous_label,
-        c.label,
-        iso(c.decided_at) or "",
-        c.note,
+        platform=c.platform,
+        external_id=c.external_id,
+        url=c.url,
+        kind=c.kind,
+        previous_label=c.previous_label,
+        label=c.label,
+        decided_at=c.decided_at,
+        note=c.note,
     )
 
 
@@ -186,8 +174,13 @@ def brand_reply_public(reply: BrandReply, demo: bool) -> BrandReplyPublic:
         brand_slug=reply.slug,
         statements=[statement_public(s, reply.slug) for s in reply.statements],
         disputes=DisputeFiguresPublic(
-            f.inbound_posts, f.filed, f.pending, f.accepted, f.rejected,
-            f.dispute_rate, f.acceptance_rate,
+            inbound_posts=f.inbound_posts,
+            filed=f.filed,
+            pending=f.pending,
+            accepted=f.accepted,
+            rejected=f.rejected,
+            dispute_rate=f.dispute_rate,
+            acceptance_rate=f.acceptance_rate,
         ),
         corrections=[correction_public(c) for c in reply.corrections],
-    )  # fmt: skip
+    )

@@ -9,7 +9,6 @@ are seconds. Every model is closed (no other field) and every field is always pr
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import datetime
 from typing import Annotated, Literal
 
@@ -193,6 +192,45 @@ class PostPublic(Public):
     )
 
 
+class IncidentPublic(Public):
+    """An unusual surge of a brand's complaints and how the brand answered during it."""
+
+    brand: str = _d("brand slug")
+    brand_name: str
+    sector: str
+    key: str = _d("start hour, YYYY-MM-DDTHH (UTC); with the brand, the incident's id")
+    start_at: UTCTime = _d("first hour above the usual level")
+    detected_at: UTCTime = _d("when the data crossed the threshold")
+    end_at: UTCTime | None = _d("end of the last hour above the usual band; null while open")
+    is_open: bool
+    hours: int = _d("length in hours (so far, while open)")
+    peak_at: UTCTime = _d("start of the hour with most complaints")
+    peak_count: int = _d("complaints in the peak hour")
+    peak_baseline: float = _d("usual complaints for the peak hour")
+    peak_ratio: float = _d("peak_count / peak_baseline")
+    complaints: int = _d("complaints during the incident")
+    expected: float = _d("usual complaints for the same hours")
+    p_value: float = _d("tail probability that opened it (negative binomial)")
+    topics: dict[str, int] = _d("complaint topic: complaints")
+    care_unit: str = _d("what care figures count: post (methodology 1.0) or case")
+    care_n: int = _d("actionable units opened during it, at least 24 h old")
+    care_answered: int = _d("of care_n, answered within 24 h")
+    care_reply_rate: float | None = _d("care_answered / care_n")
+    care_median_reply_s: float | None = _d("median delay of those answers, seconds")
+    care_recovery_n: int = _d("answered complaints")
+    care_recovered: int = _d("whose customer's last later post is positive")
+    care_recovery_rate: float | None = _d("care_recovered / care_recovery_n")
+    usual_n: int = _d("the same count over the 28 days before the start")
+    usual_answered: int
+    usual_reply_rate: float | None
+    usual_median_reply_s: float | None
+    usual_recovery_n: int
+    usual_recovered: int
+    usual_recovery_rate: float | None
+    detector_version: str
+    computed_at: UTCTime
+
+
 # Envelopes: every response says whether it shows demo data.
 
 
@@ -249,6 +287,14 @@ class PostListPublic(Public):
     items: list[PostPublic]
 
 
+class IncidentListPublic(Public):
+    demo: bool
+    methodology_version: str
+    count: int = _d("items on this page")
+    next_cursor: str | None = _d("pass as cursor for the next page; null on the last")
+    items: list[IncidentPublic] = _d("newest start first")
+
+
 class RulePublic(Public):
     name: str
     rule: str
@@ -275,9 +321,6 @@ class ProblemPublic(BaseModel):
     invalid_params: list[ProblemParamPublic] | None = None
 
 
-def csv_columns(shape: type) -> list[str]:
-    """The CSV columns of a row shape: its fields, in order (a pydantic model or, for the
-    shapes not converted yet, a dataclass)."""
-    if dataclasses.is_dataclass(shape):
-        return [f.name for f in dataclasses.fields(shape)]
+def csv_columns(shape: type[BaseModel]) -> list[str]:
+    """The CSV columns of a row shape: its fields, in order."""
     return list(shape.model_fields)

@@ -53,10 +53,14 @@ def everything(as_of: date, now: datetime) -> Window:
     return Window("all", as_of.isoformat(), None, end, min(end, now) - ANSWER_WINDOW, False)
 
 
+def _month_end(year: int, month_number: int) -> datetime:
+    return datetime(year + month_number // 12, month_number % 12 + 1, 1, tzinfo=UTC)
+
+
 def month(year: int, month_number: int, now: datetime) -> Window:
     """A calendar month; final (frozen forever) once its last post has had 7 days."""
     start = datetime(year, month_number, 1, tzinfo=UTC)
-    end = datetime(year + month_number // 12, month_number % 12 + 1, 1, tzinfo=UTC)
+    end = _month_end(year, month_number)
     return Window(
         "month",
         f"{year:04d}-{month_number:02d}",
@@ -65,6 +69,17 @@ def month(year: int, month_number: int, now: datetime) -> Window:
         now - ANSWER_WINDOW,
         now >= end + ANSWER_WINDOW,
     )
+
+
+def month_final_at(period: str) -> tuple[datetime, datetime]:
+    """(end, final) of the month `YYYY-MM`: when it is over and when a rank run from then
+    on writes it as final, by the same rule as `month`. Pages say "final on <date>"
+    from it instead of guessing."""
+    found = _MONTH.match(period)
+    if not (found and 1 <= int(found.group(2)) <= 12):
+        raise BadInput(f"not a month {period!r}: expected YYYY-MM")
+    end = _month_end(int(found.group(1)), int(found.group(2)))
+    return end, end + ANSWER_WINDOW
 
 
 def past_months(as_of: date, count: int, now: datetime) -> list[Window]:

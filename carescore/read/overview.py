@@ -12,10 +12,16 @@ from datetime import datetime
 from sqlalchemy import Row, select
 from sqlmodel import Session
 
-from carescore.read.periods import Period, latest_ranked_period, resolve_period
+from carescore.read.periods import (
+    MonthState,
+    Period,
+    latest_ranked_period,
+    month_state,
+    resolve_period,
+)
 from carescore.read.rankings import final_months, snapshot_months
 from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref
-from carescore.store.models import Brand, BrandScore
+from carescore.store.models import Brand, BrandScore, utcnow
 
 PER_SECTOR = 3
 
@@ -66,6 +72,8 @@ class Overview:
     window: str = "90d"
     # The newest period with ranked brands, when the one shown has none (history exists).
     fallback: Period | None = None
+    # The newest month that is over but not final yet: movers leave it out until then.
+    pending: MonthState | None = None
 
 
 @dataclass
@@ -165,13 +173,16 @@ def overview(
     per_sector: int = PER_SECTOR,
     window: str | None = None,
     as_of: str | None = None,
+    now: datetime | None = None,
 ) -> Overview:
     """The home page: every sector's best and worst brands and movers, for the live 90-day
     window or the period `?window=` / `?as_of=` name (`carescore.read.periods`).
 
     Same order as `rankings.ranking(sort="carescore")`: ranked brands by Carescore, best
     first, ties by name. When the period shown ranks nobody but another does (a
-    historical import), `fallback` names the newest one that does.
+    historical import), `fallback` names the newest one that does. Movers compare the
+    two newest final months; `pending` names a newer month that is over but not final
+    at `now` (default now), so the page can say when it will count.
     """
     chosen = resolve_period(session, window, as_of)
     kind, period = chosen.window, chosen.period
@@ -190,7 +201,15 @@ def overview(
         summary = summaries[slug]
         summary.best = rows[:per_sector]
         summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
-    months = final_months(snapshot_months(session))
+    stored = snapshot_months(session)
+    months = final_months(stored)
+    newest_final = months[0] if months else ""
+    pending = None
+    for month, final in stored:
+        state = month_state(month, final, now or utcnow())
+        if not final and state.over and month > newest_final:
+            pending = state
+            break
     fallback = None
     if not ranked:
         latest = latest_ranked_period(session)
@@ -202,6 +221,7 @@ def overview(
         latest_month=months[0] if months else None,
         window=kind,
         fallback=fallback,
+        pending=pending,
     )
 
 

@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput
+from carescore.ranking.windows import month_final_at
 from carescore.store.models import BrandScore
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -99,4 +100,35 @@ def available_periods(session: Session, window: str, limit: int = 24) -> list[st
             .order_by(BrandScore.period.desc())
             .limit(limit)
         ).scalars()
+    )
+
+
+@dataclass(frozen=True)
+class MonthState:
+    """Where a monthly snapshot stands: still running, over but not final, or final.
+
+    `final_on` is the first UTC day on which a rank run writes the month as final
+    (`carescore.ranking.windows.month_final_at`): the month's end plus the 7 days its
+    last complaints have to be answered. `overdue` says that day has come but no rank
+    run has frozen the rows yet. `last_day` is the month's last day.
+    """
+
+    period: str
+    final: bool
+    over: bool
+    overdue: bool
+    last_day: date
+    final_on: date
+
+
+def month_state(period: str, final: bool, now: datetime) -> MonthState:
+    """The state of the month `period` at `now`, given whether its rows are final."""
+    end, final_at = month_final_at(period)
+    return MonthState(
+        period,
+        final,
+        over=now >= end,
+        overdue=not final and now >= final_at,
+        last_day=(end - timedelta(days=1)).date(),
+        final_on=final_at.date(),
     )

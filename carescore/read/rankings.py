@@ -13,9 +13,10 @@ from sqlalchemy import Integer, cast, func, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput, NotFound
+from carescore.read.periods import MonthState, month_state
 from carescore.read.refs import BrandRef, brand_ref, latest_period
 from carescore.read.sectors import sector_slugs
-from carescore.store.models import Brand, BrandScore
+from carescore.store.models import Brand, BrandScore, utcnow
 from carescore.vocab import SORTS, WINDOWS
 
 # sort key: (column, descending is better)
@@ -127,6 +128,8 @@ class SectorRanking:
     months: list[str]
     final_months: list[str]
     sectors: list[str]
+    # A monthly snapshot's state (running, over but not final, final); None otherwise.
+    month: MonthState | None = None
 
     @property
     def is_final(self) -> bool:
@@ -140,13 +143,20 @@ def sector_ranking(
     window: str = "90d",
     period: str | None = None,
     sort: str = "carescore",
+    now: datetime | None = None,
 ) -> SectorRanking:
-    """A sector's ranking (raises `NotFound`, `BadInput`) with the months on offer."""
+    """A sector's ranking (raises `NotFound`, `BadInput`) with the months on offer and,
+    for a month, whether it is over and when it is final (as of `now`, default now)."""
     result = ranking(session, sector=sector, window=window, period=period, sort=sort)
     months = snapshot_months(session)
+    finals = final_months(months)
+    state = None
+    if window == "month" and result.period:
+        state = month_state(result.period, result.period in finals, now or utcnow())
     return SectorRanking(
         result,
         [period for period, _final in months],
-        final_months(months),
+        finals,
         sector_slugs(session),
+        state,
     )

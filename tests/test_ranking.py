@@ -11,7 +11,7 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from carescore import METHODOLOGY_VERSION
 from carescore.ranking.snapshots import rank_brands, refresh_rankings
@@ -422,3 +422,38 @@ def test_final_snapshots_of_methodology_1_keep_their_figures_and_label(session):
     assert fresh.methodology_version == METHODOLOGY_VERSION == "2.0"
     live = score(session, b)
     assert live.methodology_version == "2.0" and live.cases_n == 0 and live.reply_rate is None
+
+
+def test_posts_a_reviewer_corrected_are_counted_per_window_from_their_index(session):
+    """human_labels_n counts the window's customer posts with a human label or reply; on
+    SQLite the statement reads the small partial index, not every customer post."""
+    b = brand(session)
+    post(session, b, "praise", label_source="human")  # in May: 90 days, all, 2026-05
+    post(session, b, "fail", reply_source="human", created=NOW - timedelta(days=200))
+    post(session, b, "neutral", direction="brand", label_source="human")  # not a customer's
+    post(session, b, "fail")
+    statements: list[tuple[str, object]] = []
+
+    def seen(conn, cursor, statement, parameters, context, executemany):
+        if "label_source = 'human'" in statement:
+            statements.append((statement, parameters))
+
+    bind = session.get_bind()
+    event.listen(bind, "before_cursor_execute", seen)
+    try:
+        refresh_rankings(session, AS_OF, now=NOW)
+        rank(session, "all")
+    finally:
+        event.remove(bind, "before_cursor_execute", seen)
+    session.commit()
+    assert score(session, b).human_labels_n == 1
+    assert score(session, b, "all").human_labels_n == 2
+    assert score(session, b, "month", "2026-05").human_labels_n == 1
+    assert score(session, b, "month", "2026-06").human_labels_n == 0
+    assert statements
+    if bind.dialect.name == "sqlite":
+        for statement, parameters in statements:
+            plan = session.connection().exec_driver_sql(
+                "EXPLAIN QUERY PLAN " + statement, parameters
+            )
+            assert "ix_post_human" in " ".join(str(row[-1]) for row in plan), statement

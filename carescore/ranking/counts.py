@@ -57,6 +57,7 @@ class Counts:
     recovered: int = 0
     opinion_praise: int = 0
     opinion: int = 0
+    human: int = 0  # customer posts whose label or reply a reviewer set (accepted disputes)
     votes: dict[tuple[str, str], int] = field(default_factory=dict)
     histogram: dict[str, int] = field(default_factory=dict)
     topics: dict[str, int] = field(default_factory=dict)
@@ -92,6 +93,7 @@ SUMMED = (
     "recovered",
     "opinion_praise",
     "opinion",
+    "human",
 )
 # Cumulative counts of answered cases by delay; the histogram is their differences.
 _WITHIN = tuple(limit for _name, limit in DELAY_BUCKETS[:-1])

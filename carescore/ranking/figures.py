@@ -118,6 +118,7 @@ def build_score(
         large_authors_n=c.large,
         topics=c.topics,
         delay_histogram=c.histogram,
+        human_labels_n=c.human,
     )
 
     s.reply_rate = ratio(c.answered, c.actionable)

@@ -21,6 +21,7 @@ from sqlmodel import Session
 
 from carescore.ranking.businesshours import is_business_hours
 from carescore.ranking.cells import split_cells
+from carescore.ranking.corrections import human_counts
 from carescore.ranking.counts import Counts, merge, topic_counts, window_counts
 from carescore.ranking.delays import needed_ranks, order_statistics
 from carescore.ranking.windows import Window
@@ -53,6 +54,10 @@ def compute(
     cuts = sorted({min(w.end, w.judged_before) for w in windows})
     per_cell = [window_counts(session, cell, brands, cuts) for cell in cells]
     topic_counts(session, cells, brands, per_cell)
+    for part, corrected in zip(per_cell, human_counts(session, cells, brands), strict=True):
+        for brand_id, n in corrected.items():
+            if brand_id in part:
+                part[brand_id].human = n
     for index, window in enumerate(windows):
         start = window.start or first
         if start is None:

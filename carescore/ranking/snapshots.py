@@ -21,7 +21,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from carescore.ranking.corrections import human_corrected
 from carescore.ranking.figures import assign_ranks, build_score, prior_group, priors
 from carescore.ranking.metrics import Counts, compute
 from carescore.ranking.windows import Window, month, parse_window, past_months
@@ -74,9 +73,6 @@ def rank_windows(session: Session, windows: Sequence[Window], now: datetime) -> 
             for bid, c in per_brand.items()
         ]
         assign_ranks(scores, sectors)
-        corrected = human_corrected(session, window, list(sectors))
-        for s in scores:
-            s.human_labels_n = corrected.get(s.brand_id, 0)
         session.execute(
             delete(BrandScore).where(
                 BrandScore.window == window.kind, BrandScore.period == window.period

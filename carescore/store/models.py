@@ -103,10 +103,12 @@ class Post(SQLModel, table=True):
             "lang",
             postgresql_include=["id"],
         ),
-        # The few posts a reviewer corrected, counted per ranking window (migration 0005).
+        # The few posts a reviewer corrected, counted per ranking window (migrations 0005
+        # and 0007): with the direction, it holds every column that count reads.
         Index(
             "ix_post_human",
             "brand_id",
+            "direction",
             "created_at",
             sqlite_where=text("label_source = 'human' OR reply_source = 'human'"),
             postgresql_where=text("label_source = 'human' OR reply_source = 'human'"),

@@ -201,7 +201,9 @@ class RedditSource:
                 break
             fetched += 1
             body = self._get(
-                fetcher, f"/comments/{data.get('id')}", {"sort": "old", "limit": "500"}
+                fetcher,
+                f"/comments/{data.get('id')}",
+                {"sort": "old", "limit": "500", "raw_json": "1"},
             )
             if not isinstance(body, list) or len(body) != 2:
                 raise BadPayload("reddit comments: expected two Listings")

@@ -7,6 +7,7 @@ result is plain text; templates escape it again when they show it.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -58,3 +59,15 @@ def html_to_text(html: str | None) -> str:
     text = _SPACES.sub(" ", "".join(parser.parts))
     text = "\n".join(line.strip() for line in text.split("\n"))
     return _GAPS.sub("\n\n", text).strip()
+
+
+def decode_entities(text: str) -> str:
+    """What the author typed, from a plain-text field that escapes `&`, `<` and `>` as
+    HTML entities (X's API, v1.1 and v2, and the TWCS file made from it).
+
+    Decoded exactly once, when a post is read from its source: the stored text is what
+    the author wrote, so "&amp;amp;" (an author who typed "&amp;") stays "&amp;". Fields
+    that are plain text already (Bluesky records, Reddit with raw_json=1) must not be
+    passed here, or an author's literal "&lt;" would be lost.
+    """
+    return html.unescape(text) if "&" in text else text

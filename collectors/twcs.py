@@ -2,8 +2,10 @@
 
 Records end at '\\n' only (texts hold bare carriage returns; some copies use CRLF), ids
 may read `3.0`, `created_at` is `Tue Oct 31 22:10:47 +0000 2017` and the answers of a
-tweet are a comma-separated list. Posts are stored under the platform `twcs`; brand
-handles are matched to the registry's X accounts.
+tweet are a comma-separated list. Texts escape `&`, `<` and `>` as X's API did
+(`&amp;`); they are decoded once here, so the stored text is what the author wrote.
+Posts are stored under the platform `twcs`; brand handles are matched to the registry's
+X accounts.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from carescore.store.limits import checked_post
 from carescore.store.normalised import NewPost
 from collectors.base import Batch, BrandTarget
 from collectors.lines import csv_records
+from collectors.text import decode_entities
 
 COLUMNS = [
     "tweet_id",
@@ -85,7 +88,7 @@ def parse_row(fields: list[str]) -> NewPost:
         external_id=parse_id(tweet_id),
         author_id=author_id,
         created_at=parse_created(created),
-        text=text,
+        text=decode_entities(text),
         direction="brand" if is_brand else "inbound",
         author_handle=author_id if is_brand else None,
         in_reply_to_id=parse_id(parent) if parent.strip() else None,

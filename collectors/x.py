@@ -27,6 +27,7 @@ from collectors.base import (
     walk_pages,
 )
 from collectors.http import Fetcher
+from collectors.text import decode_entities
 
 SEARCH_URL = "https://api.x.com/2/tweets/search/recent"
 MAX_QUERY = 512
@@ -79,7 +80,7 @@ def to_post(tweet: dict[str, Any], users: dict[str, dict], brand: BrandTarget | 
         external_id=tweet_id,
         author_id=author_id,
         created_at=parse_iso(tweet["created_at"]),
-        text=text,
+        text=decode_entities(text),
         brand_slug=brand.slug if brand else None,
         author_handle=username,
         author_followers=followers if isinstance(followers, int) else None,

@@ -48,6 +48,9 @@ def test_search_pages_comments_and_token_renewal(registry, sleeps):
     assert [c.url.path for c in calls].count("/api/v1/access_token") == 2
     search = next(c for c in calls if c.url.path == "/search")
     assert search.url.params["sort"] == "new" and "Carescore" in search.headers["User-Agent"]
+    # Without raw_json=1 Reddit escapes &, < and > in texts; we store what authors wrote.
+    trees = [c for c in calls if c.url.path.startswith("/comments/")]
+    assert trees and all(c.url.params["raw_json"] == "1" for c in [search, *trees])
     posts = {p.external_id: p for p in registry.execute(select(Post)).scalars()}
     submission = posts["t3_1abcde2"]
     assert submission.text.startswith("ExampleBrand support never answered\n\nOrdered on the 2nd &")

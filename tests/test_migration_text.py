@@ -1,4 +1,4 @@
-"""Migration 0007_text_as_written: stored X and TWCS texts lose their HTML entities once."""
+"""Migration 0008_text_as_written: stored X and TWCS texts lose their HTML entities once."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _texts(engine) -> dict[str, str]:
 
 def test_stored_texts_are_decoded_once_and_the_caches_told(engine):
     config = alembic_config(engine)
-    command.downgrade(config, "0003_methodology_2")
+    command.downgrade(config, "0007_human_index")
     try:
         with engine.begin() as conn:
             for run_id, (platform, ext, source, text) in enumerate(STORED, 1):
@@ -94,11 +94,11 @@ def test_stored_texts_are_decoded_once_and_the_caches_told(engine):
                     )
                 )
             before = current_generation(conn)
-        command.upgrade(config, "0007_text_as_written")
+        command.upgrade(config, "0008_text_as_written")
         assert _texts(engine) == AS_WRITTEN
         with engine.connect() as conn:
             assert current_generation(conn) == before + 1
-        command.downgrade(config, "0003_methodology_2")
+        command.downgrade(config, "0007_human_index")
         restored = _texts(engine)
         assert restored["1"] == "staff &amp; stock &lt;3"
         assert restored["3"] == "Settings &gt; Account"

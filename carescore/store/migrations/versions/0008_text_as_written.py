@@ -1,7 +1,7 @@
 """posts as their authors wrote them: decode the HTML entities X's API put in stored text
 
-Revision ID: 0007_text_as_written
-Revises: 0003_methodology_2
+Revision ID: 0008_text_as_written
+Revises: 0007_human_index
 Create Date: 2026-12-02 09:00:00.000000
 
 X's API and the TWCS file made from it escape `&`, `<` and `>` in a post's text
@@ -22,8 +22,8 @@ from collections.abc import Callable
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007_text_as_written"
-down_revision = "0003_methodology_2"
+revision = "0008_text_as_written"
+down_revision = "0007_human_index"
 branch_labels = None
 depends_on = None
 

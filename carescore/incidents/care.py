@@ -1,14 +1,15 @@
 """How a brand answered the people an incident hit, beside how it usually answers.
 
-The unit is the customer's actionable post (a `fail` or `question`), as in methodology
-1.0. Methodology 2.0 counts *cases* (one customer's request in one conversation);
-`care_units` is the one function to swap when the cases land, and `CARE_UNIT` names
-the unit in every stored incident.
+The unit is the case of methodology 2.0 (`carescore.threads.cases`): one customer's
+request to one brand in one conversation, opened by that customer's first complaint or
+question there. A customer who writes five times during an outage is one person to
+answer, not five, so the figures count cases; the complaints that make the incident
+itself are still counted post by post (a surge of posts is what shows the outage).
 
-One rule for the incident and for the usual figures, so the two compare: a unit opened
-at least 24 hours ago counts; it is answered when the brand's first public reply came
-within 24 hours; a complaint is recovered when its customer's last later post in the
-thread is positive (the ranking's rule).
+One rule for the incident and for the usual figures, so the two compare: a case opened
+at least 24 hours ago counts; it is answered when the brand's first public reply to it
+came within 24 hours; an answered case opened by a complaint is recovered when its
+customer's last post after that reply is positive (the cases' rule).
 """
 
 from __future__ import annotations
@@ -18,19 +19,21 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlmodel import Session
 
-from carescore.ranking.rules import POSITIVE_SENTIMENT
 from carescore.store.models import Post
 
-CARE_UNIT = "post"
+CARE_UNIT = "case"
 HORIZON = timedelta(hours=24)
 USUAL_DAYS = 28
 
 
 @dataclass(frozen=True)
 class CareUnit:
+    """One case: when it opened, the delay of the brand's first reply (None: none yet),
+    whether a complaint opened it, and whether its customer recovered."""
+
     opened_at: datetime
     reply_seconds: int | None
     complaint: bool
@@ -39,7 +42,7 @@ class CareUnit:
 
 @dataclass(frozen=True)
 class Care:
-    """Counts and the median delay (seconds) of the units judged; rates derive from them."""
+    """Counts and the median delay (seconds) of the cases judged; rates derive from them."""
 
     n: int = 0
     answered: int = 0
@@ -49,82 +52,25 @@ class Care:
 
 
 def care_units(session: Session, brand_id: int, start: datetime, end: datetime) -> list[CareUnit]:
-    """The brand's actionable posts opened in [start, end), with reply delay and recovery."""
+    """The brand's cases opened in [start, end), with their reply delay and recovery."""
     rows = session.execute(
-        select(
-            Post.platform,
-            Post.author_id,
-            Post.created_at,
-            Post.label,
-            Post.first_reply_seconds,
-            Post.first_reply_id,
-            Post.conversation_id,
-        ).where(
+        select(Post.created_at, Post.label, Post.case_reply_seconds, Post.case_recovered).where(
             Post.brand_id == brand_id,
             Post.direction == "inbound",
+            Post.opens_case.is_(True),
             Post.created_at >= start,
             Post.created_at < end,
-            Post.label.in_(("fail", "question")),
         )
     ).all()
-    answered = [r for r in rows if r.label == "fail" and r.first_reply_seconds is not None]
-    last = _last_customer_posts(session, brand_id, answered)
     return [
         CareUnit(
             opened_at=r.created_at,
-            reply_seconds=r.first_reply_seconds,
+            reply_seconds=r.case_reply_seconds,
             complaint=r.label == "fail",
-            recovered=last.get((r.platform, r.author_id, r.conversation_id, r.created_at), False),
+            recovered=bool(r.case_recovered),
         )
         for r in rows
     ]
-
-
-def _last_customer_posts(session: Session, brand_id: int, fails: Sequence) -> dict:
-    """For each answered complaint, whether its customer's last later post is positive."""
-    if not fails:
-        return {}
-    conversations = {r.conversation_id for r in fails if r.conversation_id}
-    replies_to = {r.first_reply_id for r in fails if r.first_reply_id}
-    later = session.execute(
-        select(
-            Post.platform,
-            Post.author_id,
-            Post.conversation_id,
-            Post.in_reply_to_id,
-            Post.created_at,
-            Post.id,
-            Post.label,
-            Post.sentiment,
-        ).where(
-            Post.brand_id == brand_id,
-            Post.direction == "inbound",
-            Post.in_reply_to_id != "",
-            or_(
-                Post.conversation_id.in_(sorted(conversations) or [""]),
-                Post.in_reply_to_id.in_(sorted(replies_to) or [""]),
-            ),
-        )
-    ).all()
-    result = {}
-    for fail in fails:
-        thread = [
-            p
-            for p in later
-            if p.platform == fail.platform
-            and p.author_id == fail.author_id
-            and p.created_at > fail.created_at
-            and (
-                (fail.conversation_id and p.conversation_id == fail.conversation_id)
-                or (fail.first_reply_id and p.in_reply_to_id == fail.first_reply_id)
-            )
-        ]
-        if thread:
-            p = max(thread, key=lambda p: (p.created_at, p.id))
-            positive = p.label == "praise" or (p.sentiment or 0.0) >= POSITIVE_SENTIMENT
-            key = (fail.platform, fail.author_id, fail.conversation_id, fail.created_at)
-            result[key] = positive
-    return result
 
 
 def summarise(units: Sequence[CareUnit], now: datetime) -> Care:

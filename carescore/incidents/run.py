@@ -308,6 +308,7 @@ def _measure_care(session: Session, incident: Incident, now: datetime) -> None:
     during, usual = care.measure(
         session, incident.brand_id, incident.start_at, incident.end_at or now, now
     )
+    incident.care_unit = care.CARE_UNIT
     incident.care_n, incident.care_answered = during.n, during.answered
     incident.care_median_reply_s = during.median_reply_s
     incident.care_recovery_n, incident.care_recovered = during.recovery_n, during.recovered
@@ -318,11 +319,17 @@ def _measure_care(session: Session, incident: Incident, now: datetime) -> None:
 
 
 def _refresh_recent_care(session: Session, now: datetime) -> None:
-    """Replies keep arriving after an incident: its care figures settle within a day."""
+    """Replies keep arriving after an incident: its care figures settle within a day.
+
+    Incidents measured in another unit (posts, before cases existed) are measured again.
+    """
     recent = session.execute(
         select(Incident).where(
-            (Incident.end_at.is_(None)) | (Incident.end_at >= now - CARE_REFRESH),
-            Incident.computed_at < now,
+            (
+                ((Incident.end_at.is_(None)) | (Incident.end_at >= now - CARE_REFRESH))
+                & (Incident.computed_at < now)
+            )
+            | (Incident.care_unit != care.CARE_UNIT)
         )
     ).scalars()
     for incident in recent:

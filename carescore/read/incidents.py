@@ -36,8 +36,8 @@ def _rate(part: int, whole: int) -> float | None:
 
 @dataclass
 class Care:
-    """Actionable posts opened in a period and judged (24 h old): answered within 24 h,
-    the median delay of those answers, and the answered complaints that recovered."""
+    """Cases opened in a period and judged (24 h old): answered within 24 h, the median
+    delay of those answers, and the answered cases opened by a complaint that recovered."""
 
     n: int
     answered: int

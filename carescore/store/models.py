@@ -306,9 +306,9 @@ class Incident(SQLModel, table=True):
 
     Times are aware UTC; `end_at` is exclusive and None while the incident is open.
     `expected` is the sum of the usual level over the incident's hours. The care figures
-    count the brand's actionable posts (`care_unit`) opened during the incident and, for
-    `usual_*`, during the 28 days before it, with one rule: answered within 24 hours, of
-    those at least 24 hours old.
+    count the brand's cases (`care_unit`; "post" on rows measured before cases existed)
+    opened during the incident and, for `usual_*`, during the 28 days before it, with one
+    rule: answered within 24 hours, of those at least 24 hours old.
     """
 
     __table_args__ = (
@@ -332,11 +332,11 @@ class Incident(SQLModel, table=True):
     p_value: float = 1.0
     topics: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     detector_version: str = Field(max_length=10)
-    care_unit: str = Field(default="post", max_length=10, description="post, or case")
-    care_n: int = Field(default=0, description="actionable, at least 24 h old")
+    care_unit: str = Field(default="post", max_length=10, description="case, or post")
+    care_n: int = Field(default=0, description="cases opened, at least 24 h old")
     care_answered: int = Field(default=0, description="of care_n, answered within 24 h")
     care_median_reply_s: float | None = None
-    care_recovery_n: int = Field(default=0, description="answered complaints")
+    care_recovery_n: int = Field(default=0, description="answered cases opened by a complaint")
     care_recovered: int = 0
     usual_n: int = 0
     usual_answered: int = 0

@@ -45,6 +45,7 @@ def test_the_demo_incidents_show_everywhere(demo):
     # the same storm, answered very differently
     assert storm["skylark-airways"]["care_reply_rate"] > 2 * storm["kestrel-jet"]["care_reply_rate"]
     for item in body["items"]:
+        assert item["care_unit"] == "case"
         assert item["care_answered"] <= item["care_n"]
         if item["care_n"]:
             assert item["care_reply_rate"] == pytest.approx(item["care_answered"] / item["care_n"])
@@ -64,6 +65,7 @@ def test_the_demo_incidents_show_everywhere(demo):
     incident = demo.get(f"/brands/nimbus-telecom/incidents/{key}")
     assert incident.status_code == 200
     assert "Complaints during the incident" in incident.get_data(as_text=True)
+    assert "Cases opened during the incident" in incident.get_data(as_text=True)
     assert demo.get("/rankings/telecom").get_data(as_text=True).count('id="broken-now"') == 1
     airline = demo.get("/rankings/airline").get_data(as_text=True)
     assert "Ondeline" not in airline.split('id="broken-now"')[1].split("</section>")[0]

@@ -10,6 +10,7 @@ from sqlalchemy import delete, select, update
 
 from carescore.incidents import refresh_incidents
 from carescore.store.models import Brand, ComplaintHour, Incident, Post
+from carescore.threads.cases import build_cases
 from tests.factories import load_acme
 
 T0 = datetime(2026, 3, 2, tzinfo=UTC)  # a Monday
@@ -34,8 +35,24 @@ def _post(n: int, at: datetime, brand_id: int, label: str = "fail", **extra) -> 
     return Post(**values)
 
 
+def _reply(n: int, to: Post, seconds: int) -> Post:
+    """The brand's public reply to `to`, `seconds` after it."""
+    at = to.created_at + timedelta(seconds=seconds)
+    return _post(
+        n,
+        at,
+        to.brand_id,
+        label="neutral",
+        direction="brand",
+        author_id="acme-support",
+        in_reply_to_id=to.external_id,
+        conversation_id=to.conversation_id,
+    )
+
+
 def _history(session, brand_id: int, weeks: int = 10, seed: int = 1) -> list[Post]:
-    """About one complaint an hour for `weeks` weeks, plus a three-hour outage."""
+    """About one complaint an hour for `weeks` weeks, plus a three-hour outage whose
+    complaints are answered every other one, in 10 minutes."""
     rng = random.Random(seed)
     posts = []
     for hour in range(weeks * 168):
@@ -43,18 +60,19 @@ def _history(session, brand_id: int, weeks: int = 10, seed: int = 1) -> list[Pos
             at = T0 + timedelta(hours=hour, seconds=rng.randrange(3600))
             posts.append(_post(len(posts), at, brand_id))
     for i in range(60):
-        at = OUTAGE + timedelta(seconds=i * 180)
-        answered = i % 2 == 0
-        posts.append(
-            _post(
-                10_000 + i,
-                at,
-                brand_id,
-                first_reply_seconds=600 if answered else None,
-                first_reply_id=f"r{i}" if answered else None,
-            )
-        )
+        complaint = _post(10_000 + i, OUTAGE + timedelta(seconds=i * 180), brand_id)
+        posts.append(complaint)
+        if i % 2 == 0:
+            posts.append(_reply(20_000 + i, complaint, 600))
     return posts
+
+
+def _store(session, posts: list[Post]) -> None:
+    """Store posts and build their cases, as the import does."""
+    session.add_all(posts)
+    session.flush()
+    build_cases(session, [p.id for p in posts])
+    session.commit()
 
 
 def _acme(session) -> int:
@@ -72,8 +90,7 @@ def _found(session) -> list[tuple]:
 
 def test_a_full_run_finds_the_outage_with_its_care_figures(session):
     brand_id = _acme(session)
-    session.add_all(_history(session, brand_id))
-    session.commit()
+    _store(session, _history(session, brand_id))
     now = T0 + timedelta(weeks=10)
     summary = refresh_incidents(session, now)
     session.commit()
@@ -86,7 +103,8 @@ def test_a_full_run_finds_the_outage_with_its_care_figures(session):
     assert not incident.is_open
     assert incident.posts >= 60
     assert incident.topics["outage"] == incident.posts
-    # half of the outage's 60 complaints were answered, in 10 minutes
+    # each complaint is its own customer's case: half of the 60 answered, in 10 minutes
+    assert incident.care_unit == "case"
     assert incident.care_answered == 30
     assert incident.care_n == incident.posts
     assert incident.care_median_reply_s == 600
@@ -99,8 +117,7 @@ def test_incremental_runs_agree_with_a_full_run(session):
     posts = _history(session, brand_id)
     posts.sort(key=lambda p: p.created_at)
     cut = OUTAGE + timedelta(hours=1, minutes=30)
-    session.add_all([p for p in posts if p.created_at < cut])
-    session.commit()
+    _store(session, [p for p in posts if p.created_at < cut])
     refresh_incidents(session, cut)
     session.commit()
     opened = session.execute(select(Incident)).scalars().one()
@@ -108,12 +125,12 @@ def test_incremental_runs_agree_with_a_full_run(session):
     # the rest arrives, plus a late post inside an hour already decided
     later = [p for p in posts if p.created_at >= cut]
     later.append(_post(99_999, OUTAGE - timedelta(days=3), brand_id))
-    session.add_all(later)
-    session.commit()
+    _store(session, later)
     now = T0 + timedelta(weeks=10)
     summary = refresh_incidents(session, now)
     session.commit()
-    assert not summary.full and summary.new_posts == len(later)
+    assert not summary.full
+    assert summary.new_posts == sum(p.direction == "inbound" for p in later)
     incremental = _found(session)
     hours = session.execute(
         select(ComplaintHour.hour, ComplaintHour.complaints).order_by(ComplaintHour.hour)
@@ -132,8 +149,7 @@ def test_incremental_runs_agree_with_a_full_run(session):
 
 def test_an_open_incident_closes_when_the_clock_moves_on(session):
     brand_id = _acme(session)
-    session.add_all(_history(session, brand_id))
-    session.commit()
+    _store(session, _history(session, brand_id))
     refresh_incidents(session, OUTAGE + timedelta(hours=2, minutes=5))
     session.commit()
     assert session.execute(select(Incident.is_open)).scalar_one() is True
@@ -144,8 +160,7 @@ def test_an_open_incident_closes_when_the_clock_moves_on(session):
 
 def test_rescored_or_forgotten_posts_rebuild_the_brand(session):
     brand_id = _acme(session)
-    session.add_all(_history(session, brand_id))
-    session.commit()
+    _store(session, _history(session, brand_id))
     now = T0 + timedelta(weeks=10)
     refresh_incidents(session, now)
     session.commit()
@@ -157,3 +172,59 @@ def test_rescored_or_forgotten_posts_rebuild_the_brand(session):
     session.commit()
     assert summary.brands_rebuilt == 1
     assert session.execute(select(Incident)).scalars().all() == []
+
+
+def test_care_during_an_incident_counts_cases_not_posts(session):
+    """20 customers write 3 complaints each in their own conversation during the outage:
+    20 cases, 10 of them answered (once, after their first post), 5 of those recovered."""
+    brand_id = _acme(session)
+    posts = [p for p in _history(session, brand_id) if p.created_at < OUTAGE]
+    for c in range(20):
+        first = None
+        for k in range(3):
+            at = OUTAGE + timedelta(minutes=9 * c + 3 * k)
+            thread = {"author_id": f"angry{c}", "conversation_id": f"t{c}"}
+            if first is not None:
+                thread["in_reply_to_id"] = first.external_id
+            post = _post(30_000 + 3 * c + k, at, brand_id, **thread)
+            posts.append(post)
+            first = first or post
+        if c % 2 == 0:
+            posts.append(_reply(40_000 + c, first, 1800 + 60 * c))
+            if c % 4 == 0:  # the customer thanks the brand after the reply
+                thanks = _post(
+                    50_000 + c,
+                    first.created_at + timedelta(hours=2),
+                    brand_id,
+                    label="praise",
+                    author_id=f"angry{c}",
+                    conversation_id=f"t{c}",
+                    in_reply_to_id=f"p{40_000 + c}",
+                )
+                posts.append(thanks)
+    _store(session, posts)
+    refresh_incidents(session, T0 + timedelta(weeks=10))
+    session.commit()
+    incident = session.execute(select(Incident)).scalars().one()
+    assert incident.posts >= 60  # the surge itself is counted in posts
+    assert incident.care_unit == "case"
+    assert incident.care_n == 20
+    assert incident.care_answered == 10
+    # delays 30 min + 0, 2, ... 18 min: the median of 30-48 minutes in 2-minute steps
+    assert incident.care_median_reply_s == 1800 + 60 * 9
+    assert incident.care_recovery_n == 10
+    assert incident.care_recovered == 5
+
+
+def test_incidents_measured_in_posts_are_measured_again_in_cases(session):
+    brand_id = _acme(session)
+    _store(session, _history(session, brand_id))
+    now = T0 + timedelta(weeks=10)
+    refresh_incidents(session, now)
+    session.commit()
+    session.execute(update(Incident).values(care_unit="post", care_n=999))
+    session.commit()
+    refresh_incidents(session, now)
+    session.commit()
+    incident = session.execute(select(Incident)).scalars().one()
+    assert (incident.care_unit, incident.care_n) == ("case", incident.posts)

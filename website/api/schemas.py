@@ -212,15 +212,18 @@ class IncidentPublic(Public):
     expected: float = _d("usual complaints for the same hours")
     p_value: float = _d("tail probability that opened it (negative binomial)")
     topics: dict[str, int] = _d("complaint topic: complaints")
-    care_unit: str = _d("what care figures count: post (methodology 1.0) or case")
-    care_n: int = _d("actionable units opened during it, at least 24 h old")
+    care_unit: str = _d(
+        "what the care figures count: case (one customer's request in one conversation, "
+        "methodology 2.0); post on incidents measured before cases"
+    )
+    care_n: int = _d("cases opened during it, at least 24 h old")
     care_answered: int = _d("of care_n, answered within 24 h")
     care_reply_rate: float | None = _d("care_answered / care_n")
     care_median_reply_s: float | None = _d("median delay of those answers, seconds")
-    care_recovery_n: int = _d("answered complaints")
-    care_recovered: int = _d("whose customer's last later post is positive")
+    care_recovery_n: int = _d("answered cases opened by a complaint")
+    care_recovered: int = _d("whose customer's last post after the reply is positive")
     care_recovery_rate: float | None = _d("care_recovered / care_recovery_n")
-    usual_n: int = _d("the same count over the 28 days before the start")
+    usual_n: int = _d("cases opened in the 28 days before the start, 24 h old")
     usual_answered: int
     usual_reply_rate: float | None
     usual_median_reply_s: float | None

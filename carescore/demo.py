@@ -21,6 +21,7 @@ from carescore.demo_incidents import incident_posts
 from carescore.store.brands import BrandSpec, upsert_brands
 from carescore.store.normalised import NewPost
 from carescore.store.posts import BrandDirectory, StoreResult, store_posts
+from carescore.vocab import ACTIONABLE_LABELS
 
 DEMO_PLATFORM = "demo"
 DEFAULT_POSTS = 56_000
@@ -358,7 +359,7 @@ def generate_posts(
             )
             post.conversation_id = post.external_id
             yield post
-            if kind not in ("fail", "question"):
+            if kind not in ACTIONABLE_LABELS:
                 continue
             rate = min(
                 0.99,

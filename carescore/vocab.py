@@ -1,5 +1,6 @@
-"""The code lists of Carescore, defined once: labels, directions, windows, sorts, sectors
-and topics.
+"""The code lists of Carescore, defined once: labels (and the actionable and opinion ones
+among them), languages, directions, platforms, windows, sorts, sectors, topics and the
+kinds and statuses of disputes.
 
 Codes are what is stored, sent by the API and accepted as parameters; never rename one
 without migrating what is stored. Each list also carries its English display names,
@@ -29,6 +30,31 @@ LABEL_NAMES: dict[str, str] = {
 }
 LABELS: tuple[str, ...] = tuple(LABEL_NAMES)
 """What the scorer says a customer post is; `fail` and `question` are actionable."""
+
+ACTIONABLE_LABELS: tuple[str, ...] = ("fail", "question")
+"""Labels of posts a brand could answer: the reply figures count them, and only they carry
+complaint topics."""
+
+OPINION_LABELS: tuple[str, ...] = ("praise", "fail")
+"""Labels that are an opinion of the brand: satisfaction is praise among them."""
+
+LANGUAGES: tuple[str, ...] = ("en", "fr", "other")
+"""A post's language as stored: English, French, or any other (which the scorer does not
+judge)."""
+
+JUDGED_LANGUAGES: tuple[str, ...] = ("en", "fr")
+"""The languages the scorer reads (it has a lexicon and weights for each); a post in any
+other is stored unlabelled, "not judged"."""
+
+PLATFORMS: tuple[str, ...] = ("x", "mastodon", "bluesky", "reddit", "rss")
+"""Where posts come from; an official account and each collector name one of them."""
+
+DISPUTE_KINDS: tuple[str, ...] = ("mislabelled", "misattributed", "answered")
+"""What a brand may say is wrong with a post: its label, that it is about the brand, or
+that the brand's public reply was missed."""
+
+DISPUTE_STATUSES: tuple[str, ...] = ("pending", "accepted", "rejected")
+"""A dispute waits for a reviewer, who accepts or rejects it."""
 
 DIRECTIONS: tuple[str, ...] = ("inbound", "brand")
 """`inbound` from a customer, `brand` from one of the brand's official accounts."""

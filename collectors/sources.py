@@ -7,9 +7,11 @@ from collections.abc import Callable
 from pydantic import SecretStr
 
 from carescore.settings import Settings
+from carescore.vocab import PLATFORMS
 from collectors.base import Source
 
-SOURCE_NAMES = ["x", "mastodon", "bluesky", "reddit", "rss"]
+SOURCE_NAMES = list(PLATFORMS)
+"""One collector per platform, named after it."""
 
 
 def _plain(secret: SecretStr | None) -> str | None:

@@ -8,9 +8,10 @@ import pytest
 
 from carescore.scoring.classifier import features, load_model, word_features, words_of
 from carescore.scoring.cues import CUE_FAMILIES, FAULT_FAMILIES, find_cues
-from carescore.scoring.score import LABELS, SCORER_VERSION, Score, score_text
+from carescore.scoring.score import SCORER_VERSION, Score, score_text
 from carescore.scoring.textfold import MAX_CHARS, fold
 from carescore.scoring.topics import TAXONOMY, TOPIC_CODES, find_topics
+from carescore.vocab import LABELS
 
 # (post, cue family it must raise) for each family, in English and in French.
 CUE_POSTS = [

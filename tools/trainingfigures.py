@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections import Counter
 
 from carescore.scoring.evaluation import brand_shares, metrics
-from carescore.scoring.score import LABELS, decide
+from carescore.scoring.score import decide
+from carescore.vocab import LABELS
 
 NOT_JUDGED = "neutral"
 # Sets whose rows are posts of the kind the site scores, per language: the confusion the

@@ -24,8 +24,8 @@ from carescore.reply import (
     reject_dispute,
     revoke_key,
 )
-from carescore.reply.disputes import STATUSES
 from carescore.reply.keys import key_state
+from carescore.vocab import DISPUTE_STATUSES
 
 
 def _operator() -> str:
@@ -131,7 +131,7 @@ def disputes_group() -> None:
 
 @disputes_group.command("list")
 @click.option(
-    "--status", type=click.Choice([*STATUSES, "all"]), default="pending", show_default=True
+    "--status", type=click.Choice([*DISPUTE_STATUSES, "all"]), default="pending", show_default=True
 )
 def disputes_list(status: str) -> None:
     """Disputes, oldest first: id, filed, brand post, kind, requested label, status."""

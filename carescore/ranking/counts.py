@@ -16,19 +16,16 @@ from sqlmodel import Session
 
 from carescore.ranking.cells import in_cells, in_window
 from carescore.ranking.rules import (
-    ACTIONABLE_LABELS,
     ANSWER_WINDOW,
     DELAY_BUCKETS,
     LARGE_AUTHOR,
     SMALL_AUTHOR,
-    TOPICS,
     WITHIN_LONG_S,
     WITHIN_SHORT_S,
 )
 from carescore.ranking.windows import Window
 from carescore.store.models import Post
-
-LANGUAGES = ("en", "fr", "other")  # the languages opinions are counted in (label errors)
+from carescore.vocab import ACTIONABLE_LABELS, LANGUAGES, OPINION_LABELS, TOPICS
 
 
 @dataclass
@@ -143,7 +140,7 @@ def window_counts(
         func.count(distinct(vote))
         .filter(and_(Post.label == label, _language(lang)))
         .label(f"v_{label}_{lang}")
-        for label in ("praise", "fail")
+        for label in OPINION_LABELS
         for lang in LANGUAGES
     ]
     columns = [
@@ -174,7 +171,7 @@ def window_counts(
         }
         c.votes = {
             (label, lang): int(row[f"v_{label}_{lang}"])
-            for label in ("praise", "fail")
+            for label in OPINION_LABELS
             for lang in LANGUAGES
         }
         c.opinion_praise = sum(n for (label, _), n in c.votes.items() if label == "praise")

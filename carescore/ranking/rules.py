@@ -12,8 +12,6 @@ from datetime import timedelta
 
 ANSWER_DAYS = 7  # a reply counts as an answer within this many days of the opening post
 ANSWER_WINDOW = timedelta(days=ANSWER_DAYS)
-ACTIONABLE_LABELS = ("fail", "question")  # what a brand could answer
-OPINION_LABELS = ("praise", "fail")
 POSITIVE_SENTIMENT = 0.05  # VADER's usual threshold: a customer's last word that is positive
 PRIOR = 30  # prior sample size of the Bayesian averages
 CONFIDENCE = 0.95  # every interval
@@ -36,4 +34,3 @@ DELAY_BUCKETS = (
     ("4-24h", 86400),
     ("1-7d", ANSWER_DAYS * 86400),
 )
-TOPICS = ("outage", "billing", "delivery", "delay", "waiting", "account", "defect", "staff")

@@ -21,16 +21,12 @@ from carescore.reply.errors import Conflict, Forbidden, Invalid, Missing, TooMan
 from carescore.reply.text import plain_text, web_link
 from carescore.store.models import Brand, BrandKey, Dispute, Post, utcnow
 from carescore.threads.cases import build_cases
-from carescore.vocab import LABELS
+from carescore.vocab import ACTIONABLE_LABELS, DISPUTE_KINDS, LABELS
 
-DISPUTE_KINDS = ("mislabelled", "misattributed", "answered")
 DISPUTE_FIELDS = ("kind", "label", "link", "reason")
 DISPUTES_PER_DAY = 50
 REASON_MAX = 1000
 NOTE_MAX = 1000
-STATUSES = ("pending", "accepted", "rejected")
-# Labels that carry complaint topics (as the scorer decides them).
-_TOPIC_LABELS = ("fail", "question")
 
 
 def _quota(session: Session, brand_id: int, per_day: int) -> None:
@@ -161,7 +157,7 @@ def _apply(dispute: Dispute, post: Post, replied_at: datetime | None) -> dict[st
         label = dispute.requested_label
         post.label = label
         post.label_source = "human"
-        if label not in _TOPIC_LABELS:
+        if label not in ACTIONABLE_LABELS:
             post.topics = ""
         if post.sentiment is not None and (
             (label == "praise" and post.sentiment < 0) or (label == "fail" and post.sentiment > 0)

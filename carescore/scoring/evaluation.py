@@ -18,7 +18,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from carescore.errors import BadInput
-from carescore.scoring.score import LABELS, Score, score_text
+from carescore.scoring.score import Score, score_text
+from carescore.vocab import LABELS, OPINION_LABELS
 
 TASKS = ("sentiment", "complaint")
 _COMPLAINT_VALUES = {"1": "complaint", "0": "other", "true": "complaint", "false": "other"}
@@ -274,5 +275,5 @@ def evaluate(
     if brands is not None:
         if len(brands) != len(rows):
             raise BadInput(f"{len(brands)} brands for {len(rows)} rows")
-        report["brands"] = brand_shares(brands, gold, labels_out, "praise", ("praise", "fail"))
+        report["brands"] = brand_shares(brands, gold, labels_out, "praise", OPINION_LABELS)
     return report

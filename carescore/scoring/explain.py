@@ -15,8 +15,9 @@ from __future__ import annotations
 from carescore.scoring.classifier import features, load_model, words_of
 from carescore.scoring.cues import find_cues
 from carescore.scoring.language import detect_language
-from carescore.scoring.score import JUDGED_LANGUAGES, decide
+from carescore.scoring.score import decide
 from carescore.scoring.textfold import fold
+from carescore.vocab import JUDGED_LANGUAGES
 
 TOP = 3
 # Contributions smaller than this (in log-odds) are not cues worth showing.

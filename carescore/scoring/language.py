@@ -16,8 +16,7 @@ import re
 from functools import lru_cache
 
 from carescore.scoring.textfold import Folded
-
-LANGUAGES = ("en", "fr", "other")
+from carescore.vocab import JUDGED_LANGUAGES
 
 # langid decides among these; everything but en and fr becomes "other".
 _CANDIDATES = ["en", "fr", "es", "de", "it", "pt", "nl"]
@@ -171,7 +170,7 @@ def _by_words(tokens: tuple[str, ...], short: bool) -> str | None:
 
 
 def detect_language(text: Folded, hint: str | None = None) -> str:
-    """The post's language among LANGUAGES; a known hint from the source wins."""
+    """The post's language among `carescore.vocab.LANGUAGES`; a known hint from the source wins."""
     if hint:
         code = hint.strip().lower()[:2]
         if code in _HINTS:
@@ -185,4 +184,4 @@ def detect_language(text: Folded, hint: str | None = None) -> str:
     if guess:
         return guess
     code, _ = _identifier().classify(text.clean[:_DETECT_CHARS])
-    return code if code in ("en", "fr") else "other"
+    return code if code in JUDGED_LANGUAGES else "other"

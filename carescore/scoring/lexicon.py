@@ -14,6 +14,7 @@ from functools import lru_cache
 from importlib import resources
 
 from carescore.scoring.textfold import fold
+from carescore.vocab import JUDGED_LANGUAGES
 
 # VADER's damping of a negated word (vaderSentiment.N_SCALAR).
 _NEGATED = -0.74
@@ -101,7 +102,7 @@ def valences(lang: str) -> dict[str, float]:
 
 def polarity(tokens: tuple[str, ...], lang: str) -> tuple[float, float]:
     """Sums of positive and of negative valence (the latter as a positive number)."""
-    lexicon = valences(lang if lang in ("en", "fr") else "en")
+    lexicon = valences(lang if lang in JUDGED_LANGUAGES else "en")
     if lexicon.keys().isdisjoint(tokens):
         return 0.0, 0.0
     negators = _NEGATORS.get(lang, _NEGATORS["en"])

@@ -18,14 +18,9 @@ from carescore.scoring.language import detect_language
 from carescore.scoring.lexicon import valences
 from carescore.scoring.textfold import fold
 from carescore.scoring.topics import find_topics
+from carescore.vocab import ACTIONABLE_LABELS, JUDGED_LANGUAGES
 
 SCORER_VERSION = "2.0"
-LABELS = ("praise", "fail", "question", "neutral")
-# The languages the scorer reads; a post in any other is stored unlabelled ("not judged").
-JUDGED_LANGUAGES = frozenset({"en", "fr"})
-
-# Topics are complaint topics: only posts that ask the brand to act carry them.
-_TOPIC_LABELS = frozenset({"fail", "question"})
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +87,7 @@ def warm_up() -> None:
     run; a benchmark that did not load them first would time loading, not scoring.
     """
     load_model()
-    for lang in ("en", "fr"):
+    for lang in JUDGED_LANGUAGES:
         valences(lang)
     language.warm_up()
 
@@ -109,7 +104,7 @@ def _score(text: object, lang_hint: str | None) -> Score:
     feats = features(folded.tokens, cues, lang, folded.shouting)
     p_fail, p_praise = model.probabilities(feats, words_of(folded.tokens), lang)
     label = decide(p_fail, p_praise, cues, model.thresholds, lang)
-    topics = find_topics(folded.folded, cues) if label in _TOPIC_LABELS else ()
+    topics = find_topics(folded.folded, cues) if label in ACTIONABLE_LABELS else ()
     sentiment = (1.0 - p_fail) * p_praise - p_fail
     if (label == "praise" and sentiment < 0) or (label == "fail" and sentiment > 0):
         sentiment = -sentiment

@@ -18,8 +18,8 @@ from sqlmodel import Session
 
 from carescore.errors import RegistryError
 from carescore.store.models import Brand, BrandAccount
+from carescore.vocab import PLATFORMS
 
-PLATFORMS = ("x", "mastodon", "bluesky", "reddit", "rss")
 COUNTRY_TIMEZONES = {
     "FR": "Europe/Paris",
     "US": "America/New_York",

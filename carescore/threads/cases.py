@@ -35,9 +35,10 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlmodel import Session
 
-from carescore.ranking.rules import ACTIONABLE_LABELS, POSITIVE_SENTIMENT
+from carescore.ranking.rules import POSITIVE_SENTIMENT
 from carescore.store.models import Post
 from carescore.threads.replies import Key, _chunks
+from carescore.vocab import ACTIONABLE_LABELS
 
 _MAX_DEPTH = 200  # longest reply chain followed to its root; real ones are far shorter
 

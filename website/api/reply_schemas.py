@@ -13,11 +13,12 @@ from typing import Annotated, Literal
 from pydantic import Field
 
 from carescore.reply import BrandReply, Correction
-from carescore.reply.disputes import DISPUTE_KINDS, REASON_MAX, STATUSES
+from carescore.reply.disputes import REASON_MAX
 from carescore.reply.public import StatementView
 from carescore.reply.statements import REFERS_TO_MAX, TEXT_MAX
 from carescore.reply.text import URL_MAX
 from carescore.store.models import Dispute, Statement
+from carescore.vocab import DISPUTE_KINDS, DISPUTE_STATUSES
 from website.api.schemas import Label, Public, UTCTime
 
 WRITE_MAX_BYTES = 16 * 1024
@@ -73,7 +74,7 @@ class DisputePublic(Public):
     previous_label: str | None = Field(description="the label when filed")
     link: str | None
     reason: str
-    status: Literal[STATUSES]
+    status: Literal[DISPUTE_STATUSES]
     created_at: UTCTime
     decided_at: UTCTime | None
     decision_note: str | None = Field(description="the reviewer's reason")

@@ -212,7 +212,6 @@ def document() -> dict[str, Any]:
                 "seconds. Errors are RFC 9457 problem documents. Responses carry an ETag "
                 "(send If-None-Match for a 304) and rate-limit headers; CORS is open for GET."
             ),
-            "license": {"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
         },
         "servers": [{"url": "/api/v1"}],
         "tags": [

@@ -3,6 +3,8 @@
 from sqlmodel import Session
 
 from carescore.store.brands import parse_registry, upsert_brands
+from collectors.base import BrandTarget
+from collectors.runner import load_targets
 
 ACME_REGISTRY = """
 [[brand]]
@@ -49,3 +51,9 @@ country = "FR"
 def load_hostile(session: Session) -> None:
     """Two brands whose name, handle and sector a spreadsheet would run as formulas."""
     upsert_brands(session, parse_registry(HOSTILE_REGISTRY))
+
+
+def collection_target(session: Session, slug: str = "example-brand") -> BrandTarget:
+    """The runner's view of one registered brand (tests/collectors' registry loads
+    `example-brand`), as `load_targets` hands it to every source."""
+    return next(t for t in load_targets(session) if t.slug == slug)

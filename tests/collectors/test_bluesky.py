@@ -7,12 +7,9 @@ from sqlalchemy import select
 
 from carescore.store.models import Post
 from collectors.bluesky import BlueskySource
-from collectors.runner import load_targets, run_one
+from collectors.runner import run_one
 from tests.collectors.conftest import fixture_json, fixture_text, json_response, mock_client
-
-
-def _brand(session):
-    return next(t for t in load_targets(session) if t.slug == "example-brand")
+from tests.factories import collection_target
 
 
 def make_handler(calls: list[httpx.Request], expire_once: bool = True):
@@ -45,7 +42,9 @@ def make_handler(calls: list[httpx.Request], expire_once: bool = True):
 def test_session_refresh_paging_and_thread_replies(registry, sleeps):
     calls: list[httpx.Request] = []
     source = BlueskySource(handle="bot.example", app_password="app-pass", sleep=sleeps)
-    report = run_one(registry, source, mock_client(make_handler(calls)), _brand(registry))
+    report = run_one(
+        registry, source, mock_client(make_handler(calls)), collection_target(registry)
+    )
     methods = [c.url.path.rsplit("/", 1)[-1] for c in calls]
     assert methods.count("com.atproto.server.createSession") == 1
     assert methods.count("com.atproto.server.refreshSession") == 1
@@ -72,7 +71,7 @@ def test_forbidden_html_search_fails_the_brand_with_a_message(registry, sleeps):
         )
 
     source = BlueskySource(handle="bot.example", app_password="app-pass", sleep=sleeps)
-    report = run_one(registry, source, mock_client(handler), _brand(registry))
+    report = run_one(registry, source, mock_client(handler), collection_target(registry))
     assert report.status == "failed" and "403" in report.message
 
 
@@ -80,5 +79,7 @@ def test_without_app_password_is_skipped(registry, monkeypatch):
     monkeypatch.setenv(
         "CARESCORE_BLUESKY_APP_PASSWORD", "https://ignored.example"
     )  # sources never read the environment
-    report = run_one(registry, BlueskySource(handle="bot.example"), None, _brand(registry))
+    report = run_one(
+        registry, BlueskySource(handle="bot.example"), None, collection_target(registry)
+    )
     assert report.status == "skipped" and "CARESCORE_BLUESKY_APP_PASSWORD" in report.message

@@ -10,17 +10,18 @@ from sqlalchemy import select
 
 from carescore.store.models import Post
 from collectors.bluesky import to_post as bluesky_post
-from collectors.runner import load_targets, run_one
+from collectors.runner import run_one
 from collectors.twcs import TwcsFile
 from collectors.x import XSource
 from tests.collectors.conftest import FIXTURES, fixture_json, json_response, mock_client
 from tests.conftest import shared_data
+from tests.factories import collection_target
 
 ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#\d+|#x[0-9a-f]+);", re.IGNORECASE)
 
 
 def _collect_x(session) -> dict[str, Post]:
-    brand = next(t for t in load_targets(session) if t.slug == "example-brand")
+    brand = collection_target(session)
 
     def handler(request: httpx.Request) -> httpx.Response:
         return json_response(fixture_json("x", "entities.json"))

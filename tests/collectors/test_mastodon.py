@@ -8,15 +8,12 @@ from sqlalchemy import select
 from carescore.store.models import Checkpoint, Post
 from collectors.base import load_streams
 from collectors.mastodon import MastodonSource
-from collectors.runner import load_targets, run_one
+from collectors.runner import run_one
 from tests.collectors.conftest import fixture_json, json_response, mock_client
+from tests.factories import collection_target
 
 BASE = "https://social.example"
 NEXT = f"{BASE}/api/v1/timelines/tag/examplebrandfail?max_id=112233445566778890"
-
-
-def _brand(session):
-    return next(t for t in load_targets(session) if t.slug == "example-brand")
 
 
 def handler_for(calls: list[httpx.Request], rate_limit_first: bool = False):
@@ -48,7 +45,9 @@ def handler_for(calls: list[httpx.Request], rate_limit_first: bool = False):
 def test_tag_timeline_paging_html_and_brand_replies(registry, sleeps):
     calls: list[httpx.Request] = []
     source = MastodonSource(instance=BASE, token=None, sleep=sleeps)
-    report = run_one(registry, source, mock_client(handler_for(calls, True)), _brand(registry))
+    report = run_one(
+        registry, source, mock_client(handler_for(calls, True)), collection_target(registry)
+    )
     assert sleeps == [1.0]  # a reset time already past: wait the minimum, then retry
     assert (report.inserted, report.rejected, report.status) == (4, 2, "partial")
     posts = {p.external_id: p for p in registry.execute(select(Post)).scalars()}
@@ -68,7 +67,7 @@ def test_tag_timeline_paging_html_and_brand_replies(registry, sleeps):
 
     streams = load_streams(registry.execute(select(Checkpoint.cursor)).scalar_one())
     assert streams["tag:examplebrandfail"].since == "112233445566778899"
-    again = run_one(registry, source, mock_client(handler_for(calls)), _brand(registry))
+    again = run_one(registry, source, mock_client(handler_for(calls)), collection_target(registry))
     tag_calls = [c for c in calls if "timelines" in c.url.path]
     assert tag_calls[-1].url.params["since_id"] == "112233445566778899"
     assert again.inserted == 0
@@ -81,7 +80,7 @@ def test_unknown_hashtag_404_is_empty(registry, sleeps):
         return json_response([])  # older servers: [] for everything else
 
     source = MastodonSource(instance=BASE, token=None, sleep=sleeps)
-    report = run_one(registry, source, mock_client(handler), _brand(registry))
+    report = run_one(registry, source, mock_client(handler), collection_target(registry))
     assert report.status == "ok" and report.fetched == 0
 
 
@@ -104,14 +103,14 @@ def test_search_only_with_a_token(registry, sleeps):
         registry,
         MastodonSource(instance=BASE, token=None, sleep=sleeps),
         mock_client(handler),
-        _brand(registry),
+        collection_target(registry),
     )
     assert not [c for c in calls if c.url.path == "/api/v2/search"]
     run_one(
         registry,
         MastodonSource(instance=BASE, token="tok", sleep=sleeps),
         mock_client(handler),
-        _brand(registry),
+        collection_target(registry),
     )
     searches = [c for c in calls if c.url.path == "/api/v2/search"]
     assert searches and searches[0].headers["Authorization"] == "Bearer tok"
@@ -122,5 +121,5 @@ def test_no_instance_is_skipped(registry, monkeypatch):
     monkeypatch.setenv(
         "CARESCORE_MASTODON_INSTANCE", "https://ignored.example"
     )  # sources never read the environment
-    report = run_one(registry, MastodonSource(), None, _brand(registry))
+    report = run_one(registry, MastodonSource(), None, collection_target(registry))
     assert report.status == "skipped" and "CARESCORE_MASTODON_INSTANCE" in report.message

@@ -7,12 +7,9 @@ from sqlalchemy import select
 
 from carescore.store.models import Post
 from collectors.reddit import RedditSource
-from collectors.runner import load_targets, run_one
+from collectors.runner import run_one
 from tests.collectors.conftest import fixture_json, json_response, mock_client
-
-
-def _brand(session):
-    return next(t for t in load_targets(session) if t.slug == "example-brand")
+from tests.factories import collection_target
 
 
 def make_handler(calls: list[httpx.Request]):
@@ -43,7 +40,9 @@ def make_handler(calls: list[httpx.Request]):
 def test_search_pages_comments_and_token_renewal(registry, sleeps):
     calls: list[httpx.Request] = []
     source = RedditSource(client_id="client-id", secret="secret", sleep=sleeps)
-    report = run_one(registry, source, mock_client(make_handler(calls)), _brand(registry))
+    report = run_one(
+        registry, source, mock_client(make_handler(calls)), collection_target(registry)
+    )
     assert (report.inserted, report.rejected) == (3, 1)
     assert [c.url.path for c in calls].count("/api/v1/access_token") == 2
     search = next(c for c in calls if c.url.path == "/search")
@@ -73,5 +72,7 @@ def test_429_waits_reddit_seconds_until_reset(registry, sleeps):
         ]
     )
     source = RedditSource(client_id="client-id", secret="secret", sleep=sleeps)
-    report = run_one(registry, source, mock_client(lambda r: next(answers)), _brand(registry))
+    report = run_one(
+        registry, source, mock_client(lambda r: next(answers)), collection_target(registry)
+    )
     assert sleeps == [12.5] and report.inserted == 1

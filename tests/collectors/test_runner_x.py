@@ -13,10 +13,7 @@ from collectors.base import Sweep
 from collectors.runner import load_targets, run_one, run_sources
 from collectors.x import XSource, build_query
 from tests.collectors.conftest import fixture_json, json_response, mock_client
-
-
-def _brand(session, slug="example-brand"):
-    return next(t for t in load_targets(session) if t.slug == slug)
+from tests.factories import collection_target
 
 
 def _count(session) -> int:
@@ -39,7 +36,7 @@ def _pages(requests: list[httpx.Request]):
 
 
 def test_query_covers_mentions_replies_and_hashtags(registry):
-    query = build_query(_brand(registry))
+    query = build_query(collection_target(registry))
     assert "@example_brand" in query and "to:example_brand" in query
     assert "from:example_brand" in query and "#examplebrandfail" in query
     assert query.endswith("-is:retweet") and len(query) <= 512
@@ -48,7 +45,7 @@ def test_query_covers_mentions_replies_and_hashtags(registry):
 def test_pages_store_followers_links_and_since_id(registry, sleeps):
     requests: list[httpx.Request] = []
     source = XSource(token="token", sleep=sleeps)
-    report = run_one(registry, source, mock_client(_pages(requests)), _brand(registry))
+    report = run_one(registry, source, mock_client(_pages(requests)), collection_target(registry))
     assert (report.status, report.fetched, report.inserted) == ("ok", 3, 3)
     assert requests[0].headers["Authorization"] == "Bearer token"
     assert "Carescore" in requests[0].headers["User-Agent"]
@@ -66,7 +63,7 @@ def test_pages_store_followers_links_and_since_id(registry, sleeps):
     cursor = registry.execute(select(Checkpoint.cursor)).scalar_one()
     assert Sweep.load(cursor).since == "1790000000000000009"
 
-    again = run_one(registry, source, mock_client(_pages(requests)), _brand(registry))
+    again = run_one(registry, source, mock_client(_pages(requests)), collection_target(registry))
     assert requests[-1].url.params["since_id"] == "1790000000000000009"
     assert (again.inserted, _count(registry)) == (1, 4)
     cursor = registry.execute(select(Checkpoint.cursor)).scalar_one()
@@ -84,14 +81,14 @@ def test_crash_between_batches_resumes_without_gap_or_duplicate(registry, sleeps
 
     source = XSource(token="token", sleep=sleeps)
     with pytest.raises(RuntimeError):
-        run_one(registry, source, mock_client(crashing), _brand(registry))
+        run_one(registry, source, mock_client(crashing), collection_target(registry))
     assert _count(registry) == 2
     saved = Sweep.load(registry.execute(select(Checkpoint.cursor)).scalar_one())
     assert (saved.since, saved.page) == (None, "b26v89c19zqg8o3fexample")
     crashed = registry.execute(select(CollectorRun)).scalar_one()
     assert crashed.status == "failed" and "power cut" in crashed.message
 
-    report = run_one(registry, source, mock_client(normal), _brand(registry))
+    report = run_one(registry, source, mock_client(normal), collection_target(registry))
     assert requests[-1].url.params["next_token"] == "b26v89c19zqg8o3fexample"
     assert (report.status, report.inserted, report.duplicates) == ("ok", 1, 0)
     assert _count(registry) == 3
@@ -110,7 +107,10 @@ def test_429_honours_retry_after_then_succeeds(registry, sleeps):
         return json_response(fixture_json("x", "empty.json"))
 
     report = run_one(
-        registry, XSource(token="t", sleep=sleeps), mock_client(handler), _brand(registry)
+        registry,
+        XSource(token="t", sleep=sleeps),
+        mock_client(handler),
+        collection_target(registry),
     )
     assert report.status == "ok" and sleeps == [7]
 
@@ -131,7 +131,7 @@ def test_429_waits_until_x_reset_epoch(registry, sleeps):
         registry,
         XSource(token="t", sleep=sleeps),
         mock_client(lambda r: next(answers)),
-        _brand(registry),
+        collection_target(registry),
     )
     assert report.status == "ok" and 110 <= sleeps[0] <= 121
 
@@ -148,7 +148,10 @@ def test_5xx_and_timeout_are_retried_with_backoff(registry, sleeps):
         return httpx.Response(answer, text="upstream error")
 
     report = run_one(
-        registry, XSource(token="t", sleep=sleeps), mock_client(handler), _brand(registry)
+        registry,
+        XSource(token="t", sleep=sleeps),
+        mock_client(handler),
+        collection_target(registry),
     )
     assert (report.status, report.inserted) == ("ok", 1)
     assert len(sleeps) == 3 and all(s > 0 for s in sleeps)
@@ -159,7 +162,7 @@ def test_server_down_fails_the_brand_not_the_process(registry, sleeps):
         registry,
         XSource(token="t", sleep=sleeps),
         mock_client(lambda r: httpx.Response(502)),
-        _brand(registry),
+        collection_target(registry),
     )
     assert report.status == "failed" and "502" in report.message
     assert len(sleeps) == 4  # five attempts
@@ -167,7 +170,9 @@ def test_server_down_fails_the_brand_not_the_process(registry, sleeps):
 
 def test_malformed_items_are_rejected_and_the_rest_stored(registry, sleeps):
     client = mock_client(lambda r: json_response(fixture_json("x", "malformed.json")))
-    report = run_one(registry, XSource(token="t", sleep=sleeps), client, _brand(registry))
+    report = run_one(
+        registry, XSource(token="t", sleep=sleeps), client, collection_target(registry)
+    )
     assert (report.status, report.inserted, report.rejected, report.fetched) == (
         "partial",
         1,
@@ -198,7 +203,9 @@ def test_non_json_body_is_rejected_and_other_brands_go_on(registry, sleeps):
 
 def test_empty_result(registry, sleeps):
     client = mock_client(lambda r: json_response(fixture_json("x", "empty.json")))
-    report = run_one(registry, XSource(token="t", sleep=sleeps), client, _brand(registry))
+    report = run_one(
+        registry, XSource(token="t", sleep=sleeps), client, collection_target(registry)
+    )
     assert (report.status, report.fetched) == ("ok", 0)
 
 
@@ -215,7 +222,7 @@ def test_missing_token_is_skipped_with_a_reason(registry, monkeypatch):
 def test_page_limit_stops_the_run_and_the_next_run_resumes(registry, sleeps):
     requests: list[httpx.Request] = []
     source = XSource(token="t", max_pages=1, sleep=sleeps)
-    report = run_one(registry, source, mock_client(_pages(requests)), _brand(registry))
+    report = run_one(registry, source, mock_client(_pages(requests)), collection_target(registry))
     assert report.status == "partial" and "page limit" in report.message
-    report = run_one(registry, source, mock_client(_pages(requests)), _brand(registry))
+    report = run_one(registry, source, mock_client(_pages(requests)), collection_target(registry))
     assert (report.status, report.inserted, _count(registry)) == ("ok", 1, 3)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from functools import lru_cache
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 from babel import Locale
@@ -32,7 +32,9 @@ from carescore.vocab import LABEL_NAMES, SORT_NAMES, WINDOW_NAMES, sector_name, 
 
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
-TRANSLATIONS = Path(__file__).parent / "translations"
+# The catalogues are package data: found where the package is installed, like the
+# templates and static files (website/__init__.py), so a wheel carries and finds them.
+TRANSLATIONS = str(resources.files("website") / "translations")
 DASH = "—"
 NBSP = "\u00a0"
 
@@ -138,7 +140,7 @@ def long_date(value: date | datetime | str | None) -> str:
 
 @lru_cache(maxsize=4)
 def _catalogue(lang: str) -> Translations:
-    return Translations.load(str(TRANSLATIONS), [lang])
+    return Translations.load(TRANSLATIONS, [lang])
 
 
 def translate(message: str, lang: str) -> str:
@@ -217,7 +219,7 @@ def _context() -> dict[str, Any]:
 
 
 def init_app(app: Flask) -> None:
-    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", TRANSLATIONS)
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
     Babel(app, locale_selector=_select_locale)
     _install_fast_gettext(app)

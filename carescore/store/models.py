@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, text
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
+from carescore.store.folding import brand_search_key
 from carescore.store.sqltypes import UTCDateTime
 
 
@@ -36,6 +37,15 @@ class Brand(SQLModel, table=True):
     hashtags: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
     website: str | None = Field(default=None, max_length=300)
     is_demo: bool = Field(default=False, description="fictional brand of the demo dataset")
+    # The folded name and slug that search compares (carescore.store.folding); kept by
+    # `_keep_search_key` on every write, so no code path can forget it.
+    search_key: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
+
+
+@event.listens_for(Brand, "before_insert")
+@event.listens_for(Brand, "before_update")
+def _keep_search_key(mapper: Any, connection: Any, brand: Brand) -> None:
+    brand.search_key = brand_search_key(brand.name or "", brand.slug or "")
 
 
 class BrandAccount(SQLModel, table=True):

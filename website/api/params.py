@@ -164,7 +164,7 @@ COUNTRY = Param(
 )
 TEXT = Param(
     "q",
-    "Text to find in the brand's name or slug (case-insensitive).",
+    "Text to find in the brand's name or slug, ignoring case, accents and punctuation.",
     {"type": "string", "minLength": 1, "maxLength": 100},
     _pattern(r"[^\x00-\x1f]{1,100}", "up to 100 printable characters", 100),
 )

@@ -104,6 +104,9 @@ class Settings(BaseSettings):
     api_cache_seconds: float = Field(
         10, ge=0, description="per-worker cache of finished API answers; `0` turns it off"
     )
+    page_cache_seconds: float = Field(
+        10, ge=0, description="per-worker cache of rendered pages; `0` turns it off"
+    )
     # Serving (gunicorn)
     bind: str = Field("127.0.0.1:8000", description="address:port gunicorn listens on")
     workers: int = Field(

@@ -123,7 +123,10 @@ def app(db_url, monkeypatch):
     from website import create_app
 
     monkeypatch.setenv("CARESCORE_DATABASE_URL", db_url)  # for the CLI commands a test runs
-    application = create_app(load_settings(database_url=db_url), {"TESTING": True})
+    # Pages rendered on every request: tests change the data between two requests (the
+    # page cache has tests of its own, tests/site/test_page_cache.py).
+    config = load_settings(database_url=db_url, page_cache_seconds=0)
+    application = create_app(config, {"TESTING": True})
     yield application
     engine_for(db_url).dispose()
     web_engine(db_url).dispose()

@@ -14,7 +14,7 @@ from flask import Flask
 
 from carescore.settings import Settings, load_settings
 from website import config as site_config
-from website import db, errors, i18n, observability, security
+from website import db, errors, i18n, observability, page_cache, security
 
 
 def create_app(settings: Settings | None = None, config: Mapping[str, Any] | None = None) -> Flask:
@@ -52,4 +52,5 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     app.register_blueprint(pages_bp)
     app.register_blueprint(embed_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
+    page_cache.init_app(app)
     return app

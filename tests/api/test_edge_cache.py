@@ -18,7 +18,7 @@ def cached(demo_app):
 
     def make(**overrides):
         url = settings(demo_app).database_url
-        base = {"database_url": url, "api_cache_seconds": 30}
+        base = {"database_url": url, "api_cache_seconds": 30, "page_cache_seconds": 0}
         return create_app(load_settings(**{**base, **overrides})).test_client()
 
     return make

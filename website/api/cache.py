@@ -98,7 +98,7 @@ class EdgeCache:
         self.seconds = seconds
         self.max_bytes = max_bytes
         self.size = 0
-        self._items: dict[tuple[str, str], Entry] = {}
+        self._items: dict[tuple[str, ...], Entry] = {}
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._checked = 0.0
@@ -124,16 +124,30 @@ class EdgeCache:
             self._generation, self._checked = value, now
         return self._generation
 
+    def key(self, environ: dict) -> tuple[str, ...]:
+        """What makes two requests the same answer: the path and query (the API sends
+        the same bytes to everyone)."""
+        return (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+
+    def eligible(self, environ: dict) -> bool:
+        return _eligible(environ)
+
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
-        if not _eligible(environ):
+        if not self.eligible(environ):
             return self.app(environ, start_response)
         started = time.perf_counter()
-        key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
+        key = self.key(environ)
         entry = self._items.get(key)
         if entry is None or entry.expires < time.monotonic():
             return self._miss(key, environ, start_response)
         if entry.generation != self.generation():
             return self._miss(key, environ, start_response)
+        return self.hit(entry, environ, start_response, started)
+
+    def hit(
+        self, entry: Entry, environ: dict, start_response: StartResponse, started: float
+    ) -> Iterable[bytes]:
+        """A stored answer, after the rate limit has counted the request."""
         limiter: RateLimit = self.flask_app.extensions["carescore_ratelimit"]
         window = limiter.hit(environ.get("REMOTE_ADDR") or "unknown")
         if not window.allowed:
@@ -141,18 +155,21 @@ class EdgeCache:
             return self.app(environ, start_response)
         rid = observability.request_id(environ.get("HTTP_X_REQUEST_ID"))
         start_response("200 OK", [*entry.headers, *window.headers(), ("X-Request-ID", rid)])
+        self.record(environ, entry, 200, started, rid)
+        return [entry.body]
+
+    def record(self, environ: dict, entry: Entry, status: int, started: float, rid: str) -> None:
         observability.record(
             "GET",
             entry.endpoint,
-            200,
+            status,
             time.perf_counter() - started,
-            key[0],
+            environ.get("PATH_INFO", ""),
             rid,
             settings(self.flask_app).access_log,
         )
-        return [entry.body]
 
-    def _miss(self, key: tuple[str, str], environ: dict, start_response: StartResponse):
+    def _miss(self, key: tuple[str, ...], environ: dict, start_response: StartResponse):
         sent: list[tuple[str, list[tuple[str, str]]]] = []
         generation = self.generation(fresh=True)
 
@@ -175,7 +192,7 @@ class EdgeCache:
             self._put(key, Entry(expires, generation, endpoint, headers, data))
         return [data]
 
-    def _put(self, key: tuple[str, str], entry: Entry) -> None:
+    def _put(self, key: tuple[str, ...], entry: Entry) -> None:
         """Oldest first out, until both the entry count and the byte budget fit."""
         with self._lock:
             old = self._items.pop(key, None)

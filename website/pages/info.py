@@ -14,6 +14,7 @@ from carescore import METHODOLOGY_VERSION
 from carescore.scoring.accuracy import published_accuracy
 from carescore.store.db import DatabaseUnavailable, ping_within
 from website.db import get_engine
+from website.page_cache import never_cached
 from website.pages import bp
 
 DOCS = resources.files("website.docs")
@@ -65,6 +66,7 @@ HEALTH_TIMEOUT_S = 1.0
 
 
 @bp.get("/healthz")
+@never_cached
 def healthz():
     try:
         ping_within(get_engine(), HEALTH_TIMEOUT_S)

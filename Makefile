@@ -37,6 +37,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(call install_into_venv,.[dev])
 	@touch $(VENV)/.installed $@
 
+WITH_BENCH := .[dev,bench]
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	@echo "== installing Carescore with the dev and bench extras into $(VENV)"
+	$(call install_into_venv,$(WITH_BENCH))
+	@touch $(VENV)/.installed $(VENV)/.installed-dev $@
+
 install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
@@ -61,7 +67,7 @@ test: lint
 # Defaults sized for a 2-core machine (about 5 minutes in all); bench/scale.py is separate.
 BENCHMARKS := scoring import rank api site
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-bench
 	@for b in $(BENCHMARKS); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done
 
 format: $(VENV)/.installed-dev

@@ -3,7 +3,7 @@
     .venv/bin/python bench/profile_routes.py [--posts 10000] [--requests 200] [--top 8]
                                              [--only /api/v1/brands/nimbus-telecom]
 
-Uses `bench/api.py`'s database (built on first use), builds the app with the answer and
+Uses bench/serving.py's database (built on first use), builds the app with the answer and
 page caches off, calls every route straight through WSGI (no test client, no server)
 under cProfile, and prints per route the wall time per request and the functions with
 the largest own time (tottime), grouped by where they live: this tells which layer
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from api import MONTHS, SLUG, prepare  # noqa: E402
+from serving import MONTHS, SLUG, database  # noqa: E402
 
 ROUTES = (
     "/api/v1/brands",
@@ -106,9 +106,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="profile only these paths")
     args = parser.parse_args()
 
-    db = ROOT / "var" / "bench" / f"api-{args.posts}.db"
-    if not db.exists():
-        prepare(db, args.posts)
+    db = database(args.posts)
     from carescore.settings import load_settings
     from website import create_app
 

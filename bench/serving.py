@@ -1,0 +1,362 @@
+"""What bench/api.py and bench/site.py share: the database, the servers and the load.
+
+- `prepare` builds bench/api.py's SQLite database once (cached under var/bench/): the demo
+  brands with 10,000 scored demo posts, multiplied in SQL up to `--posts`, then ranked (90
+  days and the last six months) by the production ranking.
+- `Servers` starts, on free loopback ports, two gunicorns with the production
+  configuration (website/gunicorn_conf.py), one with the answer and page caches at their
+  defaults and one with both off, each serving the Carescore app and, under /hello, a bare
+  Flask hello-world app; and Datasette on the same database file when it is installed
+  (the `bench` extra).
+- `measure` loads each URL with wrk (Debian's `wrk`, or a bounded Python fallback of
+  threads when wrk is missing) in interleaved rounds, so a burst of load from other
+  programs falls on every row alike, and `report` prints the median req/s, p99 and CPU
+  per request of each row with its ratio to the hello-world of the same run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+AS_OF = date(2026, 6, 30)
+NOW = datetime(2026, 7, 1, tzinfo=UTC)
+MONTHS = ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06")
+SEED_POSTS = 10_000
+SLUG = "nimbus-telecom"
+APP = "serving:wsgi_app()"
+COPY_COLUMNS = (
+    "url, author_id, author_handle, author_followers, created_at, text, lang, brand_id, "
+    "direction, in_reply_to_id, conversation_id, reply_ids, sentiment, label, topics, "
+    "scorer_version, first_reply_id, first_reply_seconds, collected_at, run_id"
+)
+
+
+def wsgi_app():
+    """What gunicorn serves: the Carescore app, with a bare hello-world Flask app at /hello.
+
+    The Carescore app also gets a hello-world route (/bench-hello), which pays for the
+    app's own request hooks (request id, JSON log line, metrics, security headers): the
+    gap between it and /hello is the framework around the answer, not the answer.
+    """
+    from flask import Flask
+    from werkzeug.middleware.dispatcher import DispatcherMiddleware
+
+    from website import create_app
+
+    hello = Flask("hello")
+    hello.add_url_rule("/", "hello", lambda: "Hello, World!")
+    app = create_app()
+    app.add_url_rule("/bench-hello", "bench_hello", lambda: "Hello, World!")
+    return DispatcherMiddleware(app, {"/hello": hello})
+
+
+def database(posts: int) -> Path:
+    """bench/api.py's database of `posts` posts, built on first use."""
+    path = ROOT / "var" / "bench" / f"api-{posts}.db"
+    if not path.exists():
+        prepare(path, posts)
+    return path
+
+
+def prepare(path: Path, posts: int) -> None:
+    """Demo brands and scored posts, multiplied to `posts` rows, ranked; kept for next time."""
+    from sqlalchemy import text
+    from sqlmodel import Session
+
+    from carescore.demo import build_demo
+    from carescore.ranking.snapshots import rank_brands
+    from carescore.store.db import make_engine
+    from carescore.store.migrate import upgrade
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    for leftover in path.parent.glob(partial.name + "*"):
+        leftover.unlink()
+    engine = make_engine(f"sqlite:///{partial}")
+    upgrade(engine)
+    started = time.perf_counter()
+    with Session(engine) as session:
+        build_demo(session, AS_OF, n_posts=min(posts, SEED_POSTS))
+    with engine.begin() as conn:
+        seed = conn.execute(text("SELECT count(*) FROM post")).scalar_one()
+        copies = -(-posts // seed) - 1
+        if copies > 0:
+            conn.execute(
+                text(
+                    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < :c) "
+                    f"INSERT INTO post (platform, external_id, {COPY_COLUMNS}) "
+                    f"SELECT platform, external_id || '-' || i, {COPY_COLUMNS} "
+                    "FROM post, k LIMIT :n"
+                ),
+                {"c": copies, "n": posts - seed},
+            )
+        conn.execute(text("ANALYZE"))
+        total = conn.execute(text("SELECT count(*) FROM post")).scalar_one()
+    with Session(engine) as session:
+        rank_brands(session, "90d", AS_OF, now=NOW)
+        for month in MONTHS:
+            rank_brands(session, month, AS_OF, now=NOW)
+        session.commit()
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    partial.rename(path)
+    print(f"prepared {total:,} posts in {time.perf_counter() - started:.0f} s: {path}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, server: subprocess.Popen, what: str) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(url, timeout=1).raise_for_status()
+            return
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    stop(server)
+    raise SystemExit(f"{what} did not start")
+
+
+def start_gunicorn(
+    db: Path, ratelimit_storage: str, cache_seconds: float, env: dict
+) -> tuple[str, subprocess.Popen]:
+    """A gunicorn with the production configuration; returns its base URL."""
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "python:website.gunicorn_conf", APP],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "CARESCORE_DATABASE_URL": f"sqlite:///{db}",
+            "CARESCORE_BIND": f"127.0.0.1:{port}",
+            "CARESCORE_RATELIMIT": "100000000 per minute",
+            "CARESCORE_RATELIMIT_STORAGE": ratelimit_storage,
+            "CARESCORE_API_CACHE_SECONDS": str(cache_seconds),
+            "CARESCORE_PAGE_CACHE_SECONDS": str(cache_seconds),
+            "CARESCORE_LOG_LEVEL": "warning",
+            "CARESCORE_ACCESS_LOG_FILE": "/dev/null",
+            "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
+            **env,
+        },
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    _wait(f"{base}/hello/", server, "gunicorn")
+    return base, server
+
+
+def start_datasette(db: Path) -> tuple[str, subprocess.Popen] | None:
+    """Datasette serving the same file, or None when the bench extra is not installed."""
+    binary = Path(sys.executable).parent / "datasette"
+    if not binary.exists():
+        return None
+    port = free_port()
+    server = subprocess.Popen(
+        [str(binary), "serve", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    _wait(f"{base}/-/versions.json", server, "datasette")
+    return base, server
+
+
+def stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+
+
+def _seconds(value: str, unit: str) -> float:
+    return float(value) * {"us": 1e-6, "ms": 1e-3, "s": 1.0}[unit]
+
+
+def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float, int, int]:
+    """req/s, p99 in seconds, non-2xx answers and requests made, measured by wrk."""
+    out = subprocess.run(
+        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    p99 = re.search(r"99%\s+([\d.]+)(us|ms|s)\b", out)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    done = int(re.search(r"(\d+) requests in", out).group(1))
+    return rps, _seconds(*p99.groups()), int(errors.group(1)) if errors else 0, done
+
+
+def load_python(url: str, duration: float, connections: int) -> tuple[float, float, int, int]:
+    """The same measure without wrk: `connections` threads, at most 20,000 requests."""
+    latencies: list[float] = []
+    errors = 0
+    budget = threading.Semaphore(20_000)
+    deadline = time.monotonic() + duration
+    lock = threading.Lock()
+
+    def worker() -> None:
+        nonlocal errors
+        with httpx.Client() as client:
+            while time.monotonic() < deadline and budget.acquire(blocking=False):
+                start = time.perf_counter()
+                status = client.get(url).status_code
+                with lock:
+                    latencies.append(time.perf_counter() - start)
+                    errors += status >= 400
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    p99 = latencies[int(len(latencies) * 0.99) - 1]
+    return len(latencies) / elapsed, p99, errors, len(latencies)
+
+
+def server_cpu_seconds(master: int) -> float:
+    """CPU time of a server process and its children, the dead ones included (reaped
+    workers' time is added to the master's cutime and cstime).
+
+    CPU per request hardly depends on what else the machine runs, unlike req/s."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def fields(pid: int) -> list[str]:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()
+
+    own = fields(master)
+    total = sum(int(v) for v in own[11:15])  # utime stime cutime cstime
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = fields(int(entry))
+            except OSError:
+                continue
+            if int(stat[1]) == master:
+                total += int(stat[11]) + int(stat[12])
+    return total / tick
+
+
+@dataclass
+class Row:
+    """One URL of one server, and what each round measured of it."""
+
+    name: str
+    url: str
+    pid: int
+    runs: list[tuple[float, float, int, float]] = field(default_factory=list)
+
+    @property
+    def rps(self) -> float:
+        return statistics.median(r[0] for r in self.runs)
+
+    @property
+    def p99_ms(self) -> float:
+        return statistics.median(r[1] for r in self.runs) * 1000
+
+    @property
+    def errors(self) -> int:
+        return sum(r[2] for r in self.runs)
+
+    @property
+    def cpu_ms(self) -> float:
+        return statistics.median(r[3] for r in self.runs)
+
+
+class Servers:
+    """The cached and uncached gunicorns and Datasette, stopped on leaving the block."""
+
+    def __init__(self, db: Path, ratelimit_storage: str = "memory://", env: dict | None = None):
+        self.db = db
+        self.ratelimit_storage = ratelimit_storage
+        self.env = env or {}
+        self.started: list[subprocess.Popen] = []
+
+    def __enter__(self) -> Servers:
+        from carescore.settings import load_settings
+
+        defaults = load_settings({})
+        self.cached, server = start_gunicorn(
+            self.db, self.ratelimit_storage, defaults.api_cache_seconds, self.env
+        )
+        self.cached_pid = server.pid
+        self.started.append(server)
+        self.uncached, server = start_gunicorn(self.db, self.ratelimit_storage, 0, self.env)
+        self.uncached_pid = server.pid
+        self.started.append(server)
+        found = start_datasette(self.db)
+        self.datasette, self.datasette_pid = (found[0], found[1].pid) if found else (None, 0)
+        if found:
+            self.started.append(found[1])
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for server in self.started:
+            stop(server)
+
+
+def measure(rows: list[Row], duration: float, connections: int, rounds: int) -> str:
+    """Every row once per round, in turns; returns the load generator's name."""
+    load = load_wrk if shutil.which("wrk") else load_python
+    for row in rows:  # warm every worker's connections and caches
+        load(row.url, 1, connections)
+    for _ in range(rounds):
+        for row in rows:
+            before = server_cpu_seconds(row.pid)
+            rps, p99, errors, done = load(row.url, duration, connections)
+            cpu_ms = (server_cpu_seconds(row.pid) - before) * 1000 / max(done, 1)
+            row.runs.append((rps, p99, errors, cpu_ms))
+    return load.__name__.removeprefix("load_")
+
+
+def ratio(numerator: float, denominator: float) -> str:
+    return f"{numerator / denominator:.2f}" if denominator else "n/a"
+
+
+def report(rows: list[Row], reference: Row) -> None:
+    """The table: each row's median req/s and CPU per request against the reference's."""
+    print(
+        f"{'row':28} {'req/s':>7} {'x hello':>7} {'p99 ms':>7} {'errors':>6} "
+        f"{'cpu ms/req':>10} {'cpu x hello':>11}"
+    )
+    for row in rows:
+        print(
+            f"{row.name:28} {row.rps:7.0f} {ratio(row.rps, reference.rps):>7} "
+            f"{row.p99_ms:7.1f} {row.errors:6d} {row.cpu_ms:10.2f} "
+            f"{ratio(reference.cpu_ms, row.cpu_ms):>11}"
+        )
+    print(
+        "x hello: req/s against the hello-world in the same run; cpu x hello: its CPU per "
+        "request / the row's, the capacity ratio with the machine's other load left out"
+    )

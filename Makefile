@@ -65,7 +65,7 @@ test: lint
 
 # Each benchmark prints its figures and their ratio to a reference measured in the same run.
 # Defaults sized for a 2-core machine (about 5 minutes in all); bench/scale.py is separate.
-BENCHMARKS := scoring import rank api site
+BENCHMARKS := scoring import rank api site cli
 
 bench: $(VENV)/.installed-bench
 	@for b in $(BENCHMARKS); do echo "== bench/$$b.py"; $(BIN)/python bench/$$b.py || exit 1; done

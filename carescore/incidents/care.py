@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from statistics import median
 
-from sqlalchemy import select
+from sqlalchemy import literal, select
 from sqlmodel import Session
 
 from carescore.store.models import Post
@@ -51,17 +51,22 @@ class Care:
     recovered: int = 0
 
 
-def care_units(session: Session, brand_id: int, start: datetime, end: datetime) -> list[CareUnit]:
-    """The brand's cases opened in [start, end), with their reply delay and recovery."""
-    rows = session.execute(
-        select(Post.created_at, Post.label, Post.case_reply_seconds, Post.case_recovered).where(
-            Post.brand_id == brand_id,
-            Post.direction == "inbound",
-            Post.opens_case.is_(True),
-            Post.created_at >= start,
-            Post.created_at < end,
-        )
-    ).all()
+def care_units(
+    session: Session, brand_id: int, start: datetime, end: datetime, topic: str | None = None
+) -> list[CareUnit]:
+    """The brand's cases opened in [start, end), with their reply delay and recovery;
+    with a topic, only the cases whose opening post is about it."""
+    query = select(Post.created_at, Post.label, Post.case_reply_seconds, Post.case_recovered).where(
+        Post.brand_id == brand_id,
+        Post.direction == "inbound",
+        Post.opens_case.is_(True),
+        Post.created_at >= start,
+        Post.created_at < end,
+    )
+    if topic is not None:
+        code = topic.replace("\\", "\\\\").replace("_", "\\_").replace("%", "\\%")
+        query = query.where((literal(",") + Post.topics + ",").like(f"%,{code},%", escape="\\"))
+    rows = session.execute(query).all()
     return [
         CareUnit(
             opened_at=r.created_at,
@@ -92,9 +97,16 @@ def _answered(unit: CareUnit) -> bool:
 
 
 def measure(
-    session: Session, brand_id: int, start: datetime, end: datetime, now: datetime
+    session: Session,
+    brand_id: int,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    topic: str | None = None,
 ) -> tuple[Care, Care]:
-    """The care during [start, end) and the usual care of the USUAL_DAYS before `start`."""
-    during = summarise(care_units(session, brand_id, start, end), now)
-    usual = summarise(care_units(session, brand_id, start - timedelta(days=USUAL_DAYS), start), now)
+    """The care during [start, end) and the usual care of the USUAL_DAYS before `start`,
+    of the cases about `topic` when one is given."""
+    during = summarise(care_units(session, brand_id, start, end, topic), now)
+    before = start - timedelta(days=USUAL_DAYS)
+    usual = summarise(care_units(session, brand_id, before, start, topic), now)
     return during, usual

@@ -36,7 +36,9 @@ class Rules:
 
     `period` is the season in hours: a week, so that Monday 9:00 is compared with past
     Mondays at 9:00. `bench/incidents.py` also runs a daily period on a dataset that spans
-    a single week.
+    a single week. `topic_p_open` replaces `p_open` on one topic's complaints alone: a
+    brand has up to eight topic series beside its total, so each gets an eighth of the
+    total's false-alarm chance and the brand's alarms stay within one series' budget.
     """
 
     period: int = WEEK
@@ -47,6 +49,7 @@ class Rules:
     floor: float = 0.25
     dispersion: float = 0.1
     p_open: float = 1e-4
+    topic_p_open: float = 1e-4 / 8
     p_follow: float = 0.05
     min_count: int = 6
     windows: tuple[int, ...] = (1, 2, 3)

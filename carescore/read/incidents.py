@@ -26,6 +26,7 @@ RECENT = timedelta(days=7)
 TIMELINE_DAYS = 14
 SAMPLE_POSTS = 10
 KEY_FORMAT = "%Y-%m-%dT%H"
+ALL_TOPICS = "all"  # the `topic` filter's name for the surges of all complaints together
 
 __all__ = ["BadCursor", "NotFound"]
 
@@ -56,7 +57,11 @@ class Care:
 
 @dataclass
 class IncidentView:
+    """`topic` is None for a surge of the brand's complaints together, else the topic
+    whose complaints alone surged (while the total showed none)."""
+
     brand: BrandRef
+    topic: str | None
     key: str
     start_at: datetime
     detected_at: datetime
@@ -143,14 +148,16 @@ def _ref(brand: Brand) -> BrandRef:
     return brand_ref(brand)
 
 
-def key_of(start: datetime) -> str:
-    return start.strftime(KEY_FORMAT)
+def key_of(start: datetime, topic: str | None = None) -> str:
+    """An incident's id within its brand: its start hour, and its topic if it has one."""
+    return start.strftime(KEY_FORMAT) + (f".{topic}" if topic else "")
 
 
 def _view(incident: Incident, brand: Brand) -> IncidentView:
     return IncidentView(
         brand=_ref(brand),
-        key=key_of(incident.start_at),
+        topic=incident.topic or None,
+        key=key_of(incident.start_at, incident.topic or None),
         start_at=incident.start_at,
         detected_at=incident.detected_at,
         end_at=incident.end_at,
@@ -188,13 +195,15 @@ def find_incidents(
     *,
     brand_slug: str | None = None,
     sector: str | None = None,
+    topic: str | None = None,
     is_open: bool | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
     cursor: str | None = None,
     limit: int = 50,
 ) -> IncidentPage:
-    """Incidents newest first (by start), filtered; `since`/`until` bound the start.
+    """Incidents newest first (by start), filtered; `since`/`until` bound the start;
+    `topic` "all" keeps the surges of complaints together, a topic code that topic's.
 
     Raises NotFound for an unknown brand and BadCursor for a cursor we did not issue.
     """
@@ -204,6 +213,8 @@ def find_incidents(
         query = query.where(Incident.brand_id == brand.id)
     if sector is not None:
         query = query.where(Brand.sector == sector)
+    if topic is not None:
+        query = query.where(Incident.topic == ("" if topic == ALL_TOPICS else topic))
     if is_open is not None:
         query = query.where(Incident.is_open.is_(is_open))
     if since is not None:
@@ -258,21 +269,26 @@ def brand_incidents(session: Session, slug: str, limit: int = 50) -> BrandIncide
     timeline = None
     if state is not None:
         end = state.through + 1
+        together = [v for v in items if v.topic is None]
         timeline = _timeline(
-            session, brand.id, state.first_hour, end - TIMELINE_DAYS * 24, end, items
+            session, brand.id, state.first_hour, end - TIMELINE_DAYS * 24, end, together
         )
     return BrandIncidents(_ref(brand), items, timeline)
 
 
 def incident_detail(session: Session, slug: str, key: str) -> IncidentDetail:
-    """One incident by brand and start hour (`YYYY-MM-DDTHH`), its timeline and posts."""
+    """One incident by brand and key (`YYYY-MM-DDTHH`, then `.topic` for a topic's own
+    surge), its timeline and posts."""
     brand = get_brand(session, slug)
+    hour, _, topic = key.partition(".")
     try:
-        start = datetime.strptime(key, KEY_FORMAT).replace(tzinfo=hour_start(0).tzinfo)
+        start = datetime.strptime(hour, KEY_FORMAT).replace(tzinfo=hour_start(0).tzinfo)
     except ValueError as exc:
         raise NotFound(f"no incident {key!r}") from exc
     incident = session.execute(
-        select(Incident).where(Incident.brand_id == brand.id, Incident.start_at == start)
+        select(Incident).where(
+            Incident.brand_id == brand.id, Incident.topic == topic, Incident.start_at == start
+        )
     ).scalar_one_or_none()
     if incident is None:
         raise NotFound(f"no incident of {slug} starting {key}")
@@ -283,11 +299,12 @@ def incident_detail(session: Session, slug: str, key: str) -> IncidentDetail:
         first = hour_of(view.start_at) - 24
         last = hour_of(view.end_at or view.computed_at) + 24
         end = min(last, state.through + 1)
-        timeline = _timeline(session, brand.id, state.first_hour, first, end, [view])
+        timeline = _timeline(session, brand.id, state.first_hour, first, end, [view], view.topic)
     sample = posts(
         session,
         brand_id=brand.id,
         label="fail",
+        topic=view.topic,
         since=view.start_at,
         until=view.end_at,
         limit=SAMPLE_POSTS,
@@ -311,20 +328,23 @@ def _timeline(
     begin: int,
     end: int,
     incidents: list[IncidentView],
+    topic: str | None = None,
 ) -> Timeline:
-    """Hourly complaints of [begin, end) with the usual level and its upper band; the hours
-    of `incidents` (those shown beside it) are shaded."""
+    """Hourly complaints of [begin, end) (of `topic` alone when given) with the usual
+    level and its upper band; the hours of `incidents` (those shown beside it) are shaded."""
     begin = max(begin, first)
     since = begin - RULES.lookback * RULES.period - RULES.neighbours
-    counts = dict(
-        session.execute(
-            select(ComplaintHour.hour, ComplaintHour.complaints).where(
-                ComplaintHour.brand_id == brand_id,
-                ComplaintHour.hour >= since,
-                ComplaintHour.hour < end,
-            )
-        ).all()
-    )
+    rows = session.execute(
+        select(ComplaintHour.hour, ComplaintHour.complaints, ComplaintHour.topics).where(
+            ComplaintHour.brand_id == brand_id,
+            ComplaintHour.hour >= since,
+            ComplaintHour.hour < end,
+        )
+    ).all()
+    if topic is None:
+        counts = {hour: n for hour, n, _ in rows}
+    else:
+        counts = {hour: topics[topic] for hour, _, topics in rows if topics.get(topic)}
     inside = set()
     for v in incidents:
         stop = hour_of(v.end_at) if v.end_at else hour_of(v.computed_at) + 1

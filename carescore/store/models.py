@@ -301,7 +301,8 @@ class IncidentState(SQLModel, table=True):
     `first_hour`: the first hour of the brand's history (its first customer post);
     `through`: hours before it were decided as finished hours; `last_hour`: its latest
     hour with complaints; `complaints`: the total of the brand's ComplaintHour rows,
-    checked against the posts to catch deletions and rescoring, which rebuild the brand.
+    checked against the posts to catch deletions and rescoring, which rebuild the brand;
+    `detector_version`: the rules its incidents were found with (another one rebuilds it).
     """
 
     brand_id: int = Field(foreign_key="brand.id", primary_key=True, ondelete="CASCADE")
@@ -309,6 +310,9 @@ class IncidentState(SQLModel, table=True):
     through: int
     last_hour: int | None = None
     complaints: int = 0
+    detector_version: str = Field(
+        default="1.0", max_length=10, sa_column_kwargs={"server_default": "1.0"}
+    )
 
 
 class Incident(SQLModel, table=True):
@@ -322,13 +326,19 @@ class Incident(SQLModel, table=True):
     """
 
     __table_args__ = (
-        UniqueConstraint("brand_id", "start_at", name="uq_incident_brand_start"),
+        UniqueConstraint("brand_id", "topic", "start_at", name="uq_incident_brand_topic_start"),
         Index("ix_incident_start", "start_at"),
         Index("ix_incident_open", "is_open"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
+    topic: str = Field(
+        default="",
+        max_length=40,
+        sa_column_kwargs={"server_default": ""},
+        description="the topic whose complaints alone surged; empty: all complaints together",
+    )
     start_at: datetime | None = _ts(nullable=False)
     detected_at: datetime | None = _ts(nullable=False)
     end_at: datetime | None = _ts()

@@ -89,13 +89,17 @@ def test_filters_csv_errors_and_etags_of_the_api(demo):
     assert brand and {i["brand"] for i in brand} == {"kestrel-jet"}
     csv = demo.get("/api/v1/brands/kestrel-jet/incidents.csv")
     assert csv.mimetype == "text/csv"
-    assert csv.get_data(as_text=True).splitlines()[0].startswith("brand,brand_name,sector,key")
+    header = csv.get_data(as_text=True).splitlines()[0]
+    assert header.startswith("brand,brand_name,sector,topic,key")
+    together = demo.get("/api/v1/incidents?topic=all&limit=200").get_json()["items"]
+    assert together and all(i["topic"] is None for i in together)
     _bad_input(demo)
 
 
 def _bad_input(demo):
     for url, name in (
         ("/api/v1/incidents?open=yes", "open"),
+        ("/api/v1/incidents?topic=weather", "topic"),
         ("/api/v1/incidents?brand=nobody", "brand"),
         ("/api/v1/incidents?sector=nowhere", "sector"),
         ("/api/v1/incidents?since=2026-06-02&until=2026-06-01", "until"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import delete, select, update
 
 from carescore.incidents import refresh_incidents
@@ -83,7 +84,7 @@ def _acme(session) -> int:
 
 def _found(session) -> list[tuple]:
     return [
-        (i.start_at, i.end_at, i.is_open, i.posts, i.peak_count, i.topics)
+        (i.topic, i.start_at, i.end_at, i.is_open, i.posts, i.peak_count, i.topics)
         for i in session.execute(select(Incident).order_by(Incident.start_at)).scalars()
     ]
 
@@ -144,7 +145,7 @@ def test_incremental_runs_agree_with_a_full_run(session):
         ).all()
         == hours
     )
-    assert incremental[0][2] is False  # closed once quiet hours followed
+    assert incremental[0][3] is False  # closed once quiet hours followed
 
 
 def test_an_open_incident_closes_when_the_clock_moves_on(session):
@@ -228,3 +229,65 @@ def test_incidents_measured_in_posts_are_measured_again_in_cases(session):
     session.commit()
     incident = session.execute(select(Incident)).scalars().one()
     assert (incident.care_unit, incident.care_n) == ("case", incident.posts)
+
+
+def _mixed(brand_id: int, weeks: int, surge_at: datetime | None) -> list[Post]:
+    """Every hour, 4 complaints about deliveries and 1 about billing; from `surge_at`,
+    3 hours with 6 more billing complaints each (the total goes from 5 to 11 an hour)."""
+    posts: list[Post] = []
+    for hour in range(weeks * 168):
+        at = T0 + timedelta(hours=hour)
+        for k in range(5):
+            topic = "billing" if k == 0 else "delivery"
+            posts.append(_post(len(posts), at + timedelta(minutes=10 * k), brand_id, topics=topic))
+    if surge_at is not None:
+        for i in range(18):
+            posts.append(
+                _post(90_000 + i, surge_at + timedelta(minutes=10 * i), brand_id, topics="billing")
+            )
+    return posts
+
+
+def test_a_topic_surge_that_the_total_hides_is_its_own_incident(session):
+    brand_id = _acme(session)
+    surge = T0 + timedelta(weeks=3, days=2, hours=15)
+    posts = _mixed(brand_id, 4, surge)
+    cut = surge + timedelta(hours=2, minutes=30)
+    _store(session, [p for p in posts if p.created_at < cut])
+    refresh_incidents(session, cut)
+    session.commit()
+    assert session.execute(select(Incident.topic, Incident.is_open)).one() == ("billing", True)
+    _store(session, [p for p in posts if p.created_at >= cut])
+    now = T0 + timedelta(weeks=4)
+    refresh_incidents(session, now)
+    session.commit()
+    incremental = _found(session)
+    refresh_incidents(session, now, full=True)
+    session.commit()
+    assert _found(session) == incremental
+    incidents = session.execute(select(Incident)).scalars().all()
+    assert [(i.topic, i.start_at, i.end_at) for i in incidents] == [
+        ("billing", surge, surge + timedelta(hours=3))
+    ]
+    billing = incidents[0]
+    assert billing.posts == 21 and billing.topics == {"billing": 21}
+    assert billing.expected == pytest.approx(3, abs=0.5)
+    # its care counts the billing cases alone: 21 during it, one an hour before it
+    assert billing.care_n == 21
+    assert billing.usual_n == (surge - T0) // timedelta(hours=1)
+
+
+def test_a_topic_surge_inside_a_surge_of_the_total_is_not_counted_twice(session):
+    brand_id = _acme(session)
+    _store(session, _history(session, brand_id))  # every complaint is about an outage
+    refresh_incidents(session, T0 + timedelta(weeks=10))
+    session.commit()
+    assert session.execute(select(Incident.topic)).scalars().all() == [""]
+
+
+def test_no_surge_no_incident_on_any_topic(session):
+    brand_id = _acme(session)
+    _store(session, _mixed(brand_id, 4, None))
+    refresh_incidents(session, T0 + timedelta(weeks=4))
+    session.commit()
+    assert session.execute(select(Incident)).scalars().all() == []

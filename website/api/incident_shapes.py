@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from carescore.read.incidents import IncidentView
+from carescore.read.incidents import ALL_TOPICS, IncidentView
 from carescore.read.serialize import finite as _finite
-from website.api.params import BRAND, CURSOR, LIMIT, SECTOR, SINCE, UNTIL, Param
+from carescore.vocab import TOPICS
+from website.api.params import BRAND, CURSOR, LIMIT, SECTOR, SINCE, UNTIL, Param, choice
 from website.api.schemas import IncidentListPublic, IncidentPublic
 
 
@@ -31,8 +32,17 @@ STARTED_SINCE = dataclasses.replace(
 STARTED_UNTIL = dataclasses.replace(
     UNTIL, description="Incidents that started before this date or time (UTC when a date)."
 )
-INCIDENTS_QUERY = (BRAND, SECTOR, OPEN, STARTED_SINCE, STARTED_UNTIL, CURSOR, LIMIT)
-BRAND_INCIDENTS_QUERY = (OPEN, STARTED_SINCE, STARTED_UNTIL, CURSOR, LIMIT)
+INCIDENT_TOPIC = Param(
+    "topic",
+    "all: only surges of the brand's complaints together; a topic code: only surges of that "
+    "topic's complaints alone. Both kinds when left out.",
+    {"type": "string", "enum": [ALL_TOPICS, *TOPICS]},
+    choice((ALL_TOPICS, *TOPICS)),
+)
+INCIDENTS_QUERY = (
+    BRAND, SECTOR, INCIDENT_TOPIC, OPEN, STARTED_SINCE, STARTED_UNTIL, CURSOR, LIMIT
+)  # fmt: skip
+BRAND_INCIDENTS_QUERY = (INCIDENT_TOPIC, OPEN, STARTED_SINCE, STARTED_UNTIL, CURSOR, LIMIT)
 
 
 def incident_public(v: IncidentView) -> IncidentPublic:
@@ -41,6 +51,7 @@ def incident_public(v: IncidentView) -> IncidentPublic:
         brand=v.brand.slug,
         brand_name=v.brand.name,
         sector=v.brand.sector,
+        topic=v.topic,
         key=v.key,
         start_at=v.start_at,
         detected_at=v.detected_at,

@@ -28,6 +28,7 @@ def _respond(query: dict[str, Any], fmt: str | None, filename: str, **scope: Any
     try:
         page = read.find_incidents(
             get_session(),
+            topic=query["topic"],
             is_open=query["open"],
             since=query["since"],
             until=query["until"],

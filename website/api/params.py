@@ -92,7 +92,7 @@ def _pattern(regex: str, what: str, max_length: int) -> Callable[[str], str]:
     return convert
 
 
-def _choice(choices: Iterable[str]) -> Callable[[str], str]:
+def choice(choices: Iterable[str]) -> Callable[[str], str]:
     allowed = tuple(choices)
 
     def convert(value: str) -> str:
@@ -178,7 +178,7 @@ LABEL = Param(
     "label",
     "Label given by the scorer.",
     {"type": "string", "enum": list(LABELS)},
-    _choice(LABELS),
+    choice(LABELS),
 )
 TOPIC = Param(
     "topic",
@@ -202,7 +202,7 @@ WINDOW = Param(
     "window",
     "90d: rolling 90 days (the live ranking); month: a calendar month snapshot; all: all time.",
     {"type": "string", "enum": list(WINDOWS), "default": "90d"},
-    _choice(WINDOWS),
+    choice(WINDOWS),
     default="90d",
 )
 MONTH = Param(
@@ -215,7 +215,7 @@ SORT = Param(
     "sort",
     "Metric to rank by; median_reply ranks the fastest first, the others the highest.",
     {"type": "string", "enum": list(SORTS), "default": "carescore"},
-    _choice(SORTS),
+    choice(SORTS),
     default="carescore",
 )
 CURSOR = Param(

@@ -198,7 +198,14 @@ class IncidentPublic(Public):
     brand: str = _d("brand slug")
     brand_name: str
     sector: str
-    key: str = _d("start hour, YYYY-MM-DDTHH (UTC); with the brand, the incident's id")
+    topic: str | None = _d(
+        "null: a surge of the brand's complaints together; a topic code: a surge of that "
+        "topic's complaints alone, found while the total showed none"
+    )
+    key: str = _d(
+        "start hour, YYYY-MM-DDTHH (UTC), then .topic for a topic's surge; with the brand, "
+        "the incident's id"
+    )
     start_at: UTCTime = _d("first hour above the usual level")
     detected_at: UTCTime = _d("when the data crossed the threshold")
     end_at: UTCTime | None = _d("end of the last hour above the usual band; null while open")

@@ -11,10 +11,12 @@ import itertools
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, literal, select
 
 from carescore import METHODOLOGY_VERSION
+from carescore.ranking.delays import median_interval_rank
 from carescore.ranking.snapshots import rank_brands, refresh_rankings
+from carescore.ranking.stats import median_ci_ranks, ratio_interval, wilson
 from carescore.store.models import Brand, BrandScore, Post
 from carescore.threads.cases import build_cases
 
@@ -174,6 +176,7 @@ def test_delay_figures_by_hand(session):
     assert s.p90_reply_s == 7200  # nearest rank 9 of 10
     assert s.within_1h == pytest.approx(8 / 12)  # of actionable posts, not of answered ones
     assert s.within_30m == pytest.approx(6 / 12)
+    assert (s.within_30m_n, s.within_30m_low, s.within_30m_high) == (6, *wilson(6, 12))
     assert s.delay_histogram == {
         "0-15m": 4,
         "15-30m": 2,
@@ -246,6 +249,7 @@ def test_recovery_rate(session):
     rank(session)
     s = score(session, b)
     assert s.recovery_n == 3 and s.recovery_rate == pytest.approx(2 / 3)
+    assert (s.recovery_rate_low, s.recovery_rate_high) == wilson(2, 3)
 
 
 def test_equal_treatment_needs_twenty_in_each_group(session):
@@ -258,11 +262,16 @@ def test_equal_treatment_needs_twenty_in_each_group(session):
     rank(session)
     s = score(session, b)
     assert (s.small_authors_n, s.large_authors_n, s.equal_treatment) == (20, 19, None)
+    assert (s.equal_treatment_low, s.equal_treatment_high) == (None, None)
     post(session, b, "question", followers=10_000, reply_s=60)
     rank(session)
     s = score(session, b)
     assert (s.small_authors_n, s.large_authors_n) == (20, 20)
     assert s.equal_treatment == pytest.approx(0.5)
+    # What the ratio and its interval are recomputed from is published beside them.
+    assert (s.small_answered_n, s.large_answered_n) == (10, 20)
+    assert (s.equal_treatment_low, s.equal_treatment_high) == ratio_interval(10, 20, 20, 20)
+    assert s.equal_treatment_low < 0.5 < s.equal_treatment_high
 
 
 def _ranked_brand(session, slug, sector, praise, answered_fast, answered_slow, unanswered):
@@ -323,6 +332,32 @@ def test_business_hours_follow_daylight_saving(session):
     assert s.median_offhours_s == off[1]
 
 
+def test_business_hours_medians_have_distribution_free_intervals(session):
+    b = brand(session)
+    monday = datetime(2026, 5, 4, 10, 0, tzinfo=UTC)
+    business = [100 * (i + 1) for i in range(10)]
+    offhours = [150 * (i + 1) for i in range(7)]
+    for i, delay in enumerate(business):
+        post(session, b, "fail", created=monday + timedelta(minutes=i), reply_s=delay)
+    for i, delay in enumerate(offhours):  # Monday 20:00 and later
+        post(session, b, "fail", created=monday + timedelta(hours=10, minutes=i), reply_s=delay)
+    post(session, b, "fail", created=monday + timedelta(hours=11), reply_s=10**6)  # 11.6 days
+    rank(session)
+    s = score(session, b)
+    assert (s.business_n, s.offhours_n) == (10, 7)
+    low, high = median_ci_ranks(10)
+    assert (s.median_business_low_s, s.median_business_high_s) == (
+        business[low - 1],
+        business[high - 1],
+    )
+    low, high = median_ci_ranks(7)
+    assert (s.median_offhours_low_s, s.median_offhours_high_s) == (
+        offhours[low - 1],
+        offhours[high - 1],
+    )
+    assert s.median_offhours_low_s < s.median_offhours_s < s.median_offhours_high_s
+
+
 def test_business_hours_in_new_york(session):
     b = brand(session, timezone="America/New_York")
     post(session, b, "fail", created=datetime(2026, 3, 6, 13, 30, tzinfo=UTC), reply_s=10)
@@ -331,6 +366,7 @@ def test_business_hours_in_new_york(session):
     s = score(session, b, period="2026-04-30")
     # Fri 08:30 EST is before opening; Mon 09:30 EDT is open
     assert (s.business_n, s.median_business_s, s.median_offhours_s) == (1, 20, 10)
+    assert (s.median_business_low_s, s.median_offhours_high_s) == (None, None)  # under 6
 
 
 def test_topics_count_complaints_only(session):
@@ -457,3 +493,19 @@ def test_posts_a_reviewer_corrected_are_counted_per_window_from_their_index(sess
                 "EXPLAIN QUERY PLAN " + statement, parameters
             )
             assert "ix_post_human" in " ".join(str(row[-1]) for row in plan), statement
+
+
+def test_the_sql_picks_the_median_interval_ranks_that_python_computes(session):
+    """The business-hours medians' interval ranks are found in SQL: exact binomial ranks
+    from a list up to 1,000 values, the normal approximation in integer arithmetic above."""
+    sizes = [1, 5, 6, 7, 10, 99, 100, 101, 999, 1000, 1001, 1002, 1500, 4097, 5000, 123457]
+    largest = max(sizes)
+    for size in sizes:
+        expected = set(median_ci_ranks(size) or ())
+        candidates = {1, size, size // 2, *expected}
+        candidates |= {r + step for r in expected for step in (-1, 1)}
+        for rank in sorted(r for r in candidates if 1 <= r <= size):
+            picked = session.execute(
+                select(median_interval_rank(literal(rank), literal(size), largest))
+            ).scalar()
+            assert bool(picked) == (rank in expected), (size, rank)

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
 
 from carescore.ranking.businesshours import offset_periods
@@ -7,6 +8,7 @@ from carescore.ranking.stats import (
     median_ci_ranks,
     median_ranks,
     percentile_rank,
+    ratio_interval,
     shrink,
     wilson,
 )
@@ -62,3 +64,32 @@ def test_offset_periods_find_daylight_saving_transitions():
         ("2026-03-29T01:00:00+00:00", 7200),
         ("2026-10-25T01:00:00+00:00", 3600),
     ]
+
+
+def test_ratio_interval_by_mover_r():
+    low, high = ratio_interval(7, 30, 18, 40)
+    assert low < (7 / 30) / (18 / 40) < high
+    # MOVER-R is symmetric: the interval of b / a is the reciprocal of that of a / b.
+    back_low, back_high = ratio_interval(18, 40, 7, 30)
+    assert (low, high) == (pytest.approx(1 / back_high), pytest.approx(1 / back_low))
+    # A brand that answered none of one group: the ratio is 0 and the upper end finite.
+    low, high = ratio_interval(0, 25, 10, 25)
+    assert low == 0.0 and 0 < high < 1
+    assert ratio_interval(5, 25, 0, 25) == (None, None)  # the ratio itself is undefined
+    assert ratio_interval(5, 0, 3, 25) == (None, None)
+
+
+@pytest.mark.parametrize(("p_a", "n_a", "p_b", "n_b"), [(0.5, 30, 0.6, 25), (0.2, 200, 0.7, 20)])
+def test_ratio_interval_covers_the_true_ratio_about_95_times_in_100(p_a, n_a, p_b, n_b):
+    rng = np.random.default_rng(18)
+    draws = 3000
+    a, b = rng.binomial(n_a, p_a, draws), rng.binomial(n_b, p_b, draws)
+    truth = p_a / p_b
+    covered = sum(
+        low <= truth <= high
+        for low, high in (
+            ratio_interval(int(x), n_a, int(y), n_b) for x, y in zip(a, b, strict=True)
+        )
+        if low is not None
+    )
+    assert 0.93 <= covered / draws <= 0.975

@@ -31,6 +31,7 @@ from carescore.ranking.stats import (
     percentile_rank,
     quantile_ci_ranks,
     ratio,
+    ratio_interval,
     shrink,
     wilson,
 )
@@ -63,13 +64,17 @@ def prior_group(sector: str) -> str:
     return ALL_BRANDS if sector in (UNKNOWN_SECTOR, "") else sector
 
 
-def _median(values: dict[int, float], n: int) -> float | None:
+def _median(values: dict[int, float], n: int) -> tuple[float | None, float | None, float | None]:
+    """The median of n values and its distribution-free 95% interval, from the order
+    statistics in `values` (rank: value); None for what is missing or undefined."""
     if n <= 0:
-        return None
+        return None, None, None
     low, high = median_ranks(n)
-    if low not in values or high not in values:
-        return None
-    return (values[low] + values[high]) / 2
+    median = (values[low] + values[high]) / 2 if low in values and high in values else None
+    interval = median_ci_ranks(n)
+    if not interval:
+        return median, None, None
+    return median, values.get(interval[0]), values.get(interval[1])
 
 
 def build_score(
@@ -116,6 +121,8 @@ def build_score(
         recovery_n=c.answered_fail,
         small_authors_n=c.small,
         large_authors_n=c.large,
+        small_answered_n=c.small_answered,
+        large_answered_n=c.large_answered,
         topics=c.topics,
         delay_histogram=c.histogram,
         human_labels_n=c.human,
@@ -127,19 +134,20 @@ def build_score(
     s.within_1h = ratio(c.within_1h, c.actionable)
     s.within_1h_low, s.within_1h_high = wilson(c.within_1h, c.actionable)
     s.within_30m = ratio(c.within_30m, c.actionable)
-    s.median_reply_s = _median(c.delays, c.answered)
-    interval = median_ci_ranks(c.answered)
-    if interval:
-        s.median_reply_low_s = c.delays.get(interval[0])
-        s.median_reply_high_s = c.delays.get(interval[1])
+    s.within_30m_low, s.within_30m_high = wilson(c.within_30m, c.actionable)
+    s.median_reply_s, s.median_reply_low_s, s.median_reply_high_s = _median(c.delays, c.answered)
     if c.answered:
         s.p90_reply_s = c.delays.get(percentile_rank(c.answered, P90))
         interval = quantile_ci_ranks(c.answered, P90)
         if interval:
             s.p90_reply_low_s = c.delays.get(interval[0])
             s.p90_reply_high_s = c.delays.get(interval[1])
-    s.median_business_s = _median(c.business_delays, c.business)
-    s.median_offhours_s = _median(c.offhours_delays, c.offhours)
+    s.median_business_s, s.median_business_low_s, s.median_business_high_s = _median(
+        c.business_delays, c.business
+    )
+    s.median_offhours_s, s.median_offhours_low_s, s.median_offhours_high_s = _median(
+        c.offhours_delays, c.offhours
+    )
     s.satisfaction_raw = ratio(c.opinion_praise, c.opinion)
     s.satisfaction = shrink(c.opinion_praise, c.opinion, sector_satisfaction)
     s.satisfaction_low, s.satisfaction_high = wilson(c.opinion_praise, c.opinion)
@@ -149,10 +157,14 @@ def build_score(
         s.satisfaction_corrected_high,
     ) = corrected_share(c.votes)
     s.recovery_rate = ratio(c.recovered, c.answered_fail)
+    s.recovery_rate_low, s.recovery_rate_high = wilson(c.recovered, c.answered_fail)
     small_rate = ratio(c.small_answered, c.small)
     large_rate = ratio(c.large_answered, c.large)
     if min(c.small, c.large) >= MIN_EQUAL_TREATMENT_GROUP and small_rate is not None and large_rate:
         s.equal_treatment = small_rate / large_rate
+        s.equal_treatment_low, s.equal_treatment_high = ratio_interval(
+            c.small_answered, c.small, c.large_answered, c.large
+        )
     s.ranked = c.opinion >= MIN_OPINION and c.actionable >= MIN_CASES
     if s.ranked:
         s.carescore = round(

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 Z95 = 1.959963984540054
 PRIOR = 30  # prior sample size of the Bayesian averages
+EXACT_UP_TO = 1000  # order-statistic intervals: exact binomial sums up to this n
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | tuple[None, None]:
@@ -26,6 +27,34 @@ def wilson(successes: int, n: int, z: float = Z95) -> tuple[float, float] | tupl
     centre = (p + z * z / (2 * n)) / denominator
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denominator
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def ratio_interval(
+    successes_a: int, n_a: int, successes_b: int, n_b: int
+) -> tuple[float, float] | tuple[None, None]:
+    """95% interval of the ratio of two independent proportions (a / b), by MOVER-R.
+
+    The method of variance estimates recovery (Donner and Zou, 2012; Newcombe, 2013)
+    builds the ratio's interval from each proportion's own Wilson interval, the interval
+    every other share here carries, so it stays finite and sensible where the usual log
+    (Katz) interval breaks down: a brand that answered none of one group. (None, None)
+    when b's share is 0 (the ratio itself is then undefined) or a group is empty.
+    """
+    if n_a <= 0 or n_b <= 0 or successes_b <= 0:
+        return None, None
+    p_a, p_b = successes_a / n_a, successes_b / n_b
+    low_a, high_a = wilson(successes_a, n_a)
+    low_b, high_b = wilson(successes_b, n_b)
+    product = p_a * p_b
+    lower = (
+        product
+        - math.sqrt(max(0.0, product**2 - low_a * high_b * (2 * p_a - low_a) * (2 * p_b - high_b)))
+    ) / (high_b * (2 * p_b - high_b))
+    upper = (
+        product
+        + math.sqrt(max(0.0, product**2 - high_a * low_b * (2 * p_a - high_a) * (2 * p_b - low_b)))
+    ) / (low_b * (2 * p_b - low_b))
+    return max(0.0, lower), upper
 
 
 def shrink(successes: int, n: int, prior_mean: float | None, prior: int = PRIOR) -> float | None:
@@ -61,7 +90,7 @@ def median_ci_ranks(n: int, confidence: float = 0.95) -> tuple[int, int] | None:
     if n < 1:
         return None
     alpha = (1 - confidence) / 2
-    if n > 1000:
+    if n > EXACT_UP_TO:
         j = math.floor(n / 2 - Z95 * math.sqrt(n) / 2)
         return (j, n + 1 - j) if j >= 1 else None
     tail = 0.0
@@ -90,7 +119,7 @@ def quantile_ci_ranks(n: int, q: float, confidence: float = 0.95) -> tuple[int, 
     if n < 1 or not 0 < q < 1:
         return None
     alpha = (1 - confidence) / 2
-    if n > 1000:
+    if n > EXACT_UP_TO:
         spread = Z95 * math.sqrt(n * q * (1 - q))
         j, k = math.floor(n * q - spread), math.ceil(n * q + spread) + 1
     else:

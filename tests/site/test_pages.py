@@ -275,3 +275,27 @@ def test_every_download_link_answers(site_client, site_app):
     for link in sorted(links):
         response = site_client.get(link.replace("&amp;", "&"))
         assert response.status_code == 200, link
+
+
+def test_brand_page_gives_the_secondary_figures_their_intervals(site_client):
+    """Within 30 minutes, both business-hours medians and recovery carry an interval on
+    the page and in the API, the one the page shows."""
+    page = text(site_client.get("/brands/nimbus-telecom?lang=en"))
+    score = site_client.get("/api/v1/brands/nimbus-telecom").get_json()["score"]
+    rows = {
+        "Answered within 30 minutes": ("within_30m_low", "within_30m_high"),
+        "Median first reply, business hours": ("median_business_low_s", "median_business_high_s"),
+        "Median first reply, other hours": ("median_offhours_low_s", "median_offhours_high_s"),
+        "Recovery rate (customer happy after the reply)": (
+            "recovery_rate_low",
+            "recovery_rate_high",
+        ),
+    }
+    for label, (low, high) in rows.items():
+        row = page[page.index(label) :].split("</tr>", 1)[0]
+        assert score[low] is not None and score[low] <= score[high], label
+        assert '<span class="ci">' in row, label
+    assert "not computed: a split of the median above" not in page
+    if score["equal_treatment"] is not None:
+        assert score["equal_treatment_low"] <= score["equal_treatment"]
+        assert score["equal_treatment"] <= score["equal_treatment_high"]

@@ -56,9 +56,10 @@ RULES: tuple[tuple[str, str], ...] = (
         "first_response_time",
         f"Seconds from the case's opening post to the brand's first reply, over answered "
         f"cases: median and {round(P90 * 100)}th percentile, each with a distribution-free "
-        "95% interval, shares of cases answered within 1 hour (with a Wilson interval) and "
-        f"30 minutes, and medians in and outside business hours ({OPEN_HOUR}:00-"
-        f"{CLOSE_HOUR}:00 on weekdays, the brand's time zone).",
+        "95% interval, shares of cases answered within 1 hour and 30 minutes (each with a "
+        f"Wilson interval), and medians in and outside business hours ({OPEN_HOUR}:00-"
+        f"{CLOSE_HOUR}:00 on weekdays, the brand's time zone), each with a distribution-free "
+        "95% interval from its own part's answered cases.",
     ),
     (
         "satisfaction",
@@ -78,13 +79,15 @@ RULES: tuple[tuple[str, str], ...] = (
         "recovery_rate",
         "Of answered fail cases, the share whose customer's last post in the conversation "
         f"after the brand's first reply is positive (praise, or sentiment >= "
-        f"{POSITIVE_SENTIMENT}), whatever the source.",
+        f"{POSITIVE_SENTIMENT}), whatever the source; 95% Wilson interval of recovered_n / "
+        "recovery_n.",
     ),
     (
         "equal_treatment",
         f"Reply rate to authors under {SMALL_AUTHOR:,} followers / rate to authors with "
         f"{LARGE_AUTHOR:,} or more, shown when both groups have {MIN_EQUAL_TREATMENT_GROUP} "
-        "cases or more.",
+        "cases or more; each group's answered cases published beside it; 95% interval of "
+        "the ratio by MOVER-R from the two rates' Wilson intervals (Donner and Zou, 2012).",
     ),
     (
         "carescore",

@@ -83,8 +83,20 @@ class MetricsPublic(Public):
     within_1h_low: float | None = _d("95% Wilson interval, low end")
     within_1h_high: float | None = _d("95% Wilson interval, high end")
     within_30m: float | None = _d("share of cases (1.0: posts) answered within 30 minutes, 0-1")
+    within_30m_low: float | None = _d("95% Wilson interval, low end; null on 1.0 snapshots")
+    within_30m_high: float | None = _d("95% Wilson interval, high end")
     median_business_s: float | None = _d("median delay in business hours, seconds")
+    median_business_low_s: float | None = _d(
+        "95% distribution-free interval of that median, low end, seconds; null under 6 "
+        "answers in business hours and on 1.0 snapshots"
+    )
+    median_business_high_s: float | None = _d("its high end, seconds")
     median_offhours_s: float | None = _d("median delay outside business hours, seconds")
+    median_offhours_low_s: float | None = _d(
+        "95% distribution-free interval of that median, low end, seconds; null under 6 "
+        "answers outside business hours and on 1.0 snapshots"
+    )
+    median_offhours_high_s: float | None = _d("its high end, seconds")
     satisfaction: float | None = _d("praise share shrunk toward the sector mean, 0-1")
     satisfaction_raw: float | None = _d("praise / (praise + fail), 0-1")
     satisfaction_low: float | None = _d("95% Wilson interval, low end")
@@ -102,7 +114,16 @@ class MetricsPublic(Public):
         "1.0 snapshots"
     )
     recovery_rate: float | None = _d("answered fail threads ending positive, 0-1")
+    recovery_rate_low: float | None = _d(
+        "95% Wilson interval of recovered_n / recovery_n, low end; null on 1.0 snapshots"
+    )
+    recovery_rate_high: float | None = _d("95% Wilson interval, high end")
     equal_treatment: float | None = _d("reply rate to small authors / to large ones")
+    equal_treatment_low: float | None = _d(
+        "95% interval of the ratio (MOVER-R from the two rates' Wilson intervals), low end; "
+        "null on 1.0 snapshots"
+    )
+    equal_treatment_high: float | None = _d("95% interval of the ratio, high end")
     mentions: int = _d("posts about the brand in the window")
     inbound_n: int = _d("customer posts")
     praise_n: int = _d("praise posts, before de-duplication")
@@ -127,6 +148,8 @@ class MetricsPublic(Public):
     recovery_n: int = _d("answered fail threads")
     small_authors_n: int = _d("actionable posts by authors under 1,000 followers")
     large_authors_n: int = _d("actionable posts by authors with 10,000 followers or more")
+    small_answered_n: int | None = _d("answered cases among small_authors_n; null on 1.0 snapshots")
+    large_answered_n: int | None = _d("answered cases among large_authors_n")
     human_labels_n: int = _d(
         "customer posts of the window whose label or reply a reviewer corrected (accepted "
         "disputes); every other label is the scorer's"

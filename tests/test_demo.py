@@ -69,12 +69,12 @@ def test_french_demo_posts_are_scored_as_what_they_say():
     questions must get the label they were written as, so the French brands' satisfaction
     shows what the scorer does. French neutral posts are left out of the check: they are
     the scorer's weakest French class (docs/model-card.md), and the demo shows that too."""
-    from carescore.demo import _TEXTS
+    from carescore.demo_brands import TEXTS
     from carescore.scoring.score import score_text
 
     fill = {"h": "NimbusAide", "name": "Nimbus Telecom", "n": 3, "city": "Lyon"}
     for kind in ("fail", "praise", "question"):
-        texts = [t.format(**fill) for t in _TEXTS["fr"][kind]]
+        texts = [t.format(**fill) for t in TEXTS["fr"][kind]]
         scores = [score_text(t) for t in texts]
         assert {s.lang for s in scores} == {"fr"}, kind
         right = sum(s.label == kind for s in scores)

@@ -68,8 +68,17 @@ def wsgi_app():
 
 
 def database(posts: int) -> Path:
-    """bench/api.py's database of `posts` posts, built on first use."""
-    path = ROOT / "var" / "bench" / f"api-{posts}.db"
+    """bench/api.py's database of `posts` posts, built on first use and again after a new
+    migration (the file name carries the schema's head revision)."""
+    from alembic.script import ScriptDirectory
+
+    from carescore.store.db import make_engine
+    from carescore.store.migrate import alembic_config
+
+    engine = make_engine("sqlite://")
+    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
+    engine.dispose()
+    path = ROOT / "var" / "bench" / f"api-{posts}-{head}.db"
     if not path.exists():
         prepare(path, posts)
     return path

@@ -178,3 +178,41 @@ def test_hostile_brand_names_and_handles_never_reach_a_spreadsheet_as_formulas(
     # JSON carries the text as it is: it is data, not a spreadsheet.
     names = [b["name"] for b in client.get("/api/v1/brands").get_json()["items"]]
     assert any(n.startswith("=HYPERLINK") for n in names)
+
+
+def test_api_shapes_write_the_same_json_as_the_generic_walk():
+    """The API's models write themselves (pydantic's serializer); the text must be the
+    generic writer's: times in UTC to the second with a Z, NaN as null, UTF-8 as is."""
+    import json
+
+    from carescore.read.serialize import plain
+    from website.api.schemas import AccountPublic, BrandPublic, Public, RulePublic, UTCTime
+
+    class Figures(Public):
+        at: UTCTime | None
+        share: float | None
+        big: float
+        counts: dict[str, int]
+
+    paris = timezone(timedelta(hours=2))
+    figures = Figures(
+        at=datetime(2026, 5, 1, 12, 30, 15, 999_999, tzinfo=paris),
+        share=math.nan,
+        big=1e16 / 3,
+        counts={"a": 1},
+    )
+    walked = json.dumps(plain(figures), ensure_ascii=False, separators=(",", ":"))
+    assert to_json(figures) == walked
+    assert '"at":"2026-05-01T10:30:15Z"' in walked and '"share":null' in walked
+
+    brand = BrandPublic(
+        slug="café",
+        name='Café "Ñ" 🚀',
+        sector="telecom",
+        country="FR",
+        is_demo=False,
+        accounts=[AccountPublic(platform="x", handle="cafe")],
+    )
+    generic = json.dumps(plain(brand), ensure_ascii=False, separators=(",", ":"))
+    assert to_json(brand) == generic
+    assert to_json(RulePublic(name="n", rule="r")) == '{"name":"n","rule":"r"}'

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, literal, select
 from sqlmodel import Session
 
 from carescore.errors import BadCursor, BadInput, NotFound
-from carescore.read.periods import resolve_period
+from carescore.read.periods import Period, parse_period
 from carescore.read.posts import PostRef, posts
 from carescore.read.refs import (
     BRAND_COLUMNS,
@@ -52,6 +52,8 @@ class BrandReport:
     praise: list[PostRef] = field(default_factory=list)
     fails: list[PostRef] = field(default_factory=list)
     reply: BrandReply | None = None
+    # Whether the database holds the fictional demo brands (every answer says so).
+    demo: bool = False
 
 
 def _history(session: Session, brand_id: int) -> list[BrandScore]:
@@ -64,14 +66,29 @@ def _history(session: Session, brand_id: int) -> list[BrandScore]:
     )
 
 
-def _score(session: Session, brand_id: int, window: str, period: str) -> BrandScore | None:
-    return session.execute(
-        select(BrandScore).where(
-            BrandScore.brand_id == brand_id,
-            BrandScore.window == window,
-            BrandScore.period == period,
+def _brand_and_score(
+    session: Session, slug: str, window: str | None, as_of: str | None
+) -> tuple[Brand, BrandScore | None, Period, bool]:
+    """The brand, its score for the period asked, the period and the demo flag: one
+    statement, however the period is named (the newest one is a subquery)."""
+    kind, period = parse_period(window, as_of)
+    newest = select(func.max(BrandScore.period)).where(BrandScore.window == kind).scalar_subquery()
+    chosen = literal(period) if period is not None else newest
+    demo = exists().where(Brand.is_demo.is_(True))
+    row = session.execute(
+        select(Brand, BrandScore, chosen.label("period"), demo.label("demo"))
+        .outerjoin(
+            BrandScore,
+            (BrandScore.brand_id == Brand.id)
+            & (BrandScore.window == kind)
+            & (BrandScore.period == chosen),
         )
-    ).scalar_one_or_none()
+        .where(Brand.slug == slug)
+        .limit(1)
+    ).first()
+    if row is None:
+        raise NotFound(f"no brand {slug!r}")
+    return row[0], row[1], Period(kind, row[2]), bool(row[3])
 
 
 def brand_report(
@@ -89,16 +106,16 @@ def brand_report(
     `BadInput` for a period that is not one.
 
     `recent=0` leaves out the example posts and the brand's statements and corrections,
-    `history=False` the monthly snapshots, `accounts=False` the official accounts.
+    `history=False` the monthly snapshots, `accounts=False` the official accounts. The
+    brand, its score and the demo flag take one statement; each part asked for, one more.
     """
-    chosen = resolve_period(session, window, as_of)
-    brand = get_brand(session, slug)
-    period = chosen.period
+    brand, score, chosen, demo = _brand_and_score(session, slug, window, as_of)
     report = BrandReport(
         brand=brand_ref(brand),
         window=chosen.window,
-        period=period,
-        score=_score(session, brand.id, chosen.window, period) if period else None,
+        period=chosen.period,
+        score=score,
+        demo=demo,
     )
     if accounts:
         report.accounts = accounts_of(session, [brand.id]).get(brand.id, [])

@@ -9,13 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Integer, cast, func, select
+from sqlalchemy import Integer, cast, exists, func, literal, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput, NotFound
 from carescore.read.periods import MonthState, month_state
-from carescore.read.refs import BrandRef, brand_ref, latest_period
-from carescore.read.sectors import sector_slugs
+from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref, latest_period
+from carescore.read.sectors import has_demo_data, sector_slugs
 from carescore.store.models import Brand, BrandScore, utcnow
 from carescore.vocab import SORTS, WINDOWS
 
@@ -43,6 +43,8 @@ class Ranking:
     sort: str
     ranked: list[RankedBrand] = field(default_factory=list)
     not_enough_data: list[RankedBrand] = field(default_factory=list)
+    # Whether the database holds the fictional demo brands (every answer says so).
+    demo: bool = False
 
     @property
     def methodology_version(self) -> str | None:
@@ -66,7 +68,8 @@ def ranking(
 
     `period=None` means the newest computed period of the window. Raises `BadInput` for
     an unknown sort or window, `NotFound` for an unknown sector or a month without a
-    snapshot.
+    snapshot. One statement reads the period, the rows and the demo flag (two more only
+    when the window has no row).
     """
     if sort not in SORT_COLUMNS:
         raise BadInput(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
@@ -74,15 +77,16 @@ def ranking(
         raise BadInput(f"unknown window {window!r}; expected one of {', '.join(WINDOWS)}")
     if sector is not None and sector not in sector_slugs(session):
         raise NotFound(f"no sector {sector!r}")
-    period = period or latest_period(session, window)
-    result = Ranking(sector=sector, window=window, period=period, sort=sort)
-    if period is None:
-        return result
     column, descending = SORT_COLUMNS[sort]
+    newest = (
+        select(func.max(BrandScore.period)).where(BrandScore.window == window).scalar_subquery()
+    )
+    chosen = literal(period) if period is not None else newest
+    demo = exists().where(Brand.is_demo.is_(True))
     query = (
-        select(BrandScore, Brand)
+        select(BrandScore, *BRAND_COLUMNS, demo.label("demo"))
         .join(Brand, Brand.id == BrandScore.brand_id)
-        .where(BrandScore.window == window, BrandScore.period == period)
+        .where(BrandScore.window == window, BrandScore.period == chosen)
         .order_by(
             BrandScore.ranked.desc(),
             column.is_(None),
@@ -92,9 +96,18 @@ def ranking(
     )
     if sector:
         query = query.where(Brand.sector == sector)
-    for score, brand in session.execute(query).all():
-        row = RankedBrand(brand_ref(brand), score)
-        (result.ranked if score.ranked else result.not_enough_data).append(row)
+    rows = session.execute(query).all()
+    if rows:
+        period, is_demo = rows[0][0].period, bool(rows[0].demo)
+    else:  # nothing in this window and sector: name the period and the flag all the same
+        period = period or latest_period(session, window)
+        is_demo = has_demo_data(session)
+    result = Ranking(sector=sector, window=window, period=period, sort=sort, demo=is_demo)
+    if period is None:  # the window was never computed
+        return result
+    for row in rows:
+        ranked = RankedBrand(brand_ref(row), row[0])
+        (result.ranked if row[0].ranked else result.not_enough_data).append(ranked)
     if window == "month" and not (result.ranked or result.not_enough_data):
         raise NotFound(f"no snapshot for {period}")
     return result

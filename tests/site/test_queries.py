@@ -18,10 +18,10 @@ EXPECTED = {
     "/rankings/telecom": 7,
     "/rankings/telecom/{month}": 5,
     # 3 of them: statements, dispute figures, corrections; 4: incidents and their timeline
-    "/brands/nimbus-telecom": 15,
+    "/brands/nimbus-telecom": 13,
     "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
-    "/badge/nimbus-telecom.svg": 3,
-    "/embed/brands/nimbus-telecom": 5,
+    "/badge/nimbus-telecom.svg": 1,
+    "/embed/brands/nimbus-telecom": 3,
     "/feed.atom": 3,
     "/search?q=a": 2,
     "/methodology": 1,

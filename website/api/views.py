@@ -155,7 +155,7 @@ def brand(slug: str) -> Response:
     score = metrics_public(report.score) if report.score else None
     return json_response(
         BrandDetailPublic(
-            demo=_demo(),
+            demo=report.demo,
             methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
             brand=brand_public(report.brand, report.accounts),
             score=score,
@@ -215,7 +215,7 @@ def rankings(fmt: str | None = None) -> Response:
         return csv_response(RankingRowPublic, rows, f"ranking-{result.window}")
     return json_response(
         RankingPublic(
-            demo=_demo(),
+            demo=result.demo,
             methodology_version=result.methodology_version or METHODOLOGY_VERSION,
             sector=result.sector,
             window=result.window,

@@ -123,9 +123,10 @@ def month_name(period: str | None) -> str:
 
 
 def short_month(period: str) -> str:
-    """'2026-05' -> 'May 26' / 'mai 26', for chart axes."""
+    """'2026-05' -> 'May 2026' / 'mai 2026', for chart axes: with the whole year, so
+    'Oct 2026' cannot be read as the 26th of October."""
     year, month = (int(p) for p in period.split("-")[:2])
-    return format_date(date(year, month, 1), "MMM yy")
+    return format_date(date(year, month, 1), "MMM yyyy")
 
 
 def long_date(value: date | datetime | str | None) -> str:

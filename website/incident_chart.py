@@ -10,7 +10,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from carescore.read.incidents import Timeline
-from website.charts import GRID, INK, SERIES_STYLES, _fmt, _frame
+from website.charts import GRID, INK, SERIES_STYLES, Layout, _fmt, _frame, legend_rows, responsive
 
 SHADE = "#f6d5cf"
 BAND = "#cfe0f1"
@@ -19,10 +19,16 @@ BAND = "#cfe0f1"
 def incident_timeline(
     timeline: Timeline, title: str, desc: str, legend: tuple[str, str, str]
 ) -> Markup:
-    """`legend`: the names of the complaints, the usual band and the incident shading."""
-    width, height = 640, 240
-    left, right, top, bottom = 40, 12, 12, 58
-    plot_w, plot_h = width - left - right, height - top - bottom
+    """`legend`: the names of the complaints, the usual band and the incident shading.
+    Drawn wide and narrow like every chart (`website.charts.responsive`)."""
+    return responsive(lambda layout: _timeline(layout, timeline, title, desc, legend))
+
+
+def _timeline(
+    layout: Layout, timeline: Timeline, title: str, desc: str, legend: tuple[str, str, str]
+) -> Markup:
+    width, left, right, top = layout.width, layout.left, layout.right, 12
+    plot_w, plot_h = width - left - right, layout.plot_h
     hours = timeline.hours
     n = max(len(hours), 1)
     step = plot_w / n
@@ -70,19 +76,21 @@ def incident_timeline(
             'stroke-dasharray="3 2"/>'
         )
     days = [i for i, h in enumerate(hours) if h.start.hour == 0]
-    every = max(1, round(len(days) / 7))
+    every = max(1, -(-len(days) // (7 if layout.width >= 640 else 4)))
     for j, i in enumerate(days):
         if j % every == 0:
             label = hours[i].start.strftime("%d/%m")
             body.append(
-                f'<text x="{_fmt(left + i * step)}" y="{top + plot_h + 16}" text-anchor="middle" '
-                f'fill="{INK}">{escape(label)}</text>'
+                f'<text x="{_fmt(left + i * step)}" y="{top + plot_h + layout.font + 4}" '
+                f'text-anchor="middle" fill="{INK}">{escape(label)}</text>'
             )
-    ly = height - 14
-    for k, (fill, name) in enumerate(zip((colour, BAND, SHADE), legend, strict=True)):
-        lx = left + k * 200
+    legend_top = top + plot_h + layout.font + 16
+    placed, legend_h = legend_rows(layout, legend, 14, legend_top)
+    for fill, (lx, ly, name) in zip((colour, BAND, SHADE), placed, strict=True):
         body.append(
-            f'<rect x="{lx}" y="{ly - 10}" width="14" height="12" fill="{fill}" stroke="{GRID}"/>'
-            f'<text x="{lx + 20}" y="{ly}" fill="{INK}">{escape(name)}</text>'
+            f'<rect x="{_fmt(lx)}" y="{_fmt(ly - 10)}" width="14" height="12" fill="{fill}" '
+            f'stroke="{GRID}"/>'
+            f'<text class="legend" x="{_fmt(lx + 20)}" y="{_fmt(ly)}" fill="{INK}">'
+            f"{escape(name)}</text>"
         )
-    return _frame(width, height, title, desc, body)
+    return _frame(width, int(legend_top + legend_h + 6), title, desc, body, layout)

@@ -28,6 +28,7 @@ from carescore.read.refs import (
 )
 from carescore.read.search import name_or_slug_contains
 from carescore.read.sectors import sector_slugs
+from carescore.read.trend import TrendPoint, trend_points
 from carescore.reply.public import BrandReply, brand_reply
 from carescore.store.models import Brand, BrandScore
 
@@ -54,6 +55,12 @@ class BrandReport:
     reply: BrandReply | None = None
     # Whether the database holds the fictional demo brands (every answer says so).
     demo: bool = False
+
+    @property
+    def trend(self) -> list[TrendPoint]:
+        """`history` as a chart shows it: months under the minimum sample left out,
+        months not final yet marked partial (`carescore.read.trend`)."""
+        return trend_points(self.history)
 
 
 def _history(session: Session, brand_id: int) -> list[BrandScore]:

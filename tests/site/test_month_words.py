@@ -8,7 +8,7 @@ read the clock through `utcnow`, set here to that day.
 from __future__ import annotations
 
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlmodel import Session
@@ -16,6 +16,10 @@ from sqlmodel import Session
 from carescore.demo import build_demo
 from carescore.ranking.snapshots import rank_brands
 from carescore.read.overview import overview
+from carescore.read.trend import trend_points
+from carescore.store.models import BrandScore
+from tests.site.conftest import AS_OF
+from tests.site.snapshots import parse_xml
 from tests.site.test_overview import _brands, _snapshot
 
 DAY = date(2026, 12, 2)
@@ -85,3 +89,53 @@ def test_a_month_over_but_not_final_says_when_it_is_final(december, client, monk
     late = client.get("/rankings/telecom/2026-11?lang=en").get_data(as_text=True)
     assert "was due to be final on December 8, 2026" in late
     assert "frozen at the next ranking run" in late
+
+
+def test_the_trend_leaves_out_thin_months_and_marks_the_running_one(site, engine, client):
+    """In the small test demo, March to May hold some 30 opinions per brand: below the
+    ranking's minimum, so they are not plotted. June, ranked on its last day, is plotted
+    as partial (hollow, with its interval)."""
+    with Session(engine) as session:
+        rank_brands(session, "2026-06", AS_OF, now=datetime.combine(AS_OF, time(23), UTC))
+        session.commit()
+    page = client.get("/brands/nimbus-telecom?lang=en").get_data(as_text=True)
+    start = page.index('<section aria-labelledby="trend">')
+    trend = page[start : page.index("</section>", start)]
+    wide = parse_xml(trend[trend.index('<div class="charts">') : trend.index("</div>") + 6])[0]
+    svg = "{http://www.w3.org/2000/svg}"
+    hollow = wide.findall(f"{svg}circle[@class='partial']")
+    assert len(hollow) == 3, "June's Carescore, satisfaction and reply rate"
+    assert len(wide.findall(f"{svg}circle")) == 3, "March to May are too thin to plot"
+    assert len(wide.findall(f"{svg}line[@class='interval']")) == 2
+    labels = [t.text for t in wide.findall(f"{svg}text") if t.text and "20" in t.text]
+    assert "Mar 2026" in labels and "Jun 2026" in labels
+    assert 'June 2026 <span class="note">(not final)</span>' in trend
+    french = client.get("/brands/nimbus-telecom?lang=fr").get_data(as_text=True)
+    assert ">mars 2026</text>" in french and ">juin 2026</text>" in french
+
+
+def test_trend_points_follow_the_minimum_sample_and_finality():
+    rows = [
+        BrandScore(period="2026-04", is_final=True, ranked=False, satisfaction=0.2),
+        BrandScore(period="2026-05", is_final=True, ranked=True, satisfaction=0.6),
+        BrandScore(
+            period="2026-06",
+            is_final=False,
+            ranked=True,
+            satisfaction=0.5,
+            satisfaction_low=0.4,
+            satisfaction_high=0.62,
+        ),
+    ]
+    rows.insert(0, BrandScore(period="2026-01", is_final=True, ranked=True, satisfaction=0.3))
+    points = trend_points(rows)
+    assert [p.period for p in points] == [f"2026-0{m}" for m in range(1, 7)]
+    assert [(p.plotted, p.partial) for p in points[3:]] == [
+        (False, False),
+        (True, False),
+        (True, True),
+    ]
+    assert not points[1].plotted and not points[2].plotted, "months without a snapshot"
+    points = points[3:]
+    assert points[0].satisfaction is None and points[1].satisfaction == 60
+    assert (points[2].satisfaction_low, points[2].satisfaction_high) == (40, 62)

@@ -124,7 +124,9 @@ def test_brand_page_shows_metrics_samples_trend_posts_and_accounts(site_client):
         "95% interval",
         "answered of",
         "Monthly trend",
-        '<svg xmlns="http://www.w3.org/2000/svg" class="chart"',
+        # The small test demo gives no month of this brand the ranking's minimum sample
+        # (tests/site/test_month_words.py draws the chart from a month that has it).
+        "No month has enough posts to be plotted yet.",
         "The figures as a table",
         "Recent complaints",
         "Recent praise",

@@ -105,8 +105,9 @@ def test_post_text_handles_and_brand_names_are_escaped(hostile):
     assert "&lt;/blockquote&gt;&lt;/li&gt;" in brand
     assert "&#34;&gt;&lt;img src=x onerror=alert(1)&gt;" in brand
     assert "Evil &amp; Co &lt;script&gt;" in brand
+    own_script = '<script src="/static/picker.js" defer></script>'
     for url, page in pages.items():
-        assert "<script" not in page, url
+        assert "<script" not in page.replace(own_script, ""), url
         assert "<img src=x" not in page, url
         assert "<a href='http://evil.example'>" not in page, url
 

@@ -7,7 +7,7 @@ up to date, incrementally. docs/incidents.md states the rules and their measured
 """
 
 from carescore.incidents.care import CARE_UNIT, Care, care_units
-from carescore.incidents.detector import RULES, Found, Rules, baselines, detect
+from carescore.incidents.detector import RULES, Found, Rules, baselines, detect, detect_topics
 from carescore.incidents.hours import hour_of, hour_start
 from carescore.incidents.run import DETECTOR_VERSION, RunSummary, refresh_incidents
 
@@ -22,6 +22,7 @@ __all__ = [
     "baselines",
     "care_units",
     "detect",
+    "detect_topics",
     "hour_of",
     "hour_start",
     "refresh_incidents",

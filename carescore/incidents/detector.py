@@ -20,8 +20,8 @@ Hours are integers: hours since 1970-01-01T00:00Z.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -48,8 +48,8 @@ class Rules:
     trim: float = 1 / 6
     floor: float = 0.25
     dispersion: float = 0.1
-    p_open: float = 1e-4
-    topic_p_open: float = 1e-4 / 8
+    p_open: float = 3e-4
+    topic_p_open: float = 3e-4 / 8
     p_follow: float = 0.05
     min_count: int = 6
     windows: tuple[int, ...] = (1, 2, 3)
@@ -268,3 +268,45 @@ def _follow(
                 return i + 1
         i += 1
     return i
+
+
+def detect_topics(
+    series: Mapping[str, Mapping[int, int]],
+    first: int,
+    begin: int,
+    end: int,
+    complete_before: int | None = None,
+    rules: Rules = RULES,
+    earlier: Sequence[tuple[int, int | None]] = (),
+) -> dict[str, list[Found]]:
+    """Incidents of one brand's complaints together (key "") and of each topic alone.
+
+    A topic's series is tested with `topic_p_open`, and its incident is kept only where
+    the complaints together show none at the same time (those already list their
+    topics): it is the surge a brand's total hides, such as a billing error at a brand
+    whose complaints are mostly about deliveries. `earlier` holds the (start, end) hours
+    of incidents of the complaints together found before `begin` and kept.
+    """
+    found = {
+        topic: detect(
+            counts,
+            first,
+            begin,
+            end,
+            complete_before,
+            replace(rules, p_open=rules.topic_p_open) if topic else rules,
+        )
+        for topic, counts in series.items()
+    }
+    together = [*earlier, *((f.start, f.end) for f in found.get("", []))]
+    return {
+        topic: items
+        if not topic
+        else [f for f in items if not any(_overlap(f.start, f.end, s, e) for s, e in together)]
+        for topic, items in found.items()
+    }
+
+
+def _overlap(start: int, end: int | None, other_start: int, other_end: int | None) -> bool:
+    """Do two spans of hours meet? An end of None is still open."""
+    return (other_end is None or start < other_end) and (end is None or other_start < end)

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
 from carescore.incidents import care
-from carescore.incidents.detector import RULES, Found, Rules, detect
+from carescore.incidents.detector import RULES, Found, Rules, detect_topics
 from carescore.incidents.hours import (
     HourCounts,
     complaint_totals,
@@ -42,7 +42,7 @@ from carescore.store.models import (
     utcnow,
 )
 
-DETECTOR_VERSION = "1.1"
+DETECTOR_VERSION = "1.2"
 MARK_SOURCE = "incidents"
 CARE_REFRESH = timedelta(days=2)
 
@@ -301,44 +301,18 @@ def _detect_brand(
     rules: Rules,
     kept: Sequence[Incident] = (),
 ) -> int:
-    """Detect from `begin` on the brand's complaints together and on each topic alone.
-
-    A topic's incident is kept only where the complaints together show none at the same
-    time (those already list their topics): it is the surge a brand's total hides, such
-    as a billing error at a brand whose complaints are mostly about deliveries. `kept`
-    are the brand's stored incidents that this run leaves as they are.
-    """
+    """Detect from `begin` on; `kept` are the brand's stored incidents left as they are."""
     current = hour_of(now)
-    found = {
-        topic: detect(
-            series,
-            first,
-            begin,
-            current + 1,
-            current,
-            replace(rules, p_open=rules.topic_p_open) if topic else rules,
-        )
-        for topic, series in _series(counts).items()
-    }
-    together = [(f.start, f.end) for f in found[""]]
-    together += [
+    earlier = [
         (hour_of(i.start_at), hour_of(i.end_at) if i.end_at else None)
         for i in kept
         if i.topic == ""
     ]
-    written = 0
-    for topic, items in found.items():
-        if topic:
-            items = [
-                f for f in items if not any(_overlap(f.start, f.end, s, e) for s, e in together)
-            ]
-        written += _store_incidents(session, brand_id, topic, items, counts, now)
-    return written
-
-
-def _overlap(start: int, end: int | None, other_start: int, other_end: int | None) -> bool:
-    """Do two spans of hours meet? An end of None is still open."""
-    return (other_end is None or start < other_end) and (end is None or other_start < end)
+    found = detect_topics(_series(counts), first, begin, current + 1, current, rules, earlier)
+    return sum(
+        _store_incidents(session, brand_id, topic, items, counts, now)
+        for topic, items in found.items()
+    )
 
 
 def _store_incidents(

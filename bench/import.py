@@ -1,15 +1,22 @@
-"""Import benchmark: a TWCS-format file into SQLite through the real path, against
-scoring alone on the same rows.
+"""Import benchmark: a TWCS-format file into SQLite and PostgreSQL through the real path,
+against scoring alone on the same rows and against each other.
 
 The import parses, scores, stores and threads, exactly as `carescore import twcs` does.
 The reference is `score_text` alone over the same rows' texts, in the same process just
-before and just after the import (the scorer's models loaded and its word memo filled by
+before and just after each import (the scorer's models loaded and its word memo filled by
 one untimed pass), so the ratio import / scoring says what parsing, storing and
-threading cost on top of scoring, whatever the machine. Prints both rates, their ratio
-and the peak RSS.
+threading cost on top of scoring, whatever the machine. The same file then goes into a
+new PostgreSQL database, and the PostgreSQL / SQLite ratio of the two import rates,
+measured in the same run, says whether production's database keeps up with the embedded
+one (the target is 0.8 or more). Prints the rates, the ratios and the peak RSS.
 
-    .venv/bin/python bench/import.py                   # 50,000 generated rows
+PostgreSQL is reached at --postgres-url (default $CARESCORE_TEST_DATABASE_URL, else
+postgres@127.0.0.1:5432); the benchmark creates a database of its own on that server
+and drops it at the end. Unreachable, that half is skipped with a message.
+
+    .venv/bin/python bench/import.py                   # 50,000 generated rows, both engines
     .venv/bin/python bench/import.py --rows 1000000    # the production-sized file
+    .venv/bin/python bench/import.py --no-postgres     # SQLite only
     .venv/bin/python bench/import.py --shared          # also the real files of shared/data/twcs
 """
 
@@ -23,17 +30,22 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from sqlalchemy import text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+from carescore.errors import DatabaseUnavailable  # noqa: E402
 from carescore.scoring.score import score_text, warm_up  # noqa: E402
 from carescore.store.brands import load_registry_file, upsert_brands  # noqa: E402
-from carescore.store.db import make_engine  # noqa: E402
+from carescore.store.db import make_engine, ping  # noqa: E402
 from carescore.store.migrate import upgrade  # noqa: E402
 from collectors.runner import run_one  # noqa: E402
 from collectors.twcs import COLUMNS, TwcsFile  # noqa: E402
@@ -121,21 +133,49 @@ def peak_rss_mb() -> float:
 def scoring_seconds(texts: list[str]) -> float:
     """Seconds `score_text` alone takes over the texts."""
     began = time.perf_counter()
-    for text in texts:
-        score_text(text)
+    for item in texts:
+        score_text(item)
     return time.perf_counter() - began
 
 
-def import_file(path: Path, workdir: Path, label: str) -> None:
-    """Import the file, with scoring alone timed just before and just after it on the
-    same texts (the memo filled by one untimed pass), so that a change in the machine's
-    load during the run falls on the reference as well as on the import."""
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+@contextmanager
+def postgres_database(admin_url: str) -> Iterator[str]:
+    """A new, empty PostgreSQL database of this run's own; dropped afterwards."""
+    base = make_url(admin_url)
+    name = f"carescore_bench_import_{os.getpid()}"
+    admin = make_engine(base.render_as_string(hide_password=False))
+    try:
+        ping(admin)
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        try:
+            with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        except DatabaseUnavailable:
+            pass
+        except Exception as exc:
+            print(f"could not drop the benchmark database {name}: {exc}")
+        admin.dispose()
+
+
+def import_file(path: Path, url: str, label: str) -> float:
+    """Import the file into the database at `url`; returns the import rate (posts/s).
+
+    Scoring alone is timed just before and just after the import on the same texts (the
+    memo filled by one untimed pass), so that a change in the machine's load during the
+    run falls on the reference as well as on the import.
+    """
     with path.open(encoding="utf-8", newline="") as handle:
         texts = [row["text"] for row in csv.DictReader(handle)]
     scoring_seconds(texts)
     scoring = scoring_seconds(texts)
-    db = workdir / f"{label}.db"
-    engine = make_engine(f"sqlite:///{db}")
+    engine = make_engine(url)
     upgrade(engine)
     with Session(engine, expire_on_commit=False) as session:
         upsert_brands(session, load_registry_file(REPO / "data" / "brands.toml"))
@@ -153,6 +193,25 @@ def import_file(path: Path, workdir: Path, label: str) -> None:
         f"rejected {report.rejected}; peak RSS so far {peak_rss_mb():.0f} MB",
         flush=True,
     )
+    return rate
+
+
+def compare(path: Path, workdir: Path, label: str, postgres_url: str | None) -> None:
+    """The file into SQLite, then into PostgreSQL, and the ratio of their rates."""
+    sqlite_rate = import_file(path, f"sqlite:///{workdir / label}.db", f"{label} sqlite")
+    if postgres_url is None:
+        return
+    try:
+        with postgres_database(postgres_url) as url:
+            postgres_rate = import_file(path, url, f"{label} postgresql")
+    except DatabaseUnavailable as exc:
+        print(f"{label} postgresql: skipped, {exc}")
+        return
+    print(
+        f"{label}: PostgreSQL / SQLite import rate {postgres_rate / sqlite_rate:.2f} "
+        f"({postgres_rate:,.0f} / {sqlite_rate:,.0f} posts/s; target 0.8 or more)",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -161,7 +220,14 @@ def main() -> None:
     parser.add_argument(
         "--shared", action="store_true", help="also import the real TWCS files of shared/data"
     )
+    parser.add_argument(
+        "--postgres-url",
+        default=os.environ.get("CARESCORE_TEST_DATABASE_URL") or DEFAULT_POSTGRES,
+        help="a PostgreSQL server where the benchmark may create and drop a database",
+    )
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     args = parser.parse_args()
+    postgres_url = None if args.no_postgres else args.postgres_url
     warm_up()
     with tempfile.TemporaryDirectory(prefix="carescore-bench-") as tmp:
         workdir = Path(tmp)
@@ -172,7 +238,7 @@ def main() -> None:
         print(
             f"generated {args.rows:,} rows ({size:.0f} MB) in {time.perf_counter() - began:.1f} s"
         )
-        import_file(generated, workdir, f"generated-{args.rows}")
+        compare(generated, workdir, f"generated-{args.rows}", postgres_url)
         if args.shared:
             for name in (
                 "twcs-threads-dev.csv",
@@ -180,7 +246,7 @@ def main() -> None:
                 "spotifycares-inbound.csv",
             ):
                 if (SHARED / name).exists():
-                    import_file(SHARED / name, workdir, name)
+                    compare(SHARED / name, workdir, name, postgres_url)
                 else:
                     print(f"{name}: not found in {SHARED}, skipped")
     print(f"peak RSS {peak_rss_mb():.0f} MB (whole process)")

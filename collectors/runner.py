@@ -15,9 +15,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
-from carescore.store.db import is_outage, one_line, unavailable
+from carescore.store.db import PlannerStatistics, is_outage, one_line, unavailable
 from carescore.store.limits import checked_post
-from carescore.store.models import Brand, BrandAccount, Checkpoint, CollectorRun, utcnow
+from carescore.store.models import Brand, BrandAccount, Checkpoint, CollectorRun, Post, utcnow
 from carescore.store.normalised import NewPost
 from carescore.store.posts import BrandDirectory, StoreResult, store_posts
 from collectors.base import (
@@ -149,9 +149,10 @@ def run_one(
             raise MissingCredentials(reason)
         directory = directory or BrandDirectory(session)
         cursor = read_checkpoint(session, source.name, slug)
+        statistics = PlannerStatistics(session, Post.__table__)
         for batch in source.batches(client, brand, cursor):
             before = report.fetched
-            _store(session, batch, report, directory)
+            _store(session, batch, report, directory, statistics)
             if on_reject:
                 for item in batch.rejects:
                     on_reject(item)
@@ -219,10 +220,17 @@ def _store_rows(
     return result
 
 
-def _store(session: Session, batch: Batch, report: RunReport, directory: BrandDirectory) -> None:
+def _store(
+    session: Session,
+    batch: Batch,
+    report: RunReport,
+    directory: BrandDirectory,
+    statistics: PlannerStatistics,
+) -> None:
     fetched = len(batch.posts) + batch.rejected
     posts = _valid(batch, report.source)
     result = _store_rows(session, batch, posts, report, directory)
+    statistics.added(result.inserted)
     if batch.checkpoint is not None:
         save_checkpoint(session, report.source, report.brand_slug, batch.checkpoint)
         session.commit()

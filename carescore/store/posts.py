@@ -10,14 +10,15 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import String, and_, bindparam, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from carescore.scoring.score import score_text
+from carescore.store.db import one_of
 from carescore.store.models import Brand, BrandAccount, Post, Removal, utcnow
 from carescore.store.normalised import NewPost
-from carescore.threads.cases import build_cases
+from carescore.threads.cases import build_cases, thread_keys
 from carescore.threads.replies import link_replies
 
 
@@ -88,20 +89,44 @@ def _removed_keys(session: Session, posts: Sequence[NewPost]) -> set[tuple[str, 
     author_ids = {p.author_id.lower() for p in posts}
     rows = session.execute(
         select(Removal.platform, Removal.kind, Removal.external_id).where(
-            Removal.platform.in_({p.platform for p in posts}),
+            one_of(session, Removal.platform, {p.platform for p in posts}),
             or_(
-                and_(Removal.kind == "post", Removal.external_id.in_(post_ids)),
-                and_(Removal.kind == "author", func.lower(Removal.external_id).in_(author_ids)),
+                and_(Removal.kind == "post", one_of(session, Removal.external_id, post_ids)),
+                and_(
+                    Removal.kind == "author",
+                    one_of(session, func.lower(Removal.external_id, type_=String), author_ids),
+                ),
             ),
         )
     ).all()
     return {(p, k, e.lower() if k == "author" else e) for p, k, e in rows}
 
 
-def _insert_statement(session: Session):
-    dialect = session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(Post.__table__)
+def _insert_new(session: Session, rows: list[dict]) -> list[int]:
+    """Insert the rows whose (platform, external_id) is not stored yet; their new ids.
+
+    On PostgreSQL the batch travels as one array per column, unnested by the server: one
+    short statement that the driver prepares once, where a multi-row VALUES list of a
+    2,000-row batch is 40,000 placeholders to render, parse and bind on every batch.
+    """
+    table = Post.__table__
+    conflict = {"index_elements": ["platform", "external_id"]}
+    if session.get_bind().dialect.name != "postgresql":
+        stmt = sqlite.insert(table).on_conflict_do_nothing(**conflict).returning(table.c.id)
+        return list(session.execute(stmt, rows).scalars())
+    names = list(rows[0])
+    arrays = [
+        bindparam(None, [row[name] for row in rows], type_=postgresql.ARRAY(table.c[name].type))
+        for name in names
+    ]
+    incoming = func.unnest(*arrays).table_valued(*names).render_derived(name="incoming")
+    stmt = (
+        postgresql.insert(table)
+        .from_select(names, select(*[incoming.c[name] for name in names]))
+        .on_conflict_do_nothing(**conflict)
+        .returning(table.c.id)
+    )
+    return list(session.execute(stmt).scalars())
 
 
 def store_posts(
@@ -125,6 +150,7 @@ def store_posts(
     now = utcnow()
     rows: list[dict] = []
     seen: set[tuple[str, str]] = set()
+    keys = thread_keys(session, batch) if thread else {}
     for post in batch:
         key = (post.platform, post.external_id)
         if (post.platform, "post", post.external_id) in removed or (
@@ -138,14 +164,9 @@ def store_posts(
             result.duplicates += 1
             continue
         seen.add(key)
-        rows.append(_row(post, directory, now, run_id))
+        rows.append(_row(post, directory, now, run_id) | {"thread_key": keys.get(key)})
     if rows:
-        stmt = (
-            _insert_statement(session)
-            .on_conflict_do_nothing(index_elements=["platform", "external_id"])
-            .returning(Post.__table__.c.id)
-        )
-        inserted_ids = list(session.execute(stmt, rows).scalars())
+        inserted_ids = _insert_new(session, rows)
         result.inserted_ids = inserted_ids
         result.inserted = len(inserted_ids)
         result.duplicates += len(rows) - len(inserted_ids)

@@ -32,10 +32,11 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, select
 from sqlmodel import Session
 
 from carescore.ranking.rules import POSITIVE_SENTIMENT
+from carescore.store.db import one_of, update_rows
 from carescore.store.models import Post
 from carescore.threads.replies import Key, _chunks
 from carescore.vocab import ACTIONABLE_LABELS
@@ -76,7 +77,7 @@ def build_cases(session: Session, post_ids: Sequence[int]) -> int:
     for chunk in _chunks(list(post_ids), 2000):
         rows = []
         for part in _chunks(list(chunk)):
-            rows += session.execute(select(*_COLUMNS).where(Post.id.in_(part))).all()
+            rows += session.execute(select(*_COLUMNS).where(one_of(session, Post.id, part))).all()
         conversations |= _assign_thread_keys(session, rows)
     return rebuild_conversations(session, conversations)
 
@@ -87,13 +88,7 @@ def _assign_thread_keys(session: Session, rows: list[Any]) -> set[Key]:
     A post that arrives after its replies may join their chain to a longer one: the
     posts that were named after it (their missing root) move to its conversation.
     """
-    keys: dict[Key, str] = {}
-    chained = [r for r in rows if not r.conversation_id]
-    for r in rows:
-        if r.conversation_id:
-            keys[(r.platform, r.external_id)] = r.conversation_id
-    roots = _chain_roots(session, chained)
-    keys.update(roots)
+    keys, roots = _keys_and_roots(session, rows)
     touched: set[Key] = {(r.platform, r.thread_key) for r in rows if r.thread_key}
     touched |= {(platform, key) for (platform, _ext), key in keys.items()}
     # Only a post that other posts were named after moves them: found in one query.
@@ -120,21 +115,35 @@ def _assign_thread_keys(session: Session, rows: list[Any]) -> set[Key]:
         )
         touched |= {(m["b_platform"], m["b_old"]) for m in moves}
     changed = [
-        {"b_id": r.id, "b_key": keys[(r.platform, r.external_id)]}
+        {"id": r.id, "thread_key": keys[(r.platform, r.external_id)]}
         for r in rows
         if r.thread_key != keys[(r.platform, r.external_id)]
     ]
-    if changed:
-        session.execute(
-            table.update()
-            .where(table.c.id == bindparam("b_id"))
-            .values(thread_key=bindparam("b_key")),
-            changed,
-        )
+    update_rows(session, table, changed)
     return touched
 
 
-def _chain_roots(session: Session, rows: list[Any]) -> dict[Key, str]:
+def thread_keys(session: Session, posts: Sequence[Any]) -> dict[Key, str]:
+    """Each post's conversation (`thread_key`), for posts stored or about to be.
+
+    `posts` have `platform`, `external_id`, `in_reply_to_id` and `conversation_id`. The
+    store writes the key with the post itself, so that a new post is not rewritten right
+    after its insert (on PostgreSQL every rewrite is a new row version in every index).
+    """
+    return _keys_and_roots(session, posts)[0]
+
+
+def _keys_and_roots(session: Session, rows: Sequence[Any]) -> tuple[dict[Key, str], dict[Key, str]]:
+    """The posts' conversation keys, and among them those of reply chains (their roots)."""
+    keys: dict[Key, str] = {
+        (r.platform, r.external_id): r.conversation_id for r in rows if r.conversation_id
+    }
+    roots = _chain_roots(session, [r for r in rows if not r.conversation_id])
+    keys.update(roots)
+    return keys, roots
+
+
+def _chain_roots(session: Session, rows: Sequence[Any]) -> dict[Key, str]:
     """The root of each post's reply chain: follow reply-to ids up through stored posts."""
     parent: dict[Key, str | None] = {(r.platform, r.external_id): r.in_reply_to_id for r in rows}
     frontier = {(r.platform, r.in_reply_to_id) for r in rows if r.in_reply_to_id}
@@ -178,18 +187,7 @@ def rebuild_conversations(session: Session, conversations: Iterable[Key]) -> int
         updates = []
         for posts in by_conversation.values():
             updates += _changes(posts, cases_of(posts))
-        if updates:
-            session.execute(
-                update(Post.__table__)
-                .where(Post.__table__.c.id == bindparam("b_id"))
-                .values(
-                    opens_case=bindparam("b_opens"),
-                    case_reply_id=bindparam("b_reply"),
-                    case_reply_seconds=bindparam("b_seconds"),
-                    case_recovered=bindparam("b_recovered"),
-                ),
-                updates,
-            )
+        update_rows(session, Post.__table__, updates)
         changed += len(updates)
     return changed
 
@@ -206,7 +204,7 @@ def _rows_where(
     for platform, values in by_platform.items():
         for chunk in _chunks(sorted(values)):
             rows += session.execute(
-                select(*columns).where(Post.platform == platform, column.in_(chunk))
+                select(*columns).where(Post.platform == platform, one_of(session, column, chunk))
             ).all()
     return rows
 
@@ -224,11 +222,11 @@ def _changes(posts: list[Any], cases: dict[int, tuple[str | None, int | None, bo
         ):
             updates.append(
                 {
-                    "b_id": p.id,
-                    "b_opens": opens,
-                    "b_reply": reply,
-                    "b_seconds": seconds,
-                    "b_recovered": recovered,
+                    "id": p.id,
+                    "opens_case": opens,
+                    "case_reply_id": reply,
+                    "case_reply_seconds": seconds,
+                    "case_recovered": recovered,
                 }
             )
     return updates

@@ -28,9 +28,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 from sqlmodel import Session
 
+from carescore.store.db import one_of, update_rows
 from carescore.store.models import Post
 
 _CHUNK = 900  # under SQLite's older 999-variable limit, fine for PostgreSQL
@@ -64,7 +65,7 @@ def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]
 def _by_ids(session: Session, ids: Sequence[int]) -> list[Any]:
     rows: list[Any] = []
     for chunk in _chunks(list(ids)):
-        rows += session.execute(select(*_COLUMNS).where(Post.id.in_(chunk))).all()
+        rows += session.execute(select(*_COLUMNS).where(one_of(session, Post.id, chunk))).all()
     return rows
 
 
@@ -78,7 +79,9 @@ def _where_in(session: Session, column: Any, keys: Iterable[Key], *extra: Any) -
     for platform, values in by_platform.items():
         for chunk in _chunks(sorted(values)):
             rows += session.execute(
-                select(*_COLUMNS).where(Post.platform == platform, column.in_(chunk), *extra)
+                select(*_COLUMNS).where(
+                    Post.platform == platform, one_of(session, column, chunk), *extra
+                )
             ).all()
     return rows
 
@@ -228,25 +231,14 @@ def _store_best(session: Session, targets: dict[Key, Any], candidates: dict[Key,
             continue
         updates.append(
             {
-                "b_id": post.id,
-                "b_reply": first_id,
-                "b_seconds": seconds,
+                "id": post.id,
+                "first_reply_id": first_id,
+                "first_reply_seconds": seconds,
                 # A reviewer's "not about this brand" (label_source human) keeps no brand.
-                "b_brand": post.brand_id
+                "brand_id": post.brand_id
                 if post.brand_id is not None or not best or post.label_source == "human"
                 else best[2],
             }
         )
-    if updates:
-        table = Post.__table__
-        session.execute(
-            table.update()
-            .where(table.c.id == bindparam("b_id"))
-            .values(
-                first_reply_id=bindparam("b_reply"),
-                first_reply_seconds=bindparam("b_seconds"),
-                brand_id=bindparam("b_brand"),
-            ),
-            updates,
-        )
+    update_rows(session, Post.__table__, updates)
     return len(updates)

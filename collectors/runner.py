@@ -15,9 +15,10 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from carescore.store.columns import utcnow
 from carescore.store.db import PlannerStatistics, is_outage, one_line, unavailable
 from carescore.store.limits import checked_post
-from carescore.store.models import Brand, BrandAccount, Checkpoint, CollectorRun, Post, utcnow
+from carescore.store.models import Brand, BrandAccount, Checkpoint, CollectorRun, Post
 from carescore.store.normalised import NewPost
 from carescore.store.posts import BrandDirectory, StoreResult, store_posts
 from collectors.base import (

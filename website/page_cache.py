@@ -30,7 +30,7 @@ from flask import Flask, Response, request
 from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_etags, unquote_etag
 
-from carescore.store.models import utcnow
+from carescore.store.columns import utcnow
 from website import observability
 from website.api.cache import MARK, EdgeCache, Entry, StartResponse
 from website.api.http import CONDITIONAL

@@ -9,9 +9,9 @@ from carescore.cli.common import engine, interactive, parse_day
 from carescore.demo import DEFAULT_POSTS, build_demo
 from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import refresh_rankings
+from carescore.store.columns import utcnow
 from carescore.store.db import session_scope
 from carescore.store.migrate import upgrade
-from carescore.store.models import utcnow
 
 
 @click.command("demo")

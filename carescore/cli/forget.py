@@ -6,8 +6,8 @@ import click
 
 from carescore.cli.common import session
 from carescore.ranking.snapshots import rank_brands
+from carescore.store.columns import utcnow
 from carescore.store.forget import forget
-from carescore.store.models import utcnow
 
 
 @click.command("forget")

@@ -12,8 +12,8 @@ from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands, recompute_all, refresh_rankings
 from carescore.read.export import POST_FIELDS, SCORE_FIELDS, export_posts, export_scores
 from carescore.read.serialize import FORMATS, write
+from carescore.store.columns import utcnow
 from carescore.store.generation import bump_generation
-from carescore.store.models import utcnow
 
 
 @click.command("rank")

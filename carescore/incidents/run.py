@@ -33,14 +33,9 @@ from carescore.incidents.hours import (
     hour_of,
     hour_start,
 )
-from carescore.store.models import (
-    Checkpoint,
-    ComplaintHour,
-    Incident,
-    IncidentState,
-    Post,
-    utcnow,
-)
+from carescore.store.columns import utcnow
+from carescore.store.incident_tables import ComplaintHour, Incident, IncidentState
+from carescore.store.models import Checkpoint, Post
 
 DETECTOR_VERSION = "1.2"
 MARK_SOURCE = "incidents"

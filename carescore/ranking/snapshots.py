@@ -24,8 +24,9 @@ from sqlmodel import Session
 from carescore.ranking.figures import assign_ranks, build_score, prior_group, priors
 from carescore.ranking.metrics import Counts, compute
 from carescore.ranking.windows import Window, month, parse_window, past_months
+from carescore.store.columns import utcnow
 from carescore.store.db import analytics_pragmas
-from carescore.store.models import Brand, BrandScore, Post, utcnow
+from carescore.store.models import Brand, BrandScore, Post
 
 
 def _final_months(session: Session, periods: Sequence[str]) -> set[str]:

@@ -20,7 +20,9 @@ from carescore.incidents.hours import hour_of, hour_start
 from carescore.incidents.nbinom import nb_tail
 from carescore.read.posts import PostRef, decode_time_cursor, encode_time_cursor, posts
 from carescore.read.refs import BrandRef, brand_ref, get_brand
-from carescore.store.models import Brand, ComplaintHour, Incident, IncidentState, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.incident_tables import ComplaintHour, Incident, IncidentState
+from carescore.store.models import Brand
 
 RECENT = timedelta(days=7)
 TIMELINE_DAYS = 14

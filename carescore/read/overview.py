@@ -21,7 +21,8 @@ from carescore.read.periods import (
 )
 from carescore.read.rankings import final_months, snapshot_months
 from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref
-from carescore.store.models import Brand, BrandScore, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.models import Brand, BrandScore
 
 PER_SECTOR = 3
 

@@ -16,7 +16,8 @@ from carescore.errors import BadInput, NotFound
 from carescore.read.periods import MonthState, month_state
 from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref, latest_period
 from carescore.read.sectors import has_demo_data, sector_slugs
-from carescore.store.models import Brand, BrandScore, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.models import Brand, BrandScore
 from carescore.vocab import SORTS, WINDOWS
 
 # sort key: (column, descending is better)

@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from carescore.store.models import AuditEntry, Brand, BrandKey, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.models import Brand
+from carescore.store.reply_tables import AuditEntry, BrandKey
 
 CLI_ADDRESS = "cli"
 

@@ -19,7 +19,9 @@ from sqlmodel import Session
 from carescore.reply.audit import CLI_ADDRESS, key_actor, operator_actor, record
 from carescore.reply.errors import Conflict, Forbidden, Invalid, Missing, TooManyDisputes
 from carescore.reply.text import plain_text, web_link
-from carescore.store.models import Brand, BrandKey, Dispute, Post, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.models import Brand, Post
+from carescore.store.reply_tables import BrandKey, Dispute
 from carescore.threads.cases import build_cases
 from carescore.vocab import ACTIONABLE_LABELS, DISPUTE_KINDS, LABELS
 

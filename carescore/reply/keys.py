@@ -19,7 +19,9 @@ from sqlmodel import Session
 
 from carescore.reply.audit import CLI_ADDRESS, operator_actor, record
 from carescore.reply.errors import Invalid, Unauthorized
-from carescore.store.models import Brand, BrandKey, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.models import Brand
+from carescore.store.reply_tables import BrandKey
 
 TOKEN_PREFIX = "csk_"  # noqa: S105 - the public prefix of every token, not a secret
 PREFIX_LENGTH = 12  # "csk_" + 8 random characters: names the key, finds its row

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from carescore.reply.errors import Missing
-from carescore.store.models import Brand, Dispute, Post, Statement
+from carescore.store.models import Brand, Post
+from carescore.store.reply_tables import Dispute, Statement
 
 LATEST_STATEMENTS = 5
 CORRECTION_EXAMPLES = 5

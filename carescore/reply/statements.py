@@ -11,7 +11,9 @@ from sqlmodel import Session
 from carescore.reply.audit import key_actor, record
 from carescore.reply.errors import Forbidden, Invalid, Missing
 from carescore.reply.text import plain_text, web_link
-from carescore.store.models import Brand, BrandKey, Statement, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.models import Brand
+from carescore.store.reply_tables import BrandKey, Statement
 
 TEXT_MAX = 1000
 REFERS_TO_MAX = 200

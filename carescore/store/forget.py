@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, func, select, text, update
 from sqlmodel import Session
 
+from carescore.store.columns import utcnow
 from carescore.store.generation import bump_generation
 from carescore.store.limits import normalise_id
-from carescore.store.models import Post, Removal, utcnow
+from carescore.store.models import Post, Removal
 from carescore.threads.cases import rebuild_conversations
 from carescore.threads.replies import link_replies
 

@@ -1,4 +1,6 @@
-"""The data model of design.md as SQLModel tables.
+"""The data model of design.md as SQLModel tables: brands, posts, scores, collection and
+removals here; the incidents' tables in `carescore.store.incident_tables`, the right of
+reply's in `carescore.store.reply_tables` (both registered on the metadata below).
 
 Timestamps are aware UTC (`UTCDateTime`). Delays are whole seconds. Topic lists are
 stored as comma-separated codes so that both databases can filter and count them with
@@ -7,23 +9,15 @@ plain SQL (`topics LIKE '%billing%'`).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, event, text
 from sqlalchemy import false as sa_false
 from sqlmodel import Field, SQLModel
 
+from carescore.store.columns import utc_column
 from carescore.store.folding import brand_search_key
-from carescore.store.sqltypes import UTCDateTime
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
-def _ts(nullable: bool = True, index: bool = False) -> Any:
-    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
 
 
 class Brand(SQLModel, table=True):
@@ -63,8 +57,8 @@ class CollectorRun(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source: str = Field(max_length=40, index=True)
     brand_slug: str | None = Field(default=None, max_length=80)
-    started_at: datetime | None = _ts(nullable=False)
-    finished_at: datetime | None = _ts()
+    started_at: datetime | None = utc_column(nullable=False)
+    finished_at: datetime | None = utc_column()
     status: str = Field(
         default="running", max_length=20, description="running|ok|partial|failed|skipped"
     )
@@ -85,7 +79,7 @@ class Checkpoint(SQLModel, table=True):
     source: str = Field(max_length=40)
     brand_slug: str = Field(default="", max_length=80, description="'' when not per brand")
     cursor: str = Field(sa_column=Column(Text, nullable=False))
-    updated_at: datetime | None = _ts(nullable=False)
+    updated_at: datetime | None = utc_column(nullable=False)
 
 
 class Post(SQLModel, table=True):
@@ -132,7 +126,7 @@ class Post(SQLModel, table=True):
     author_id: str = Field(max_length=200)
     author_handle: str | None = Field(default=None, max_length=200)
     author_followers: int | None = None
-    created_at: datetime | None = _ts(nullable=False)
+    created_at: datetime | None = utc_column(nullable=False)
     text: str = Field(sa_column=Column(Text, nullable=False))
     lang: str = Field(default="other", max_length=8, description="en, fr or other")
     brand_id: int | None = Field(default=None, foreign_key="brand.id", ondelete="SET NULL")
@@ -178,7 +172,7 @@ class Post(SQLModel, table=True):
         sa_column_kwargs={"server_default": sa_false()},
         description="customer's last post after that reply is positive",
     )
-    collected_at: datetime | None = _ts(nullable=False)
+    collected_at: datetime | None = utc_column(nullable=False)
     run_id: int | None = Field(default=None, foreign_key="collectorrun.id", ondelete="SET NULL")
 
 
@@ -199,10 +193,10 @@ class BrandScore(SQLModel, table=True):
     brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
     window: str = Field(max_length=8)
     period: str = Field(max_length=10)
-    period_start: datetime | None = _ts()
-    period_end: datetime | None = _ts()
+    period_start: datetime | None = utc_column()
+    period_end: datetime | None = utc_column()
     methodology_version: str = Field(max_length=10)
-    computed_at: datetime | None = _ts(nullable=False)
+    computed_at: datetime | None = utc_column(nullable=False)
     is_final: bool = False
 
     mentions: int = 0
@@ -291,169 +285,7 @@ class Removal(SQLModel, table=True):
     kind: str = Field(max_length=10, description="post or author")
     external_id: str = Field(max_length=300, description="post id or author id")
     reason: str | None = Field(default=None, max_length=500)
-    created_at: datetime | None = _ts(nullable=False)
-
-
-class ComplaintHour(SQLModel, table=True):
-    """A brand's customer complaints (inbound `fail` posts) in one clock hour (UTC).
-
-    `hour` counts hours since 1970-01-01T00:00Z. Hours without complaints have no row.
-    Kept by `carescore.incidents` so that a run re-reads only the posts it has not seen.
-    """
-
-    brand_id: int = Field(foreign_key="brand.id", primary_key=True, ondelete="CASCADE")
-    hour: int = Field(primary_key=True)
-    complaints: int = 0
-    topics: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-
-
-class IncidentState(SQLModel, table=True):
-    """Where incident detection stands for one brand.
-
-    `first_hour`: the first hour of the brand's history (its first customer post);
-    `through`: hours before it were decided as finished hours; `last_hour`: its latest
-    hour with complaints; `complaints`: the total of the brand's ComplaintHour rows,
-    checked against the posts to catch deletions and rescoring, which rebuild the brand;
-    `detector_version`: the rules its incidents were found with (another one rebuilds it).
-    """
-
-    brand_id: int = Field(foreign_key="brand.id", primary_key=True, ondelete="CASCADE")
-    first_hour: int
-    through: int
-    last_hour: int | None = None
-    complaints: int = 0
-    detector_version: str = Field(
-        default="1.0", max_length=10, sa_column_kwargs={"server_default": "1.0"}
-    )
-
-
-class Incident(SQLModel, table=True):
-    """An unusual surge of a brand's complaints, and how the brand answered during it.
-
-    Times are aware UTC; `end_at` is exclusive and None while the incident is open.
-    `expected` is the sum of the usual level over the incident's hours. The care figures
-    count the brand's cases (`care_unit`; "post" on rows measured before cases existed)
-    opened during the incident and, for `usual_*`, during the 28 days before it, with one
-    rule: answered within 24 hours, of those at least 24 hours old.
-    """
-
-    __table_args__ = (
-        UniqueConstraint("brand_id", "topic", "start_at", name="uq_incident_brand_topic_start"),
-        Index("ix_incident_start", "start_at"),
-        Index("ix_incident_open", "is_open"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
-    topic: str = Field(
-        default="",
-        max_length=40,
-        sa_column_kwargs={"server_default": ""},
-        description="the topic whose complaints alone surged; empty: all complaints together",
-    )
-    start_at: datetime | None = _ts(nullable=False)
-    detected_at: datetime | None = _ts(nullable=False)
-    end_at: datetime | None = _ts()
-    is_open: bool = False
-    peak_at: datetime | None = _ts(nullable=False)
-    peak_count: int = 0
-    peak_baseline: float = 0.0
-    peak_ratio: float = 0.0
-    posts: int = 0
-    expected: float = 0.0
-    p_value: float = 1.0
-    topics: dict[str, int] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    detector_version: str = Field(max_length=10)
-    care_unit: str = Field(default="post", max_length=10, description="case, or post")
-    care_n: int = Field(default=0, description="cases opened, at least 24 h old")
-    care_answered: int = Field(default=0, description="of care_n, answered within 24 h")
-    care_median_reply_s: float | None = None
-    care_recovery_n: int = Field(default=0, description="answered cases opened by a complaint")
-    care_recovered: int = 0
-    usual_n: int = 0
-    usual_answered: int = 0
-    usual_median_reply_s: float | None = None
-    usual_recovery_n: int = 0
-    usual_recovered: int = 0
-    computed_at: datetime | None = _ts(nullable=False)
-
-
-# Right of reply (carescore.reply): brand keys, statements, disputes and their audit log.
-
-
-class BrandKey(SQLModel, table=True):
-    """An API key that writes for one brand. Only the SHA-256 of the token is kept;
-    `prefix` (its first characters) finds the row and names the key in lists and logs."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
-    prefix: str = Field(max_length=16, unique=True, index=True)
-    token_hash: str = Field(max_length=64, description="hex SHA-256 of the whole token")
-    label: str | None = Field(default=None, max_length=200)
-    created_at: datetime | None = _ts(nullable=False)
-    expires_at: datetime | None = _ts()
-    revoked_at: datetime | None = _ts()
-
-
-class Statement(SQLModel, table=True):
-    """A brand's own words shown beside its figures; never changes a figure."""
-
-    __table_args__ = (Index("ix_statement_brand_created", "brand_id", "created_at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    brand_id: int = Field(foreign_key="brand.id", ondelete="CASCADE")
-    key_id: int | None = Field(default=None, foreign_key="brandkey.id", ondelete="SET NULL")
-    text: str = Field(sa_column=Column(Text, nullable=False))
-    link: str | None = Field(default=None, max_length=500)
-    refers_to: str | None = Field(default=None, max_length=200)
-    created_at: datetime | None = _ts(nullable=False)
-    withdrawn_at: datetime | None = _ts()
-
-
-class Dispute(SQLModel, table=True):
-    """A brand's claim that one post is mislabelled, not about it, or answered elsewhere.
-
-    Nothing changes before a reviewer decides; `previous_label` keeps what the scorer
-    said, so a correction can be shown as "from -> to". The post's platform and id are
-    kept even when the post is later forgotten (`post_id` then becomes NULL).
-    """
-
-    __table_args__ = (
-        Index("ix_dispute_brand_created", "brand_id", "created_at"),
-        Index("ix_dispute_status", "status"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    brand_id: int = Field(foreign_key="brand.id", ondelete="CASCADE")
-    key_id: int | None = Field(default=None, foreign_key="brandkey.id", ondelete="SET NULL")
-    post_id: int | None = Field(default=None, foreign_key="post.id", ondelete="SET NULL")
-    platform: str = Field(max_length=20)
-    external_id: str = Field(max_length=300)
-    kind: str = Field(max_length=20, description="mislabelled, misattributed or answered")
-    requested_label: str | None = Field(default=None, max_length=10)
-    link: str | None = Field(default=None, max_length=500)
-    reason: str = Field(sa_column=Column(Text, nullable=False))
-    status: str = Field(default="pending", max_length=10, description="pending|accepted|rejected")
-    created_at: datetime | None = _ts(nullable=False)
-    previous_label: str | None = Field(default=None, max_length=10)
-    decided_at: datetime | None = _ts()
-    decided_by: str | None = Field(default=None, max_length=200)
-    decision_note: str | None = Field(default=None, sa_column=Column(Text))
-
-
-class AuditEntry(SQLModel, table=True):
-    """One write: who (a key or an operator), what, when, from which address."""
-
-    __table_args__ = (Index("ix_audit_brand_at", "brand_id", "at"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime | None = _ts(nullable=False, index=True)
-    actor: str = Field(max_length=200, description="key:<prefix> or operator:<name>")
-    address: str = Field(max_length=100, description="client IP, or cli for the operator")
-    action: str = Field(max_length=40)
-    brand_id: int | None = Field(default=None, foreign_key="brand.id", ondelete="SET NULL")
-    target: str | None = Field(default=None, max_length=100, description="e.g. statement:3")
-    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime | None = utc_column(nullable=False)
 
 
 class DataGeneration(SQLModel, table=True):
@@ -466,3 +298,8 @@ class DataGeneration(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     value: int = 0
+
+
+# Every table on SQLModel.metadata whenever the model is imported (migrations, tests
+# that empty the tables): the incidents' and the right of reply's live in their own modules.
+from carescore.store import incident_tables, reply_tables  # noqa: E402, F401

@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
 from carescore.scoring.score import score_text
+from carescore.store.columns import utcnow
 from carescore.store.db import one_of
-from carescore.store.models import Brand, BrandAccount, Post, Removal, utcnow
+from carescore.store.models import Brand, BrandAccount, Post, Removal
 from carescore.store.normalised import NewPost
 from carescore.threads.cases import build_cases, thread_keys
 from carescore.threads.replies import link_replies

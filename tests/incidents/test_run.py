@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from carescore.incidents import refresh_incidents
-from carescore.store.models import Brand, ComplaintHour, Incident, Post
+from carescore.store.incident_tables import ComplaintHour, Incident
+from carescore.store.models import Brand, Post
 from carescore.threads.cases import build_cases
 from tests.factories import load_acme
 

@@ -14,7 +14,8 @@ from sqlmodel import Session
 from carescore.cli import main
 from carescore.reply import authenticate, file_dispute
 from carescore.store.db import engine_for
-from carescore.store.models import BrandKey, Post
+from carescore.store.models import Post
+from carescore.store.reply_tables import BrandKey
 from tests.reply.conftest import seed
 
 

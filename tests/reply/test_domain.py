@@ -28,9 +28,11 @@ from carescore.reply import (
     revoke_key,
     withdraw_statement,
 )
-from carescore.store.models import AuditEntry, BrandKey, BrandScore, Post, utcnow
+from carescore.store.columns import utcnow
+from carescore.store.models import BrandScore, Post
 from carescore.store.normalised import NewPost
 from carescore.store.posts import store_posts
+from carescore.store.reply_tables import AuditEntry, BrandKey
 from carescore.threads.replies import link_replies
 from tests.reply.conftest import NOW
 

@@ -17,7 +17,7 @@ from carescore.reply.disputes import REASON_MAX
 from carescore.reply.public import StatementView
 from carescore.reply.statements import REFERS_TO_MAX, TEXT_MAX
 from carescore.reply.text import URL_MAX
-from carescore.store.models import Dispute, Statement
+from carescore.store.reply_tables import Dispute, Statement
 from carescore.vocab import DISPUTE_KINDS, DISPUTE_STATUSES
 from website.api.schemas import Label, Public, UTCTime
 

@@ -26,7 +26,8 @@ from carescore.reply import (
     post_statement,
     withdraw_statement,
 )
-from carescore.store.models import Brand, Dispute
+from carescore.store.models import Brand
+from carescore.store.reply_tables import Dispute
 from website.api.http import json_response
 from website.api.ratelimit import RateLimit
 from website.api.reply_schemas import (

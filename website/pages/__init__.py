@@ -15,7 +15,7 @@ from flask import Blueprint
 
 from carescore import METHODOLOGY_VERSION
 from carescore.read.sectors import has_demo_data
-from carescore.store.models import utcnow
+from carescore.store.columns import utcnow
 from carescore.vocab import SORTS
 from website import charts, incident_chart
 from website.db import get_session

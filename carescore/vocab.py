@@ -31,6 +31,10 @@ LABEL_NAMES: dict[str, str] = {
 LABELS: tuple[str, ...] = tuple(LABEL_NAMES)
 """What the scorer says a customer post is; `fail` and `question` are actionable."""
 
+NOT_JUDGED_NAME: str = N_("Not judged")
+"""The display name of a post without a label: written in a language the scorer does not
+read (or one it could not read), so neither a complaint nor praise, and no opinion."""
+
 ACTIONABLE_LABELS: tuple[str, ...] = ("fail", "question")
 """Labels of posts a brand could answer: the reply figures count them, and only they carry
 complaint topics."""
@@ -48,6 +52,17 @@ other is stored unlabelled, "not judged"."""
 
 PLATFORMS: tuple[str, ...] = ("x", "mastodon", "bluesky", "reddit", "rss")
 """Where posts come from; an official account and each collector name one of them."""
+
+HANDLE_PREFIXES: dict[str, str] = {
+    "x": "@",
+    "twcs": "@",
+    "mastodon": "@",
+    "bluesky": "@",
+    "reddit": "u/",
+    "demo": "@",
+}
+"""How each platform writes an author's public handle before it (`@name`, `u/name`); a
+feed's author is a name, shown as given. `twcs` posts are X posts, `demo` the demo's."""
 
 DISPUTE_KINDS: tuple[str, ...] = ("mislabelled", "misattributed", "answered")
 """What a brand may say is wrong with a post: its label, that it is about the brand, or
@@ -107,8 +122,10 @@ def topic_name(code: str, lang: str = "en") -> str:
 
 __all__ = [
     "DIRECTIONS",
+    "HANDLE_PREFIXES",
     "LABELS",
     "LABEL_NAMES",
+    "NOT_JUDGED_NAME",
     "N_",
     "SECTORS",
     "SECTOR_NAMES",

@@ -26,9 +26,16 @@ from babel import Locale
 from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 from babel.support import Translations
 from flask import Flask, Response, g, request, url_for
-from flask_babel import Babel, format_date, get_locale, get_translations
+from flask_babel import Babel, format_date, format_time, get_locale, get_translations
 
-from carescore.vocab import LABEL_NAMES, SORT_NAMES, WINDOW_NAMES, sector_name, topic_name
+from carescore.vocab import (
+    LABEL_NAMES,
+    NOT_JUDGED_NAME,
+    SORT_NAMES,
+    WINDOW_NAMES,
+    sector_name,
+    topic_name,
+)
 
 LANGUAGES = ("en", "fr")
 LANGUAGE_NAMES = {"en": "English", "fr": "Français"}
@@ -139,6 +146,17 @@ def long_date(value: date | datetime | str | None) -> str:
     return format_date(value, "long")
 
 
+def post_time(value: datetime | None) -> str:
+    """When a post was published, to the minute, in UTC: "November 26, 2017, 00:54 UTC".
+
+    UTC because a post's readers are in every time zone and the platform's own page shows
+    each reader their own; the minute because replies are timed in minutes.
+    """
+    if value is None:
+        return DASH
+    return f"{format_date(value, 'long')}, {format_time(value, 'HH:mm')} UTC"
+
+
 @lru_cache(maxsize=4)
 def _catalogue(lang: str) -> Translations:
     return Translations.load(TRANSLATIONS, [lang])
@@ -163,6 +181,9 @@ def sector_label(slug: str) -> str:
 
 
 def label_label(code: str | None) -> str:
+    """A post's label; no label means the scorer did not judge the post ("Not judged")."""
+    if code is None:
+        return _translations().ugettext(NOT_JUDGED_NAME)
     return _display(LABEL_NAMES, code)
 
 
@@ -234,6 +255,7 @@ def init_app(app: Flask) -> None:
         month_name=month_name,
         short_month=short_month,
         long_date=long_date,
+        post_time=post_time,
         sector=sector_label,
         topic=topic_label,
         label_name=label_label,

@@ -41,7 +41,8 @@ class BrandReport:
     """One brand's score in a window (None when never computed) and what goes with it.
 
     `history` holds the monthly snapshots, oldest first; `praise` and `fails` the newest
-    example posts. Each is empty when the caller did not ask for it.
+    example posts, `unjudged` the newest customer posts the scorer did not judge (another
+    language: no opinion, no complaint). Each is empty when the caller did not ask for it.
     """
 
     brand: BrandRef
@@ -52,6 +53,7 @@ class BrandReport:
     history: list[BrandScore] = field(default_factory=list)
     praise: list[PostRef] = field(default_factory=list)
     fails: list[PostRef] = field(default_factory=list)
+    unjudged: list[PostRef] = field(default_factory=list)
     reply: BrandReply | None = None
     # Whether the database holds the fictional demo brands (every answer says so).
     demo: bool = False
@@ -131,6 +133,7 @@ def brand_report(
     if recent:
         report.praise = posts(session, brand_id=brand.id, label="praise", limit=recent).items
         report.fails = posts(session, brand_id=brand.id, label="fail", limit=recent).items
+        report.unjudged = posts(session, brand_id=brand.id, judged=False, limit=recent).items
         report.reply = brand_reply(session, slug, brand_id=brand.id)
     return report
 

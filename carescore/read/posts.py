@@ -12,6 +12,7 @@ from carescore.errors import BadCursor
 from carescore.read.refs import decode_cursor, encode_cursor, get_brand
 from carescore.scoring.explain import main_cues
 from carescore.store.models import Brand, Post
+from carescore.vocab import HANDLE_PREFIXES
 
 
 @dataclass(slots=True)
@@ -33,6 +34,24 @@ class PostRef:
     label_source: str = "scorer"
     # What the label rests on (carescore.scoring.explain), strongest first.
     cues: list[str] = field(default_factory=list)
+
+    @property
+    def author(self) -> str | None:
+        """The author's public handle as the platform writes it, or None when the source
+        names nobody (TWCS customers are anonymised numbers)."""
+        return public_handle(self.author_handle, self.platform) if self.author_handle else None
+
+    @property
+    def judged(self) -> bool:
+        """False for a post the scorer did not judge (a language it does not read)."""
+        return self.label is not None
+
+
+def public_handle(handle: str, platform: str) -> str:
+    """A handle as its platform writes it: `@name` on X, Mastodon and Bluesky, `u/name`
+    on Reddit; a feed's author name as given."""
+    prefix = HANDLE_PREFIXES.get(platform, "")
+    return prefix + handle.removeprefix(prefix)
 
 
 @dataclass(slots=True)
@@ -77,6 +96,7 @@ def posts(
     *,
     brand_id: int | None = None,
     label: str | None = None,
+    judged: bool | None = None,
     topic: str | None = None,
     since: datetime | None = None,
     until: datetime | None = None,
@@ -86,7 +106,8 @@ def posts(
 ) -> PostPage:
     """Posts newest first with keyset pagination (stable while new posts arrive); one query.
 
-    `since` is inclusive, `until` exclusive; `direction=None` keeps brand replies too.
+    `since` is inclusive, `until` exclusive; `direction=None` keeps brand replies too;
+    `judged=False` keeps only the posts the scorer did not judge (no label).
     Raises `BadCursor` for a cursor this function did not issue.
     """
     query = select(Post, Brand.slug).outerjoin(Brand, Brand.id == Post.brand_id)
@@ -94,6 +115,8 @@ def posts(
         query = query.where(Post.brand_id == brand_id)
     if label:
         query = query.where(Post.label == label)
+    if judged is not None:
+        query = query.where(Post.label.is_not(None) if judged else Post.label.is_(None))
     if topic:
         query = query.where(_has_topic(topic))
     if since:

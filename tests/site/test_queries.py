@@ -17,8 +17,9 @@ EXPECTED = {
     "/": 7,
     "/rankings/telecom": 7,
     "/rankings/telecom/{month}": 5,
-    # 3 of them: statements, dispute figures, corrections; 4: incidents and their timeline
-    "/brands/nimbus-telecom": 13,
+    # 3 of them: statements, dispute figures, corrections; 4: incidents and their timeline;
+    # 3: the recent complaints, praise and posts not judged
+    "/brands/nimbus-telecom": 14,
     "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
     "/badge/nimbus-telecom.svg": 1,
     "/embed/brands/nimbus-telecom": 3,

@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint
 
 from carescore import METHODOLOGY_VERSION
+from carescore.read.posts import public_handle
 from carescore.read.sectors import has_demo_data
 from carescore.store.columns import utcnow
 from carescore.vocab import SORTS
@@ -67,6 +68,11 @@ def _site_context() -> dict[str, Any]:
 @bp.app_template_filter("safe_url")
 def _safe_url_filter(url: str | None) -> str | None:
     return safe_url(url)
+
+
+@bp.app_template_filter("public_handle")
+def _public_handle_filter(handle: str, platform: str) -> str:
+    return public_handle(handle, platform)
 
 
 from website.pages import badge, brands, feed, incidents, info, rankings  # noqa: E402, F401

@@ -15,6 +15,7 @@ from flask import Flask
 from carescore.settings import Settings, load_settings
 from website import config as site_config
 from website import db, errors, i18n, observability, page_cache, security
+from website.links import Site
 
 
 def create_app(settings: Settings | None = None, config: Mapping[str, Any] | None = None) -> Flask:
@@ -26,7 +27,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     if isinstance(settings, Mapping):
         raise TypeError("create_app(settings, config): Flask's own keys go in `config`")
     settings = settings if settings is not None else load_settings()
-    app = Flask(
+    app = Site(
         __name__,
         template_folder=str(resources.files("website.templates")),
         static_folder=str(resources.files("website") / "static"),

@@ -6,6 +6,7 @@ import html
 import re
 
 from website.api.openapi import document
+from website.config import settings
 
 
 def test_api_page_lists_every_operation_and_field(api):
@@ -22,8 +23,9 @@ def test_api_page_lists_every_operation_and_field(api):
 
 def test_every_curl_example_on_the_page_answers(api):
     text = html.unescape(api.get("/api").get_data(as_text=True))
-    urls = set(re.findall(r"curl -s '(http://localhost/api/v1/[^']+)'", text))
-    assert "http://localhost/api/v1/brands/nimbus-telecom/history" in urls
+    base = settings(api.application).base_url
+    urls = set(re.findall(rf"curl -s '({re.escape(base)}/api/v1/[^']+)'", text))
+    assert f"{base}/api/v1/brands/nimbus-telecom/history" in urls
     for url in urls:
-        response = api.get(url.removeprefix("http://localhost"))
+        response = api.get(url.removeprefix(base))
         assert response.status_code == (400 if "limit=-1" in url else 200), url

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from carescore.reply.disputes import REASON_MAX
 from carescore.reply.statements import TEXT_MAX
@@ -86,7 +86,7 @@ def _shapes(doc: dict[str, Any]) -> list[dict[str, Any]]:
 @bp.get("/api")
 def api_page():
     doc = document()
-    base = request.host_url.rstrip("/") + doc["servers"][0]["url"]
+    base = settings().base_url + doc["servers"][0]["url"]
     return render_template(
         "api.html",
         doc=doc,

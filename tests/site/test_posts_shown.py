@@ -9,15 +9,18 @@ import time
 from datetime import UTC, date, datetime
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import select
 from sqlmodel import Session
 
+from carescore.cli import main
 from carescore.ranking.snapshots import rank_brands
 from carescore.store.db import make_engine
 from carescore.store.forget import forget
-from carescore.store.models import BrandScore, Post
+from carescore.store.models import Brand, BrandScore, Post
 from carescore.store.normalised import NewPost
 from carescore.store.posts import store_posts
+from tests.conftest import shared_data
 from tests.factories import load_acme
 from website.config import settings
 
@@ -162,3 +165,27 @@ def test_forgotten_posts_and_authors_leave_every_answer_and_cache(db_url):
             assert not [w for w in gone if w in body], url
             assert "my bill is wrong" in body, url  # the rest stays
     assert not re.search(r"1790000000000000101|t3_1abc", workers[0].get("/api/v1/posts").text)
+
+
+# An entity shown literally: escaped once more for HTML ("&amp;amp;") or left in JSON.
+SHOWN_ENTITY = re.compile(r"&amp;(?:amp|lt|gt|quot|#\d+);")
+JSON_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#\d+);")
+
+
+def test_no_entity_is_shown_on_any_page_of_imported_twcs(client, session):
+    """The shared TWCS threads imported as an operator does: every brand page, in both
+    languages, and the posts API show what the authors typed."""
+    path = shared_data("twcs/twcs-threads-dev.csv")
+    result = CliRunner().invoke(main, ["import", "twcs", str(path), "--create-brands"])
+    assert result.exit_code == 0, result.output
+    slugs = list(session.execute(select(Brand.slug)).scalars())
+    assert len(slugs) > 30
+    ampersands = 0
+    for slug in slugs:
+        for lang in ("en", "fr"):
+            page = client.get(f"/brands/{slug}?lang={lang}").get_data(as_text=True)
+            assert not SHOWN_ENTITY.search(page), (slug, SHOWN_ENTITY.search(page))
+            ampersands += page.count(" &amp; ")
+        for post in client.get(f"/api/v1/posts?brand={slug}&limit=100").get_json()["items"]:
+            assert not JSON_ENTITY.search(post["text"]), post["text"]
+    assert ampersands > 0  # the authors' own "&" are there, escaped once for HTML

@@ -20,7 +20,7 @@ import argparse
 import os
 from urllib.parse import urlencode
 
-from serving import SLUG, Row, Servers, database, measure, ratio, report
+from serving import SLUG, Row, Servers, database, measure, ratio, report, serving_env
 
 # The brand answer's fields in one statement: the brand, its live 90-day score and its
 # official accounts; the live period is the newest 90-day one, as the API chooses it.
@@ -55,13 +55,21 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument(
+        "--worker-class",
+        choices=("gevent", "gthread", "sync"),
+        help="CARESCORE_WORKER_CLASS for both gunicorns (default: the configuration's)",
+    )
+    parser.add_argument("--workers", type=int, help="CARESCORE_WORKERS for both gunicorns")
+    parser.add_argument("--threads", type=int, help="CARESCORE_THREADS (gthread)")
+    parser.add_argument(
         "--ratelimit-storage",
         default="memory://",
         help="memory:// (the default config) or redis://127.0.0.1:6379/0 (shared count)",
     )
     args = parser.parse_args()
     db = database(args.posts)
-    with Servers(db, args.ratelimit_storage) as s:
+    env = serving_env(args.worker_class, args.workers, args.threads)
+    with Servers(db, args.ratelimit_storage, env) as s:
         brand, rankings = f"/api/v1/brands/{SLUG}", "/api/v1/rankings"
         rows = [
             Row("hello-world", f"{s.cached}/hello/", s.cached_pid),
@@ -87,7 +95,8 @@ def main() -> None:
             ]
         tool = measure(rows, args.duration, args.connections, args.rounds)
     print(
-        f"{args.posts:,} posts, gunicorn_conf.py, {tool}, {args.connections} connections, "
+        f"{args.posts:,} posts, gunicorn_conf.py ({s.workers}), {tool}, "
+        f"{args.connections} connections, "
         f"{args.rounds} x {args.duration:g} s per row, rate limit in "
         f"{args.ratelimit_storage.split(':')[0]}, {os.cpu_count()} CPUs (shared: expect noise)"
     )

@@ -303,6 +303,20 @@ class Row:
         return statistics.median(r[3] for r in self.runs)
 
 
+def serving_env(
+    worker_class: str | None, workers: int | None, threads: int | None = None
+) -> dict[str, str]:
+    """Environment overrides of the servers' worker model (none: the configuration's)."""
+    env = {}
+    if worker_class:
+        env["CARESCORE_WORKER_CLASS"] = worker_class
+    if workers:
+        env["CARESCORE_WORKERS"] = str(workers)
+    if threads:
+        env["CARESCORE_THREADS"] = str(threads)
+    return env
+
+
 class Servers:
     """The cached and uncached gunicorns and Datasette, stopped on leaving the block."""
 
@@ -315,7 +329,9 @@ class Servers:
     def __enter__(self) -> Servers:
         from carescore.settings import load_settings
 
-        defaults = load_settings({})
+        defaults = load_settings(self.env)
+        threads = f" x {defaults.threads} threads" if defaults.worker_class == "gthread" else ""
+        self.workers = f"{defaults.workers} {defaults.worker_class} workers{threads}"
         self.cached, server = start_gunicorn(
             self.db, self.ratelimit_storage, defaults.api_cache_seconds, self.env
         )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from serving import SLUG, Row, Servers, database, measure, report
+from serving import SLUG, Row, Servers, database, measure, report, serving_env
 
 PAGES = {"home": "/", "ranking": "/rankings/telecom", "brand": f"/brands/{SLUG}"}
 
@@ -28,16 +28,25 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=3, help="seconds per measure")
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument(
+        "--worker-class",
+        choices=("gevent", "gthread", "sync"),
+        help="CARESCORE_WORKER_CLASS for both gunicorns (default: the configuration's)",
+    )
+    parser.add_argument("--workers", type=int, help="CARESCORE_WORKERS for both gunicorns")
+    parser.add_argument("--threads", type=int, help="CARESCORE_THREADS (gthread)")
     args = parser.parse_args()
     db = database(args.posts)
-    with Servers(db) as s:
+    env = serving_env(args.worker_class, args.workers, args.threads)
+    with Servers(db, env=env) as s:
         rows = [Row("hello-world", f"{s.cached}/hello/", s.cached_pid)]
         for name, path in PAGES.items():
             rows.append(Row(f"{name}, page cache", s.cached + path, s.cached_pid))
             rows.append(Row(f"{name}, rendered", s.uncached + path, s.uncached_pid))
         tool = measure(rows, args.duration, args.connections, args.rounds)
     print(
-        f"{args.posts:,} posts, gunicorn_conf.py, {tool}, {args.connections} connections, "
+        f"{args.posts:,} posts, gunicorn_conf.py ({s.workers}), {tool}, "
+        f"{args.connections} connections, "
         f"{args.rounds} x {args.duration:g} s per row, {os.cpu_count()} CPUs "
         "(shared: expect noise)"
     )

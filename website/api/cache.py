@@ -103,13 +103,13 @@ class EdgeCache:
         self._generation: int | None = None
         self._checked = 0.0
 
-    def generation(self, *, fresh: bool = False) -> int | None:
-        """The data generation, re-read when older than GENERATION_CHECK_SECONDS (or asked).
+    def generation(self) -> int | None:
+        """The data generation, re-read when older than GENERATION_CHECK_SECONDS.
 
         None when the database cannot say: the caller then serves nothing from memory.
         """
         now = time.monotonic()
-        if fresh or self._generation is None or now - self._checked > GENERATION_CHECK_SECONDS:
+        if self._generation is None or now - self._checked > GENERATION_CHECK_SECONDS:
             try:
                 url = settings(self.flask_app).database_url
                 with web_engine(url).connect() as conn:
@@ -171,7 +171,11 @@ class EdgeCache:
 
     def _miss(self, key: tuple[str, ...], environ: dict, start_response: StartResponse):
         sent: list[tuple[str, list[tuple[str, str]]]] = []
-        generation = self.generation(fresh=True)
+        # Read before the answer is built, at most GENERATION_CHECK_SECONDS old: an entry
+        # is never labelled newer than the data it was built from, only older, which
+        # drops it sooner. Re-reading it here on every miss cost a query per request of
+        # anything the cache does not keep (the health check, error pages).
+        generation = self.generation()
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info=None):
             sent.append((status, headers))

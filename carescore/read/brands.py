@@ -13,7 +13,7 @@ from sqlalchemy import exists, func, literal, select
 from sqlmodel import Session
 
 from carescore.errors import BadCursor, BadInput, NotFound
-from carescore.read.periods import Period, parse_period
+from carescore.read.periods import Period, parse_period, resolve_period
 from carescore.read.posts import PostRef, posts
 from carescore.read.refs import (
     BRAND_COLUMNS,
@@ -24,7 +24,6 @@ from carescore.read.refs import (
     decode_cursor,
     encode_cursor,
     get_brand,
-    latest_period,
 )
 from carescore.read.search import name_or_slug_contains
 from carescore.read.sectors import sector_slugs
@@ -163,12 +162,17 @@ def parse_slugs(raw: list[str]) -> list[str]:
     return slugs
 
 
-def compare_brands(session: Session, slugs: list[str]) -> list[BrandReport]:
-    """Two to four brands side by side (live scores and monthly history), in the order asked.
+def compare_brands(
+    session: Session, slugs: list[str], *, window: str | None = None, as_of: str | None = None
+) -> list[BrandReport]:
+    """Two to four brands side by side (scores of the period `window` / `as_of` name,
+    default the live 90 days, and monthly history), in the order asked.
 
-    Raises `BadInput` for fewer than two or more than four slugs and `NotFound` when one
-    of them is unknown. Three queries, whatever the brands.
+    Raises `BadInput` for fewer than two or more than four slugs or a period that is not
+    one, and `NotFound` when one of the brands is unknown. Three queries, whatever the
+    brands.
     """
+    chosen = resolve_period(session, window, as_of)
     if not 2 <= len(slugs) <= MAX_COMPARED:
         raise BadInput(f"compare two to {MAX_COMPARED} brands, not {len(slugs)}")
     brands = {
@@ -178,29 +182,29 @@ def compare_brands(session: Session, slugs: list[str]) -> list[BrandReport]:
     if missing:
         raise NotFound(f"no brand {', '.join(missing)}")
     ids = [b.id for b in brands.values()]
-    period = latest_period(session, "90d")
-    live: dict[int, BrandScore] = {}
+    kind, period = chosen.window, chosen.period
+    shown: dict[int, BrandScore] = {}
     history: dict[int, list[BrandScore]] = {i: [] for i in ids}
     rows = session.execute(
         select(BrandScore)
         .where(
             BrandScore.brand_id.in_(ids),
-            ((BrandScore.window == "90d") & (BrandScore.period == (period or "")))
+            ((BrandScore.window == kind) & (BrandScore.period == (period or "")))
             | (BrandScore.window == "month"),
         )
         .order_by(BrandScore.period)
     ).scalars()
     for score in rows:
+        if score.window == kind and score.period == period:
+            shown[score.brand_id] = score
         if score.window == "month":
             history[score.brand_id].append(score)
-        else:
-            live[score.brand_id] = score
     return [
         BrandReport(
             brand=brand_ref(brands[s]),
-            window="90d",
+            window=kind,
             period=period,
-            score=live.get(brands[s].id),
+            score=shown.get(brands[s].id),
             history=history[brands[s].id],
         )
         for s in slugs

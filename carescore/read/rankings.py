@@ -57,6 +57,12 @@ class Ranking:
         rows = self.ranked + self.not_enough_data
         return max((r.score.computed_at for r in rows), default=None)
 
+    @property
+    def is_final(self) -> bool:
+        """Every row is a final monthly snapshot: the ranking will never change."""
+        rows = self.ranked + self.not_enough_data
+        return bool(rows) and all(r.score.is_final for r in rows)
+
 
 def ranking(
     session: Session,
@@ -67,8 +73,9 @@ def ranking(
 ) -> Ranking:
     """Ranked brands (best first by `sort`) and those with not enough data.
 
-    `period=None` means the newest computed period of the window. Raises `BadInput` for
-    an unknown sort or window, `NotFound` for an unknown sector or a month without a
+    `period=None` means the newest computed period of the window; otherwise a month
+    (YYYY-MM) or the as-of day of a 90d or all snapshot. Raises `BadInput` for an unknown
+    sort or window, `NotFound` for an unknown sector or a period asked for that has no
     snapshot. One statement reads the period, the rows and the demo flag (two more only
     when the window has no row).
     """
@@ -78,6 +85,7 @@ def ranking(
         raise BadInput(f"unknown window {window!r}; expected one of {', '.join(WINDOWS)}")
     if sector is not None and sector not in sector_slugs(session):
         raise NotFound(f"no sector {sector!r}")
+    asked = period
     column, descending = SORT_COLUMNS[sort]
     newest = (
         select(func.max(BrandScore.period)).where(BrandScore.window == window).scalar_subquery()
@@ -109,9 +117,18 @@ def ranking(
     for row in rows:
         ranked = RankedBrand(brand_ref(row), row[0])
         (result.ranked if row[0].ranked else result.not_enough_data).append(ranked)
-    if window == "month" and not (result.ranked or result.not_enough_data):
+    if asked and not rows and (window == "month" or not _stored(session, window, period)):
         raise NotFound(f"no snapshot for {period}")
     return result
+
+
+def _stored(session: Session, window: str, period: str) -> bool:
+    return (
+        session.execute(
+            select(BrandScore.id).where(BrandScore.window == window, BrandScore.period == period)
+        ).first()
+        is not None
+    )
 
 
 def snapshot_months(session: Session) -> list[tuple[str, bool]]:

@@ -31,6 +31,7 @@ class SearchResult:
     carescore: float | None
     rank_sector: int | None
     period: str | None
+    methodology_version: str | None = None
 
 
 def name_or_slug_contains(text: str) -> ColumnElement[bool]:
@@ -65,6 +66,7 @@ def find_brands(session: Session, query: str, limit: int = 50) -> list[SearchRes
             BrandScore.carescore,
             BrandScore.ranked,
             BrandScore.rank_sector,
+            BrandScore.methodology_version,
             newest.label("newest"),
         )
         .outerjoin(BrandScore, live)
@@ -78,6 +80,7 @@ def find_brands(session: Session, query: str, limit: int = 50) -> list[SearchRes
             carescore=row.carescore if row.ranked else None,
             rank_sector=row.rank_sector if row.ranked else None,
             period=row.newest,
+            methodology_version=row.methodology_version,
         )
         for row in rows
     ]

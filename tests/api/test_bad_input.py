@@ -54,5 +54,9 @@ def test_bad_parameter_is_a_400_naming_it(api, url, name):
     assert body["invalid_params"][0]["reason"]
 
 
-def test_unknown_parameters_are_ignored(api):
-    assert api.get("/api/v1/brands?utm_source=x").status_code == 200
+def test_a_misspelled_period_is_refused_not_answered_with_another(api):
+    response = api.get("/api/v1/rankings?window=month&period=bogus&montth=2026-05")
+    assert response.status_code == 400
+    names = [p["name"] for p in response.get_json()["invalid_params"]]
+    assert names == ["period", "montth"]
+    assert "did you mean month?" in response.get_json()["invalid_params"][1]["reason"]

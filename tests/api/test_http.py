@@ -18,7 +18,8 @@ def _api_urls(app) -> list[str]:
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
-            urls.append(rule.rule.replace("<slug>", "nimbus-telecom"))
+            url = rule.rule.replace("<slug>", "nimbus-telecom")
+            urls.append(url + "?brands=nimbus-telecom,ondeline" if "/compare" in url else url)
     return sorted(urls)
 
 

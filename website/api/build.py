@@ -8,20 +8,27 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
 from carescore.read.posts import PostRef
 from carescore.read.rankings import RankedBrand
 from carescore.read.refs import AccountRef, BrandRef
+from carescore.read.search import SearchResult
 from carescore.read.sectors import SectorCount
 from carescore.read.serialize import finite
 from carescore.store.models import BrandScore
 from carescore.vocab import sector_name
 from website.api.schemas import (
     AccountPublic,
+    BrandFiguresPublic,
     BrandPublic,
+    DelayRowPublic,
     MetricsPublic,
     PostPublic,
     RankingRowPublic,
+    SearchRowPublic,
     SectorPublic,
+    TopicRowPublic,
 )
 from website.i18n import translate
 
@@ -45,7 +52,7 @@ def _kinds(shape: type, exclude: set[str]) -> tuple[list[str], list[str], list[s
 
 
 _METRIC_FLOATS, _METRIC_INTS, _METRIC_COUNTS = _kinds(MetricsPublic, _RAW)
-_ROW_FLOATS, _ROW_INTS, _ = _kinds(RankingRowPublic, _RAW | {"position"})
+_ROW_FLOATS, _ROW_INTS, _ = _kinds(RankingRowPublic, _RAW | {"position", "is_final"})
 
 
 def brand_public(ref: BrandRef, accounts: list[AccountRef]) -> BrandPublic:
@@ -90,7 +97,71 @@ def ranking_row_public(row: RankedBrand, position: int | None) -> RankingRowPubl
         ranked=bool(s.ranked),
         rank_overall=s.rank_overall,
         rank_sector=s.rank_sector,
+        window=s.window,
+        period=s.period,
+        is_final=bool(s.is_final),
+        methodology_version=s.methodology_version,
         **values,
+    )
+
+
+def figures_public(ref: BrandRef, score: BrandScore) -> BaseModel:
+    """A brand's figures as one flat row: the brand page's and the comparison's CSV."""
+    return BrandFiguresPublic(
+        brand=ref.slug,
+        brand_name=ref.name,
+        sector=ref.sector,
+        country=ref.country,
+        is_demo=ref.is_demo,
+        **metrics_public(score).model_dump(),
+    )
+
+
+def _score_table(
+    slug: str, score: BrandScore | None, pairs: list[tuple[str, int]], make: Any
+) -> list[Any]:
+    """Rows of one table of a brand's period, each naming the period and its rules."""
+    if score is None:
+        return []
+    period = {
+        "brand": slug,
+        "window": score.window,
+        "period": score.period,
+        "is_final": bool(score.is_final),
+        "methodology_version": score.methodology_version,
+    }
+    return [make(str(key), int(n), period) for key, n in pairs]
+
+
+def topic_rows(slug: str, score: BrandScore | None) -> list[TopicRowPublic]:
+    """The brand page's topics table: most complained-about first, ties in stored order."""
+    pairs = sorted(((score.topics or {}) if score else {}).items(), key=lambda kv: -int(kv[1]))
+    return _score_table(
+        slug, score, pairs, lambda key, n, period: TopicRowPublic(topic=key, complaints=n, **period)
+    )
+
+
+def delay_rows(slug: str, score: BrandScore | None) -> list[DelayRowPublic]:
+    """The brand page's reply delay table, in its order (fastest band first)."""
+    pairs = list(((score.delay_histogram or {}) if score else {}).items())
+    return _score_table(
+        slug, score, pairs, lambda key, n, period: DelayRowPublic(band=key, replies=n, **period)
+    )
+
+
+def search_row_public(result: SearchResult) -> SearchRowPublic:
+    b = result.brand
+    return SearchRowPublic(
+        slug=b.slug,
+        name=b.name,
+        sector=b.sector,
+        country=b.country,
+        carescore=finite(result.carescore),
+        rank_sector=result.rank_sector,
+        window="90d",
+        period=result.period,
+        is_final=False,
+        methodology_version=result.methodology_version,
     )
 
 

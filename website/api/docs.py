@@ -40,6 +40,13 @@ def _operations(doc: dict[str, Any], base: str) -> list[dict[str, Any]]:
     for path, item in doc["paths"].items():
         for method, op in item.items():
             example = path.replace("{slug}", EXAMPLE_SLUG)
+            required = [
+                f"{p['name']}={p['example']}"
+                for p in op["parameters"]
+                if p["in"] == "query" and p["required"] and "example" in p
+            ]
+            if required:
+                example += "?" + "&".join(required)
             success = next(v for k, v in op["responses"].items() if k.startswith("2"))
             operations.append(
                 {

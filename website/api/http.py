@@ -35,9 +35,13 @@ def _etag(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
-def json_response(shape: Public) -> Response:
-    """A `...Public` model as compact JSON with the ETag of its bytes."""
-    return document_response(shape)
+def json_response(shape: Public, filename: str | None = None) -> Response:
+    """A `...Public` model as compact JSON with the ETag of its bytes; `filename` (without
+    `.json`) is the name a browser saves it under, shown inline all the same."""
+    response = document_response(shape)
+    if filename:
+        response.headers["Content-Disposition"] = f'inline; filename="{filename}.json"'
+    return response
 
 
 def document_response(document: Any) -> Response:

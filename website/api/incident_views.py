@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Response, request
+from flask import Response
 
 from carescore import METHODOLOGY_VERSION
 from carescore.read import incidents as read
@@ -13,27 +13,24 @@ from carescore.read.sectors import sector_slugs
 from website.api.cache import edge_cacheable
 from website.api.http import csv_response, json_response, wants_csv
 from website.api.incident_shapes import BRAND_INCIDENTS_QUERY, INCIDENTS_QUERY, incident_public
-from website.api.params import MAX_LIMIT, BadParameter, parse
+from website.api.params import BadParameter, check_span, page_limit, query, takes
 from website.api.schemas import IncidentListPublic, IncidentPublic
 from website.api.views import _demo, bp
 from website.db import get_session
 
 
-def _respond(query: dict[str, Any], fmt: str | None, filename: str, **scope: Any) -> Response:
+def _respond(q: dict[str, Any], fmt: str | None, filename: str, **scope: Any) -> Response:
     csv = wants_csv(fmt)
-    if not csv and query["limit"] > MAX_LIMIT:
-        raise BadParameter("limit", f"at most {MAX_LIMIT} in JSON (CSV allows more)")
-    if query["since"] and query["until"] and query["since"] >= query["until"]:
-        raise BadParameter("until", "must be after since")
+    check_span(q["since"], q["until"])
     try:
         page = read.find_incidents(
             get_session(),
-            topic=query["topic"],
-            is_open=query["open"],
-            since=query["since"],
-            until=query["until"],
-            cursor=query["cursor"],
-            limit=query["limit"],
+            topic=q["topic"],
+            is_open=q["open"],
+            since=q["since"],
+            until=q["until"],
+            cursor=q["cursor"],
+            limit=page_limit(q["limit"], csv),
             **scope,
         )
     except read.BadCursor as exc:
@@ -55,13 +52,14 @@ def _respond(query: dict[str, Any], fmt: str | None, filename: str, **scope: Any
 @bp.get("/incidents")
 @bp.get("/incidents.csv", defaults={"fmt": "csv"})
 @edge_cacheable
+@takes(*INCIDENTS_QUERY)
 def incident_list(fmt: str | None = None) -> Response:
-    query = parse(request.args, INCIDENTS_QUERY)
-    sector = query["sector"]
+    q = query()
+    sector = q["sector"]
     if sector and sector not in sector_slugs(get_session()):
         raise BadParameter("sector", "unknown sector; see /api/v1/sectors")
     try:
-        return _respond(query, fmt, "incidents", brand_slug=query["brand"], sector=sector)
+        return _respond(q, fmt, "incidents", brand_slug=q["brand"], sector=sector)
     except read.NotFound as exc:
         raise BadParameter("brand", "unknown brand; see /api/v1/brands") from exc
 
@@ -69,6 +67,6 @@ def incident_list(fmt: str | None = None) -> Response:
 @bp.get("/brands/<slug>/incidents")
 @bp.get("/brands/<slug>/incidents.csv", defaults={"fmt": "csv"})
 @edge_cacheable
+@takes(*BRAND_INCIDENTS_QUERY)
 def brand_incident_list(slug: str, fmt: str | None = None) -> Response:
-    query = parse(request.args, BRAND_INCIDENTS_QUERY)
-    return _respond(query, fmt, f"{slug}-incidents", brand_slug=slug)
+    return _respond(query(), fmt, f"{slug}-incidents", brand_slug=slug)

@@ -133,7 +133,7 @@ def reply_read_path() -> dict[str, Any]:
                     "304": {"description": "Not modified: the If-None-Match ETag is current."},
                     **{
                         code: {"$ref": f"#/components/responses/Error{code}"}
-                        for code in ("404", "405", "429", "500")
+                        for code in ("400", "404", "405", "429", "500")
                     },
                 },
             }

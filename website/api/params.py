@@ -1,8 +1,11 @@
 """Query parameters of the API, declared once: the views parse with them, the OpenAPI
 document describes them, so the two cannot disagree.
 
-Every problem with a parameter becomes `BadParameter`, which the API turns into a 400
-problem document naming the parameter. Nothing a client types reaches a view unparsed.
+A view declares what it reads with `@takes(...)`; `check_query`, hooked on each API
+blueprint, refuses any other name and parses the declared ones before the view runs
+(`query()`), so no view can forget to. Every problem with a parameter becomes
+`BadParameter`, a 400 problem document naming the parameter. Nothing a client types
+reaches a view unparsed, and nothing it types is silently ignored.
 """
 
 from __future__ import annotations
@@ -11,27 +14,40 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from typing import Any
+from difflib import get_close_matches
+from typing import Any, TypeVar
 from urllib.parse import unquote_to_bytes
 
+from flask import Blueprint, Response, current_app, g, request
 from werkzeug.datastructures import MultiDict
 
 from carescore.errors import BadInput
 from carescore.vocab import LABELS, SORTS, WINDOWS
+from website.errors import problem
 
 EARLIEST = date(2006, 3, 21)  # the first public post on any platform we collect
 LATEST = date(2100, 1, 1)
 MAX_LIMIT = 200
 CSV_ROW_CAP = 10_000
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class BadParameter(BadInput):
-    """A query parameter we cannot use; `name` is the parameter, the message the reason."""
+    """A query parameter we cannot use; `name` is the parameter, the message the reason.
 
-    def __init__(self, name: str, reason: str) -> None:
+    `others` are further (name, reason) pairs of the same request, so that one answer
+    names every unknown parameter at once.
+    """
+
+    def __init__(self, name: str, reason: str, others: Iterable[tuple[str, str]] = ()) -> None:
         super().__init__(reason)
         self.name = name
         self.reason = reason
+        self.invalid = [(name, reason), *others]
+
+    @property
+    def detail(self) -> str:
+        return "; ".join(f"{name}: {reason}" for name, reason in self.invalid)
 
 
 @dataclass(frozen=True)
@@ -67,6 +83,84 @@ class Param:
 def parse(args: MultiDict, params: Iterable[Param]) -> dict[str, Any]:
     """Every declared parameter by name, parsed, or the first `BadParameter`."""
     return {p.name: p.parse(args) for p in params}
+
+
+def refuse_unknown(args: MultiDict, params: Iterable[Param]) -> None:
+    """A name the operation does not take is a mistake the client should hear about: a
+    misspelled `month` would otherwise answer another period with a 200."""
+    known = [p.name for p in params]
+    unknown = [name for name in dict.fromkeys(args.keys()) if name not in known]
+    if not unknown:
+        return
+    reasons = []
+    for name in unknown:
+        close = get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]}? " if close else ""
+        takes = f"this endpoint takes {', '.join(known)}" if known else "this endpoint takes none"
+        reasons.append((name, f"unknown parameter; {hint}{takes}"))
+    raise BadParameter(*reasons[0], others=reasons[1:])
+
+
+_QUERY = "api_query"
+
+
+def takes(*params: Param) -> Callable[[F], F]:
+    """Declare the query parameters a view reads. `check_query` refuses any other name and
+    parses these into `query()`; a view that declares nothing takes no parameter."""
+
+    def mark(view: F) -> F:
+        view.query_params = params  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def declared(view: Callable[..., Any] | None) -> tuple[Param, ...]:
+    """The parameters `takes` declared on a view (none when it declared nothing)."""
+    return getattr(view, "query_params", ())
+
+
+def query() -> dict[str, Any]:
+    """This request's parameters, parsed by `check_query` before the view ran."""
+    return g.get(_QUERY, {})
+
+
+def _problem(exc: BadParameter) -> Response:
+    return problem(
+        400,
+        "Bad Request",
+        exc.detail,
+        invalid_params=[{"name": name, "reason": reason} for name, reason in exc.invalid],
+    )
+
+
+def _check() -> None:
+    check_utf8(request.query_string)
+    if request.method == "OPTIONS":
+        return
+    params = declared(current_app.view_functions.get(request.endpoint or ""))
+    refuse_unknown(request.args, params)
+    setattr(g, _QUERY, parse(request.args, params))
+
+
+def check_query(blueprint: Blueprint) -> None:
+    """Every view of `blueprint`: undecodable or unknown parameters are refused before
+    the view runs and the declared ones parsed, in one place; any `BadParameter` is a
+    400 problem document whose `invalid_params` names each parameter and why."""
+    blueprint.before_request(_check)
+    blueprint.register_error_handler(BadParameter, _problem)
+
+
+def page_limit(limit: int, csv: bool) -> int:
+    """A page of JSON holds at most MAX_LIMIT items; a CSV download up to CSV_ROW_CAP."""
+    if not csv and limit > MAX_LIMIT:
+        raise BadParameter("limit", f"at most {MAX_LIMIT} in JSON (CSV allows more)")
+    return limit
+
+
+def check_span(since: datetime | None, until: datetime | None) -> None:
+    if since and until and since >= until:
+        raise BadParameter("until", "must be after since")
 
 
 def check_utf8(raw_query: bytes) -> None:
@@ -148,18 +242,38 @@ CURSOR_RE = r"Wy[A-Za-z0-9_-]{2,400}"
 MONTH_RE = r"(2006-(0[3-9]|1[0-2])|(200[7-9]|20[1-9][0-9])-(0[1-9]|1[0-2]))"
 MOMENT_SCHEMA = {"type": "string", "anyOf": [{"format": "date"}, {"format": "date-time"}]}
 
-SECTOR = Param(
-    "sector",
-    "Sector slug, as listed by /sectors.",
-    {"type": "string", "pattern": f"^{SLUG_RE}$"},
-    _pattern(SLUG_RE, "a sector slug", 80),
-    example="telecom",
+
+def _text(
+    name: str, description: str, regex: str, what: str, max_length: int, **extra: Any
+) -> Param:
+    """A string parameter whose documented pattern is the very regex the code applies."""
+    return Param(
+        name,
+        description,
+        {"type": "string", "pattern": f"^{regex}$"},
+        _pattern(regex, what, max_length),
+        **extra,
+    )
+
+
+def _enum(name: str, description: str, choices: Iterable[str], default: str | None = None) -> Param:
+    """A parameter taking one of `choices`, documented as that enum."""
+    allowed = list(choices)
+    schema: dict[str, Any] = {"type": "string", "enum": allowed}
+    if default is not None:
+        schema["default"] = default
+    return Param(name, description, schema, choice(allowed), default=default)
+
+
+SECTOR = _text(
+    "sector", "Sector slug, as listed by /sectors.", SLUG_RE, "a sector slug", 80, example="telecom"
 )
-COUNTRY = Param(
+COUNTRY = _text(
     "country",
     "ISO 3166-1 alpha-2 country code, upper case.",
-    {"type": "string", "pattern": "^[A-Z]{2}$"},
-    _pattern(r"[A-Z]{2}", "a two-letter country code such as FR", 2),
+    "[A-Z]{2}",
+    "a two-letter country code such as FR",
+    2,
     example="FR",
 )
 TEXT = Param(
@@ -168,23 +282,10 @@ TEXT = Param(
     {"type": "string", "minLength": 1, "maxLength": 100},
     _pattern(r"[^\x00-\x1f]{1,100}", "up to 100 printable characters", 100),
 )
-BRAND = Param(
-    "brand",
-    "Brand slug.",
-    {"type": "string", "pattern": f"^{SLUG_RE}$"},
-    _pattern(SLUG_RE, "a brand slug", 80),
-)
-LABEL = Param(
-    "label",
-    "Label given by the scorer.",
-    {"type": "string", "enum": list(LABELS)},
-    choice(LABELS),
-)
-TOPIC = Param(
-    "topic",
-    "Complaint topic code, e.g. billing or outage.",
-    {"type": "string", "pattern": "^[a-z_]{1,40}$"},
-    _pattern(r"[a-z_]{1,40}", "a topic code (a-z and _)", 40),
+BRAND = _text("brand", "Brand slug.", SLUG_RE, "a brand slug", 80)
+LABEL = _enum("label", "Label given by the scorer.", LABELS)
+TOPIC = _text(
+    "topic", "Complaint topic code, e.g. billing or outage.", "[a-z_]{1,40}", "a topic code", 40
 )
 SINCE = Param(
     "since",
@@ -198,11 +299,10 @@ UNTIL = Param(
     MOMENT_SCHEMA,
     _moment,
 )
-WINDOW = Param(
+WINDOW = _enum(
     "window",
     "90d: rolling 90 days (the live ranking); month: a calendar month snapshot; all: all time.",
-    {"type": "string", "enum": list(WINDOWS), "default": "90d"},
-    choice(WINDOWS),
+    WINDOWS,
     default="90d",
 )
 MONTH = Param(
@@ -211,18 +311,18 @@ MONTH = Param(
     {"type": "string", "pattern": f"^{MONTH_RE}$"},
     _month,
 )
-SORT = Param(
+SORT = _enum(
     "sort",
     "Metric to rank by; median_reply ranks the fastest first, the others the highest.",
-    {"type": "string", "enum": list(SORTS), "default": "carescore"},
-    choice(SORTS),
+    SORTS,
     default="carescore",
 )
-CURSOR = Param(
+CURSOR = _text(
     "cursor",
     "Opaque cursor from the previous page's next_cursor.",
-    {"type": "string", "pattern": f"^{CURSOR_RE}$"},
-    _pattern(CURSOR_RE, "a cursor returned by a previous page", 403),
+    CURSOR_RE,
+    "a cursor returned by a previous page",
+    403,
 )
 LIMIT = Param(
     "limit",
@@ -231,9 +331,6 @@ LIMIT = Param(
     _integer(1, CSV_ROW_CAP),
     default=50,
 )
-
-# The query of each operation, shared by its view and its OpenAPI description.
-BRANDS_QUERY = (SECTOR, COUNTRY, TEXT, CURSOR, LIMIT)
 PERIOD = Param(
     "window",
     "The period, named as on the site: 90d (the live 90 days, the default), all, or a "
@@ -248,7 +345,29 @@ AS_OF = Param(
     {"type": "string", "format": "date"},
     _pattern(r"\d{4}-\d{2}-\d{2}", "a date YYYY-MM-DD", 10),
 )
+BRANDS = Param(
+    "brands",
+    "Two to four brand slugs, separated by commas.",
+    {"type": "string", "pattern": f"^{SLUG_RE}(,{SLUG_RE}){{1,3}}$"},
+    _pattern(f"{SLUG_RE}(,{SLUG_RE}){{1,3}}", "two to four brand slugs separated by commas", 400),
+    required=True,
+    example="nimbus-telecom,ondeline",
+)
+
+SEARCH = Param(
+    "q",
+    "Text to find in brand names and slugs; case, accents and punctuation are ignored.",
+    {"type": "string", "minLength": 1, "maxLength": 100},
+    _pattern(r"[^\x00-\x1f]{1,100}", "up to 100 printable characters", 100),
+    required=True,
+    example="nimbus",
+)
+
+# The query of each operation, shared by its view and its OpenAPI description.
+BRANDS_QUERY = (SECTOR, COUNTRY, TEXT, CURSOR, LIMIT)
 BRAND_QUERY = (PERIOD, AS_OF)
-RANKINGS_QUERY = (SECTOR, WINDOW, MONTH, SORT)
+COMPARE_QUERY = (BRANDS, PERIOD, AS_OF)
+RANKINGS_QUERY = (SECTOR, WINDOW, MONTH, AS_OF, SORT)
+SEARCH_QUERY = (SEARCH,)
 POSTS_QUERY = (BRAND, LABEL, TOPIC, SINCE, UNTIL, CURSOR, LIMIT)
 NO_QUERY: tuple[Param, ...] = ()

@@ -10,9 +10,9 @@ are seconds. Every model is closed (no other field) and every field is always pr
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model
 
 from carescore.read.serialize import iso
 from carescore.vocab import LABELS, SORTS, WINDOWS
@@ -182,6 +182,82 @@ class RankingRowPublic(Public):
     opinion_n: int
     actionable_n: int
     inbound_n: int
+    window: Window = _d("90d, month or all: the period every row of this ranking covers")
+    period: str = _d("the as-of date for 90d and all, YYYY-MM for month")
+    is_final: bool = _d("a closed month: these figures are never rewritten")
+    methodology_version: str = _d("version of the rules that produced these figures")
+
+
+class SearchRowPublic(Public):
+    """One line of the site's search results: a brand and its live Carescore."""
+
+    slug: str
+    name: str
+    sector: str
+    country: str
+    carescore: float | None = _d("0-100; null without a score or enough data to rank")
+    rank_sector: int | None = _d("1 is best, within the brand's sector; null when not ranked")
+    window: Window = _d("always 90d: the live window")
+    period: str | None = _d("the as-of date of the live window; null before any ranking run")
+    is_final: bool = _d("always false: the live window changes with each ranking run")
+    methodology_version: str | None = _d("null when the brand has no score")
+
+
+class SearchPublic(Public):
+    demo: bool
+    methodology_version: str
+    q: str = _d("the text searched for, as the search used it")
+    count: int
+    items: list[SearchRowPublic] = _d("by name")
+
+
+class _Period(Public):
+    """What names the figures of a table: every row says which period and rules it shows."""
+
+    brand: str = _d("brand slug")
+    window: Window = _d("90d, month or all")
+    period: str = _d("the as-of date for 90d and all, YYYY-MM for month")
+    is_final: bool = _d("a closed month: these figures are never rewritten")
+    methodology_version: str = _d("version of the rules that produced these figures")
+
+
+class TopicRowPublic(_Period):
+    """One line of a brand page's complaint topics table."""
+
+    topic: str = _d("complaint topic code")
+    complaints: int = _d("complaint posts about this topic in the period")
+
+
+class DelayRowPublic(_Period):
+    """One line of a brand page's reply delay table."""
+
+    band: str = _d("delay band of the first reply, as the brand page shows it")
+    replies: int = _d("first replies whose delay falls in this band")
+
+
+def _figures_shape() -> type[Public]:
+    """A brand and its figures as one flat row (the brand page's and the comparison's CSV):
+    the brand's names, then every field of `MetricsPublic`, described as there."""
+    brand_fields: dict[str, Any] = {
+        "brand": (str, Field(description="brand slug")),
+        "brand_name": (str, ...),
+        "sector": (str, ...),
+        "country": (str, Field(description="ISO 3166-1 alpha-2")),
+        "is_demo": (bool, Field(description="a fictional brand of the demo dataset")),
+    }
+    metric_fields = {
+        name: (info.annotation, info) for name, info in MetricsPublic.model_fields.items()
+    }
+    return create_model(
+        "BrandFiguresPublic",
+        __base__=Public,
+        __doc__="A brand's figures for one period, with the brand named on the row.",
+        **brand_fields,
+        **metric_fields,
+    )
+
+
+BrandFiguresPublic = _figures_shape()
 
 
 class SectorPublic(Public):
@@ -299,10 +375,45 @@ class RankingPublic(Public):
     sector: str | None
     window: Window
     period: str | None = _d("null when nothing has been computed yet")
+    is_final: bool = _d("a closed month: this ranking is never rewritten")
     sort: Sort
     computed_at: UTCTime | None = _d("newest computation among the rows")
     count: int
     items: list[RankingRowPublic] = _d("ranked brands first, then not enough data")
+
+
+class CompareItemPublic(Public):
+    brand: BrandPublic
+    score: MetricsPublic | None = _d("null when no figures are stored for the period")
+
+
+class ComparePublic(Public):
+    demo: bool
+    methodology_version: str
+    window: Window
+    period: str | None = _d("null when nothing has been computed yet")
+    count: int
+    items: list[CompareItemPublic] = _d("the brands in the order asked")
+
+
+class _BrandTable(Public):
+    """The envelope of one table of a brand page's period."""
+
+    demo: bool
+    methodology_version: str
+    brand: str = _d("brand slug")
+    window: Window
+    period: str | None = _d("null when no figures are stored for the period")
+    is_final: bool
+    count: int
+
+
+class TopicListPublic(_BrandTable):
+    items: list[TopicRowPublic] = _d("most complained-about topic first")
+
+
+class DelayListPublic(_BrandTable):
+    items: list[DelayRowPublic] = _d("fastest band first")
 
 
 class SectorListPublic(Public):

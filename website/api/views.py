@@ -6,13 +6,25 @@ Each view parses its query with the declared parameters, calls one read function
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, request
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response
 
 from carescore import METHODOLOGY_VERSION
 from carescore.errors import BadCursor, BadInput, NotFound
-from carescore.read.brands import brand_directory, brand_report, brand_timeline
+from carescore.read.brands import (
+    MAX_COMPARED,
+    BrandReport,
+    brand_directory,
+    brand_report,
+    brand_timeline,
+    compare_brands,
+    parse_slugs,
+)
 from carescore.read.posts import find_posts
 from carescore.read.rankings import ranking
+from carescore.read.search import find_brands
 from carescore.read.sectors import has_demo_data, list_sectors, sector_slugs
 from carescore.reply import Missing, brand_reply
 from website.api import cache as api_cache
@@ -21,10 +33,14 @@ from website.api import http as api_http
 from website.api import ratelimit, writes
 from website.api.build import (
     brand_public,
+    delay_rows,
+    figures_public,
     metrics_public,
     post_public,
     ranking_row_public,
+    search_row_public,
     sector_public,
+    topic_rows,
 )
 from website.api.cache import edge_cacheable
 from website.api.http import csv_response, document_response, json_response, wants_csv
@@ -33,33 +49,48 @@ from website.api.openapi import document
 from website.api.params import (
     BRAND_QUERY,
     BRANDS_QUERY,
-    MAX_LIMIT,
+    COMPARE_QUERY,
     POSTS_QUERY,
     RANKINGS_QUERY,
+    SEARCH_QUERY,
     BadParameter,
-    check_utf8,
-    parse,
+    check_query,
+    check_span,
+    page_limit,
+    query,
+    takes,
 )
 from website.api.reply_schemas import brand_reply_public
 from website.api.schemas import (
     BrandDetailPublic,
+    BrandFiguresPublic,
     BrandListPublic,
     BrandPublic,
+    CompareItemPublic,
+    ComparePublic,
+    DelayListPublic,
+    DelayRowPublic,
     HistoryPublic,
     MethodologyPublic,
     MetricsPublic,
     PostListPublic,
     PostPublic,
+    Public,
     RankingPublic,
     RankingRowPublic,
     RulePublic,
+    SearchPublic,
+    SearchRowPublic,
     SectorListPublic,
     SectorPublic,
+    TopicListPublic,
+    TopicRowPublic,
 )
 from website.db import get_session
 from website.errors import problem
 
 bp = Blueprint("api", __name__)
+check_query(bp)
 
 
 @bp.record_once
@@ -73,85 +104,98 @@ def _edge(state) -> None:
     state.app.register_blueprint(api_docs.bp)
 
 
-@bp.before_request
-def _refuse_undecodable_query() -> None:
-    check_utf8(request.query_string)
-
-
-@bp.errorhandler(BadParameter)
-def _bad_parameter(exc: BadParameter) -> Response:
-    return problem(
-        400,
-        "Bad Request",
-        f"{exc.name}: {exc.reason}",
-        invalid_params=[{"name": exc.name, "reason": exc.reason}],
-    )
-
-
 @bp.errorhandler(NotFound)
 def _not_found(exc: NotFound) -> Response:
     return problem(404, "Not Found", str(exc))
-
-
-def _page_limit(limit: int, csv: bool) -> int:
-    if not csv and limit > MAX_LIMIT:
-        raise BadParameter("limit", f"at most {MAX_LIMIT} in JSON (CSV allows more)")
-    return limit
 
 
 def _demo() -> bool:
     return has_demo_data(get_session())
 
 
+def _answer(
+    fmt: str | None,
+    row: type[Public],
+    rows: list[Public],
+    filename: str,
+    envelope: type[Public],
+    **fields: Any,
+) -> Response:
+    """A table as CSV (`row` per line) or as its JSON envelope, both named `filename`.
+
+    Every envelope says whether the data are the demo's and which rules made them
+    (`methodology_version` defaults to the current one).
+    """
+    if wants_csv(fmt):
+        return csv_response(row, rows, filename)
+    fields.setdefault("methodology_version", METHODOLOGY_VERSION)
+    if "demo" not in fields:
+        fields["demo"] = _demo()
+    return json_response(envelope(count=len(rows), items=rows, **fields), filename)
+
+
+def _period_failed(error: BadInput, q: dict[str, Any]) -> BadParameter:
+    return BadParameter("as_of" if q.get("as_of") else "window", str(error))
+
+
+def _report(slug: str, q: dict[str, Any]) -> BrandReport:
+    """The brand's figures for the period the query names (no posts, history or accounts)."""
+    try:
+        return brand_report(
+            get_session(),
+            slug,
+            window=q["window"],
+            as_of=q["as_of"],
+            history=False,
+            recent=0,
+        )
+    except BadInput as error:
+        raise _period_failed(error, q) from None
+
+
+def _period_name(window: str, period: str | None) -> str:
+    """How a file name says its period: 2026-10, 90d-2026-12-01, all-2026-12-01."""
+    if period is None:
+        return window
+    return period if window == "month" else f"{window}-{period}"
+
+
 @bp.get("/brands")
 @bp.get("/brands.csv", defaults={"fmt": "csv"})
 @edge_cacheable
+@takes(*BRANDS_QUERY)
 def brands(fmt: str | None = None) -> Response:
-    query = parse(request.args, BRANDS_QUERY)
-    csv = wants_csv(fmt)
+    q = query()
     try:
         page = brand_directory(
             get_session(),
-            sector=query["sector"],
-            country=query["country"],
-            text=query["q"],
-            cursor=query["cursor"],
-            limit=_page_limit(query["limit"], csv),
+            sector=q["sector"],
+            country=q["country"],
+            text=q["q"],
+            cursor=q["cursor"],
+            limit=page_limit(q["limit"], wants_csv(fmt)),
         )
     except BadCursor as exc:
         raise BadParameter("cursor", str(exc)) from exc
     except NotFound as exc:
         raise BadParameter("sector", "unknown sector; see /api/v1/sectors") from exc
     items = [brand_public(listing.brand, listing.accounts) for listing in page.items]
-    if csv:
-        return csv_response(BrandPublic, items, "brands")
-    return json_response(
-        BrandListPublic(
-            demo=_demo(),
-            methodology_version=METHODOLOGY_VERSION,
-            count=len(items),
-            next_cursor=page.next_cursor,
-            items=items,
-        )
-    )
+    return _answer(fmt, BrandPublic, items, "brands", BrandListPublic, next_cursor=page.next_cursor)
 
 
 @bp.get("/brands/<slug>")
+@bp.get("/brands/<slug>.csv", defaults={"fmt": "csv"})
 @edge_cacheable
-def brand(slug: str) -> Response:
-    """`?window=all|YYYY-MM|90d` and `?as_of=YYYY-MM-DD` choose the period, as on the site."""
-    query = parse(request.args, BRAND_QUERY)
-    try:
-        report = brand_report(
-            get_session(),
-            slug,
-            window=query["window"],
-            as_of=query["as_of"],
-            history=False,
-            recent=0,
-        )
-    except BadInput as error:
-        raise BadParameter("as_of" if query["as_of"] else "window", str(error)) from None
+@takes(*BRAND_QUERY)
+def brand(slug: str, fmt: str | None = None) -> Response:
+    """`?window=all|YYYY-MM|90d` and `?as_of=YYYY-MM-DD` choose the period, as on the site.
+
+    The CSV is one row (none when no figures are stored for the period)."""
+    report = _report(slug, query())
+    name = f"{slug}-{_period_name(report.window, report.period)}"
+    if wants_csv(fmt):
+        rows = [figures_public(report.brand, report.score)] if report.score else []
+        return csv_response(BrandFiguresPublic, rows, name)
     score = metrics_public(report.score) if report.score else None
     return json_response(
         BrandDetailPublic(
@@ -159,8 +203,45 @@ def brand(slug: str) -> Response:
             methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
             brand=brand_public(report.brand, report.accounts),
             score=score,
-        )
+        ),
+        name,
     )
+
+
+def _score_table(
+    slug: str, fmt: str | None, table: str, rows: Callable, row: type, envelope: type
+) -> Response:
+    """One table of a brand page's period (topics, delays): rows, period and file name."""
+    report = _report(slug, query())
+    score = report.score
+    return _answer(
+        fmt,
+        row,
+        rows(slug, score),
+        f"{slug}-{table}-{_period_name(report.window, report.period)}",
+        envelope,
+        methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
+        brand=slug,
+        window=report.window,
+        period=report.period,
+        is_final=bool(score and score.is_final),
+    )
+
+
+@bp.get("/brands/<slug>/topics")
+@bp.get("/brands/<slug>/topics.csv", defaults={"fmt": "csv"})
+@edge_cacheable
+@takes(*BRAND_QUERY)
+def topics(slug: str, fmt: str | None = None) -> Response:
+    return _score_table(slug, fmt, "topics", topic_rows, TopicRowPublic, TopicListPublic)
+
+
+@bp.get("/brands/<slug>/delays")
+@bp.get("/brands/<slug>/delays.csv", defaults={"fmt": "csv"})
+@edge_cacheable
+@takes(*BRAND_QUERY)
+def delays(slug: str, fmt: str | None = None) -> Response:
+    return _score_table(slug, fmt, "delays", delay_rows, DelayRowPublic, DelayListPublic)
 
 
 @bp.get("/brands/<slug>/reply")
@@ -179,53 +260,113 @@ def reply(slug: str) -> Response:
 def history(slug: str, fmt: str | None = None) -> Response:
     timeline = brand_timeline(get_session(), slug)
     items = [metrics_public(s) for s in timeline.snapshots]
-    if wants_csv(fmt):
-        return csv_response(MetricsPublic, items, f"{slug}-history")
     version = items[-1].methodology_version if items else METHODOLOGY_VERSION
-    return json_response(
-        HistoryPublic(
-            demo=_demo(), methodology_version=version, brand=slug, count=len(items), items=items
+    return _answer(
+        fmt,
+        MetricsPublic,
+        items,
+        f"{slug}-history",
+        HistoryPublic,
+        methodology_version=version,
+        brand=slug,
+    )
+
+
+@bp.get("/compare")
+@bp.get("/compare.csv", defaults={"fmt": "csv"})
+@edge_cacheable
+@takes(*COMPARE_QUERY)
+def compare(fmt: str | None = None) -> Response:
+    """The comparison page's table: two to four brands' figures for one period."""
+    q = query()
+    slugs = parse_slugs([q["brands"]])
+    try:
+        reports = compare_brands(get_session(), slugs, window=q["window"], as_of=q["as_of"])
+    except NotFound as exc:
+        raise BadParameter("brands", str(exc)) from exc
+    except BadInput as error:
+        if not 2 <= len(slugs) <= MAX_COMPARED:
+            raise BadParameter("brands", str(error)) from None
+        raise _period_failed(error, q) from None
+    first = reports[0]
+    name = f"compare-{'-'.join(slugs)}-{_period_name(first.window, first.period)}"
+    if wants_csv(fmt):
+        rows = [figures_public(r.brand, r.score) for r in reports if r.score]
+        return csv_response(BrandFiguresPublic, rows, name)
+    items = [
+        CompareItemPublic(
+            brand=brand_public(r.brand, r.accounts),
+            score=metrics_public(r.score) if r.score else None,
         )
+        for r in reports
+    ]
+    versions = [r.score.methodology_version for r in reports if r.score]
+    return json_response(
+        ComparePublic(
+            demo=_demo(),
+            methodology_version=versions[0] if versions else METHODOLOGY_VERSION,
+            window=first.window,
+            period=first.period,
+            count=len(items),
+            items=items,
+        ),
+        name,
     )
 
 
 @bp.get("/rankings")
 @bp.get("/rankings.csv", defaults={"fmt": "csv"})
 @edge_cacheable
+@takes(*RANKINGS_QUERY)
 def rankings(fmt: str | None = None) -> Response:
-    query = parse(request.args, RANKINGS_QUERY)
-    if query["month"] and query["window"] != "month":
+    """`?window=month&month=YYYY-MM`, or `?window=90d|all&as_of=YYYY-MM-DD`: the period."""
+    q = query()
+    if q["month"] and q["window"] != "month":
         raise BadParameter("month", "only with window=month")
+    if q["as_of"] and q["window"] == "month":
+        raise BadParameter("as_of", "only with window=90d or all; name a month with month=")
     session = get_session()
     try:
         result = ranking(
             session,
-            sector=query["sector"],
-            window=query["window"],
-            period=query["month"],
-            sort=query["sort"],
+            sector=q["sector"],
+            window=q["window"],
+            period=q["month"] or q["as_of"],
+            sort=q["sort"],
         )
     except NotFound:
-        if query["sector"] and query["sector"] not in sector_slugs(session):
+        if q["sector"] and q["sector"] not in sector_slugs(session):
             raise BadParameter("sector", "unknown sector; see /api/v1/sectors") from None
         raise
     rows = [ranking_row_public(r, i) for i, r in enumerate(result.ranked, start=1)]
     rows += [ranking_row_public(r, None) for r in result.not_enough_data]
-    if wants_csv(fmt):
-        return csv_response(RankingRowPublic, rows, f"ranking-{result.window}")
-    return json_response(
-        RankingPublic(
-            demo=result.demo,
-            methodology_version=result.methodology_version or METHODOLOGY_VERSION,
-            sector=result.sector,
-            window=result.window,
-            period=result.period,
-            sort=result.sort,
-            computed_at=result.computed_at,
-            count=len(rows),
-            items=rows,
-        )
+    scope = result.sector or "all-sectors"
+    return _answer(
+        fmt,
+        RankingRowPublic,
+        rows,
+        f"ranking-{scope}-{_period_name(result.window, result.period)}",
+        RankingPublic,
+        demo=result.demo,
+        methodology_version=result.methodology_version or METHODOLOGY_VERSION,
+        sector=result.sector,
+        window=result.window,
+        period=result.period,
+        is_final=result.is_final,
+        sort=result.sort,
+        computed_at=result.computed_at,
     )
+
+
+@bp.get("/search")
+@bp.get("/search.csv", defaults={"fmt": "csv"})
+@edge_cacheable
+@takes(*SEARCH_QUERY)
+def search(fmt: str | None = None) -> Response:
+    """The site's search results with their live Carescore, as the search page lists them."""
+    text = " ".join(query()["q"].split())
+    rows = [search_row_public(r) for r in find_brands(get_session(), text)]
+    return _answer(fmt, SearchRowPublic, rows, "search", SearchPublic, q=text)
 
 
 @bp.get("/sectors")
@@ -233,51 +374,36 @@ def rankings(fmt: str | None = None) -> Response:
 @edge_cacheable
 def sector_list(fmt: str | None = None) -> Response:
     items = [sector_public(s) for s in list_sectors(get_session())]
-    if wants_csv(fmt):
-        return csv_response(SectorPublic, items, "sectors")
-    return json_response(
-        SectorListPublic(
-            demo=_demo(), methodology_version=METHODOLOGY_VERSION, count=len(items), items=items
-        )
-    )
+    return _answer(fmt, SectorPublic, items, "sectors", SectorListPublic)
 
 
 @bp.get("/posts")
 @bp.get("/posts.csv", defaults={"fmt": "csv"})
 @edge_cacheable
+@takes(*POSTS_QUERY)
 def post_list(fmt: str | None = None) -> Response:
-    query = parse(request.args, POSTS_QUERY)
-    csv = wants_csv(fmt)
-    if query["since"] and query["until"] and query["since"] >= query["until"]:
-        raise BadParameter("until", "must be after since")
+    q = query()
+    check_span(q["since"], q["until"])
     try:
         page = find_posts(
             get_session(),
-            brand=query["brand"],
-            label=query["label"],
-            topic=query["topic"],
-            since=query["since"],
-            until=query["until"],
-            cursor=query["cursor"],
-            limit=_page_limit(query["limit"], csv),
+            brand=q["brand"],
+            label=q["label"],
+            topic=q["topic"],
+            since=q["since"],
+            until=q["until"],
+            cursor=q["cursor"],
+            limit=page_limit(q["limit"], wants_csv(fmt)),
         )
     except BadCursor as exc:
         raise BadParameter("cursor", str(exc)) from exc
     items = [post_public(p) for p in page.items]
-    if csv:
-        response = csv_response(PostPublic, items, "posts")
-        if page.next_cursor:
-            response.headers["Link"] = f'<?cursor={page.next_cursor}>; rel="next"'
-        return response
-    return json_response(
-        PostListPublic(
-            demo=_demo(),
-            methodology_version=METHODOLOGY_VERSION,
-            count=len(items),
-            next_cursor=page.next_cursor,
-            items=items,
-        )
+    response = _answer(
+        fmt, PostPublic, items, "posts", PostListPublic, next_cursor=page.next_cursor
     )
+    if wants_csv(fmt) and page.next_cursor:
+        response.headers["Link"] = f'<?cursor={page.next_cursor}>; rel="next"'
+    return response
 
 
 @bp.get("/methodology")

@@ -29,6 +29,7 @@ from carescore.reply import (
 from carescore.store.models import Brand
 from carescore.store.reply_tables import Dispute
 from website.api.http import json_response
+from website.api.params import check_query
 from website.api.ratelimit import RateLimit
 from website.api.reply_schemas import (
     dispute_public,
@@ -39,6 +40,7 @@ from website.db import get_session
 from website.errors import problem
 
 bp = Blueprint("api_write", __name__)
+check_query(bp)
 
 EXTENSION = "carescore_write_ratelimit"
 

@@ -14,6 +14,7 @@ from urllib.parse import urlencode, urlsplit
 from flask import Blueprint
 
 from carescore import METHODOLOGY_VERSION
+from carescore.read.periods import Period
 from carescore.read.posts import public_handle
 from carescore.read.sectors import has_demo_data
 from carescore.store.columns import utcnow
@@ -46,6 +47,12 @@ def api_link(path: str, **params: str | None) -> str:
     return f"/api/v1/{path}" + (f"?{query}" if query else "")
 
 
+def period_args(window: str, period: str | None) -> dict[str, str]:
+    """The query naming a stored period (`?window=`, `?as_of=`), for pages and the API
+    alike: a link carrying it shows that period even after the next ranking run."""
+    return Period(window, period).params
+
+
 @bp.app_context_processor
 def _site_context() -> dict[str, Any]:
     """Every page says when it shows the fictional demo data."""
@@ -60,6 +67,7 @@ def _site_context() -> dict[str, Any]:
         "charts": charts,
         "incident_chart": incident_chart,
         "api_link": api_link,
+        "period_args": period_args,
         "today": utcnow().date(),
         "sorts": SORTS,
     }

@@ -29,7 +29,8 @@ def brand(slug: str):
 def compare():
     """`?brands=a,b,c` compares; with fewer than two brands, or more than the comparison
     takes, the page offers the picker again with the choice kept and says why (a 400 for
-    too many, so a link asking for five brands is not mistaken for a comparison)."""
+    too many, so a link asking for five brands is not mistaken for a comparison). The period
+    is the one `?window=` / `?as_of=` name, default the live 90 days."""
     slugs = parse_slugs(request.args.getlist("brands"))
     if not 2 <= len(slugs) <= MAX_COMPARED:
         too_many = len(slugs) > MAX_COMPARED
@@ -42,7 +43,9 @@ def compare():
             too_many=too_many,
         )
         return body, 400 if too_many else 200
-    reports = compare_brands(get_session(), slugs)
+    reports = compare_brands(
+        get_session(), slugs, window=request.args.get("window"), as_of=request.args.get("as_of")
+    )
     return render_template(
         "compare.html", reports=reports, slugs=slugs, brands=[], max_compared=MAX_COMPARED
     )

@@ -14,12 +14,23 @@ from website.api.openapi import document
 TABLES = ["/brands", "/rankings", "/sectors", "/posts", "/brands/nimbus-telecom/history"]
 
 
+def _required(path: str) -> str:
+    """The query of a path's required parameters, from their examples in the document."""
+    operation = document()["paths"].get(path, {}).get("get", {})
+    return "&".join(
+        f"{p['name']}={p['example']}"
+        for p in operation.get("parameters", [])
+        if p["required"] and p["in"] == "query"
+    )
+
+
 def _api_urls(app) -> list[str]:
     urls = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("api."):
             url = rule.rule.replace("<slug>", "nimbus-telecom")
-            urls.append(url + "?brands=nimbus-telecom,ondeline" if "/compare" in url else url)
+            query = _required(rule.rule.removeprefix("/api/v1").replace("<slug>", "{slug}"))
+            urls.append(f"{url}?{query}" if query else url)
     return sorted(urls)
 
 

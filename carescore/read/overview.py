@@ -7,11 +7,12 @@ function runs a fixed number of queries whatever the number of brands, months or
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import Row, select
 from sqlmodel import Session
 
+from carescore.errors import BadInput
 from carescore.read.periods import (
     MonthState,
     Period,
@@ -226,13 +227,24 @@ def overview(
     )
 
 
-def ranking_changes(session: Session, max_months: int = 12) -> list[FeedEntry]:
+def ranking_changes(
+    session: Session, max_months: int = 12, as_of: str | None = None
+) -> list[FeedEntry]:
     """One entry per sector and final monthly snapshot, newest first, with rank changes.
 
     Only final months: a final snapshot never changes, so an entry never changes once
-    published and a feed reader sees each month once per sector.
+    published and a feed reader sees each month once per sector. `as_of` (YYYY-MM-DD)
+    keeps the months over by that day: the feed as it read then, for a historical
+    import or a citation. Raises `BadInput` for a day that is not one.
     """
-    periods = final_months(snapshot_months(session))[: max_months + 1]
+    periods = final_months(snapshot_months(session))
+    if as_of:
+        try:
+            month = date.fromisoformat(as_of).strftime("%Y-%m")
+        except ValueError:
+            raise BadInput(f"as_of must be a date YYYY-MM-DD, not {as_of!r}") from None
+        periods = [period for period in periods if period < month]
+    periods = periods[: max_months + 1]
     grouped: dict[tuple[str, str], list[Row]] = {}
     for row in _light_scores(session, "month", periods):
         grouped.setdefault((row.sector, row.period), []).append(row)

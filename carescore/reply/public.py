@@ -119,7 +119,9 @@ def brand_reply(
     figures = DisputeFigures(posts, filed, pending, accepted, rejected)
     decided = session.execute(
         select(Dispute, Post.url)
-        .join(Post, Post.id == Dispute.post_id, isouter=True)
+        .join(Post, Post.id == Dispute.post_id)
+        # A forgotten post (post_id NULL) leaves the public list: its id and the
+        # reviewer's words about it would still point at it. The counts keep it.
         .where(mine, Dispute.status == "accepted")
         .order_by(Dispute.decided_at.desc(), Dispute.id.desc())
         .limit(examples)

@@ -49,7 +49,8 @@ class Dispute(SQLModel, table=True):
 
     Nothing changes before a reviewer decides; `previous_label` keeps what the scorer
     said, so a correction can be shown as "from -> to". The post's platform and id are
-    kept even when the post is later forgotten (`post_id` then becomes NULL).
+    kept even when the post is later forgotten (`post_id` then becomes NULL), for the
+    audit and the dispute counts; the public list of corrections leaves such a post out.
     """
 
     __table_args__ = (

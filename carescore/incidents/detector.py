@@ -182,6 +182,8 @@ def detect(
     start = begin - pad
     if end <= begin:
         return []
+    if sum(n for hour, n in counts.items() if start <= hour < end) < rules.min_count:
+        return []  # no window can reach the minimum count: nothing to test
     mean, variance = baselines(counts, first, start, end, rules)
     observed = np.array([counts.get(h, 0) for h in range(start, end)], dtype=np.float64)
     candidate = np.zeros(end - start, dtype=bool)

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, tuple_
 from sqlmodel import Session
 
 from carescore.incidents import care
@@ -144,6 +144,9 @@ def _incremental(session: Session, mark: int, now: datetime, rules: Rules) -> Ru
     if rebuild:
         _rebuild_brands(session, rebuild, now, rules, summary)
     restart: dict[int, int] = {}
+    with_open = set(
+        session.execute(select(Incident.brand_id).where(Incident.is_open.is_(True))).scalars()
+    )
     for brand_id, state in states.items():
         if brand_id in rebuild:
             continue
@@ -153,24 +156,14 @@ def _incremental(session: Session, mark: int, now: datetime, rules: Rules) -> Ru
         )
         if dirty is not None:
             restart[brand_id] = min(dirty, state.through)
-        elif recent or _has_open(session, brand_id):
+        elif recent or brand_id in with_open:
             restart[brand_id] = state.through
         else:
             state.through = current
     if restart:
-        _merge_hours(session, added)
-        for brand_id, begin in restart.items():
-            _redetect(session, states[brand_id], begin, added.get(brand_id), now, rules, summary)
+        _merge_hours(session, {b: c for b, c in added.items() if b in restart})
+        _redetect(session, {b: states[b] for b in restart}, restart, added, now, rules, summary)
     return summary
-
-
-def _has_open(session: Session, brand_id: int) -> bool:
-    return (
-        session.execute(
-            select(Incident.id).where(Incident.brand_id == brand_id, Incident.is_open.is_(True))
-        ).first()
-        is not None
-    )
 
 
 def _rebuild_brands(
@@ -193,82 +186,109 @@ def _rebuild_brands(
 
 
 def _merge_hours(session: Session, added: dict[int, HourCounts]) -> None:
-    """Add new complaints to the stored hours (one read, one delete, one insert per brand)."""
-    for brand_id, new in added.items():
-        hours = sorted(new.counts)
-        stored = {
-            hour: (n, topics)
-            for hour, n, topics in session.execute(
-                select(ComplaintHour.hour, ComplaintHour.complaints, ComplaintHour.topics).where(
-                    ComplaintHour.brand_id == brand_id, ComplaintHour.hour.in_(hours)
-                )
-            )
-        }
-        rows = []
-        for hour in hours:
-            n, topics = stored.get(hour, (0, {}))
-            rows.append(
-                {
-                    "brand_id": brand_id,
-                    "hour": hour,
-                    "complaints": n + new.counts[hour],
-                    "topics": dict(Counter(topics) + new.topics[hour]),
-                }
-            )
-        if stored:
-            session.execute(
-                delete(ComplaintHour).where(
-                    ComplaintHour.brand_id == brand_id, ComplaintHour.hour.in_(sorted(stored))
-                )
-            )
-        session.execute(insert(ComplaintHour.__table__), rows)
+    """Add new complaints to the stored hours: one read, one delete and one insert for
+    all the brands (in chunks), not a round trip per brand."""
+    keys = sorted((b, h) for b, new in added.items() for h in new.counts)
+    stored: dict[tuple[int, int], tuple[int, dict]] = {}
+    pair = tuple_(ComplaintHour.brand_id, ComplaintHour.hour)
+    for chunk in _chunks(keys):
+        for brand_id, hour, n, topics in session.execute(
+            select(
+                ComplaintHour.brand_id,
+                ComplaintHour.hour,
+                ComplaintHour.complaints,
+                ComplaintHour.topics,
+            ).where(pair.in_(chunk))
+        ):
+            stored[(brand_id, hour)] = (n, topics)
+    for chunk in _chunks(sorted(stored)):
+        session.execute(delete(ComplaintHour).where(pair.in_(chunk)))
+    rows = []
+    for brand_id, hour in keys:
+        n, topics = stored.get((brand_id, hour), (0, {}))
+        new = added[brand_id]
+        rows.append(
+            {
+                "brand_id": brand_id,
+                "hour": hour,
+                "complaints": n + new.counts[hour],
+                "topics": dict(Counter(topics) + new.topics[hour]),
+            }
+        )
+    for chunk in _chunks(rows, 5000):
+        session.execute(insert(ComplaintHour.__table__), chunk)
+
+
+def _chunks(items: list, size: int = 500) -> list[list]:
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
 def _redetect(
     session: Session,
-    state: IncidentState,
-    begin: int,
-    added: HourCounts | None,
+    states: dict[int, IncidentState],
+    begins: dict[int, int],
+    added: dict[int, HourCounts],
     now: datetime,
     rules: Rules,
     summary: RunSummary,
 ) -> None:
-    """Run the detector for one brand from `begin` (moved back to where none is open)."""
+    """Run the detector for each brand from its hour in `begins` (moved back to where none
+    of its incidents is open), reading the brands' incidents and hours in a few queries."""
     current = hour_of(now)
-    incidents = list(
-        session.execute(select(Incident).where(Incident.brand_id == state.brand_id)).scalars()
-    )
-    while True:
-        affected = [
-            i for i in incidents if i.end_at is None or _h(i.end_at) + rules.close_after > begin
-        ]
-        earliest = min([begin, *(_h(i.detected_at, end=True) for i in affected)])
-        if earliest == begin:
-            break
-        begin = earliest
-    for incident in affected:
-        session.delete(incident)
-    session.flush()
-    since = begin - (max(rules.windows) - 1) - rules.lookback * rules.period - rules.neighbours
-    counts = HourCounts()
-    for hour, n, topics in session.execute(
-        select(ComplaintHour.hour, ComplaintHour.complaints, ComplaintHour.topics).where(
-            ComplaintHour.brand_id == state.brand_id, ComplaintHour.hour >= since
+    brands = sorted(begins)
+    incidents: dict[int, list[Incident]] = {b: [] for b in brands}
+    for chunk in _chunks(brands):
+        for incident in session.execute(
+            select(Incident).where(Incident.brand_id.in_(chunk))
+        ).scalars():
+            incidents[incident.brand_id].append(incident)
+    gone: list[Incident] = []
+    for brand_id in brands:
+        begin = begins[brand_id]
+        while True:
+            affected = [
+                i
+                for i in incidents[brand_id]
+                if i.end_at is None or _h(i.end_at) + rules.close_after > begin
+            ]
+            earliest = min([begin, *(_h(i.detected_at, end=True) for i in affected)])
+            if earliest == begin:
+                break
+            begin = earliest
+        begins[brand_id] = begin
+        gone += affected
+    for chunk in _chunks([i.id for i in gone]):
+        session.execute(delete(Incident).where(Incident.id.in_(chunk)))
+    for incident in gone:
+        session.expunge(incident)
+    dropped = {id(i) for i in gone}
+    reach = (max(rules.windows) - 1) + rules.lookback * rules.period + rules.neighbours
+    since = min(begins.values()) - reach
+    hours: dict[int, HourCounts] = {b: HourCounts() for b in brands}
+    for chunk in _chunks(brands):
+        for brand_id, hour, n, topics in session.execute(
+            select(
+                ComplaintHour.brand_id,
+                ComplaintHour.hour,
+                ComplaintHour.complaints,
+                ComplaintHour.topics,
+            ).where(ComplaintHour.brand_id.in_(chunk), ComplaintHour.hour >= since)
+        ):
+            if hour >= begins[brand_id] - reach:
+                hours[brand_id].counts[hour] = n
+                hours[brand_id].topics[hour] = Counter(topics)
+    for brand_id in brands:
+        state = states[brand_id]
+        kept = [i for i in incidents[brand_id] if id(i) not in dropped]
+        summary.incidents_written += _detect_brand(
+            session, brand_id, hours[brand_id], state.first_hour, begins[brand_id], now, rules, kept
         )
-    ):
-        counts.counts[hour] = n
-        counts.topics[hour] = Counter(topics)
-    gone = {id(i) for i in affected}
-    kept = [i for i in incidents if id(i) not in gone]
-    summary.incidents_written += _detect_brand(
-        session, state.brand_id, counts, state.first_hour, begin, now, rules, kept
-    )
-    summary.brands_detected += 1
-    state.through = current
-    if added is not None:
-        state.complaints += added.total
-        latest = max(added.counts)
-        state.last_hour = latest if state.last_hour is None else max(latest, state.last_hour)
+        summary.brands_detected += 1
+        state.through = current
+        if brand_id in added:
+            state.complaints += added[brand_id].total
+            latest = max(added[brand_id].counts)
+            state.last_hour = latest if state.last_hour is None else max(latest, state.last_hour)
 
 
 def _h(moment: datetime, *, end: bool = False) -> int:

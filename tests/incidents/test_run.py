@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import delete, select, update
 
 from carescore.incidents import refresh_incidents
+from carescore.store.brands import parse_registry, upsert_brands
 from carescore.store.incident_tables import ComplaintHour, Incident
 from carescore.store.models import Brand, Post
 from carescore.threads.cases import build_cases
@@ -292,3 +293,41 @@ def test_no_surge_no_incident_on_any_topic(session):
     refresh_incidents(session, T0 + timedelta(weeks=4))
     session.commit()
     assert session.execute(select(Incident)).scalars().all() == []
+
+
+def test_incremental_runs_over_several_brands_agree_with_a_full_run(session):
+    """Two brands with an open incident in one run: one gets the rest of its posts, the
+    other only a late post in an hour already decided (its outage closes as the hours
+    after it stay quiet)."""
+    acme = _acme(session)
+    upsert_brands(
+        session,
+        parse_registry(
+            '[[brand]]\nslug = "beta"\nname = "Beta"\nsector = "telecom"\ncountry = "FR"'
+        ),
+    )
+    session.commit()
+    beta = session.execute(select(Brand.id).where(Brand.slug == "beta")).scalar_one()
+    posts = _history(session, acme)
+    for p in _history(session, beta, seed=2):
+        p.external_id, p.conversation_id = f"b{p.external_id}", f"b{p.conversation_id}"
+        p.in_reply_to_id = f"b{p.in_reply_to_id}" if p.in_reply_to_id else None
+        posts.append(p)
+    cut = OUTAGE + timedelta(hours=1, minutes=30)
+    _store(session, [p for p in posts if p.created_at < cut])
+    refresh_incidents(session, cut)
+    session.commit()
+    later = [p for p in posts if p.created_at >= cut and p.brand_id == acme]
+    later.append(_post(99_999, OUTAGE - timedelta(days=3), beta))
+    _store(session, later)
+    now = OUTAGE + timedelta(days=2)
+    refresh_incidents(session, now)
+    session.commit()
+    incremental = _found(session)
+    refresh_incidents(session, now, full=True)
+    session.commit()
+    assert _found(session) == incremental
+    assert {(i.brand_id, i.is_open) for i in session.execute(select(Incident)).scalars()} == {
+        (acme, False),
+        (beta, False),
+    }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import feedparser
 import pytest
@@ -126,3 +126,23 @@ def _feeds(demo):
     brand_feed = feedparser.parse(demo.get("/brands/kestrel-jet/incidents.atom").data)
     assert brand_feed.entries and all("Kestrel" in e.title for e in brand_feed.entries)
     assert demo.get("/brands/nobody/incidents.atom").status_code == 404
+
+
+def test_a_topic_incident_has_its_page_and_api_entry(app, db_url):
+    from tests.incidents.test_run import T0, _acme, _mixed, _store
+
+    with Session(engine_for(db_url)) as session:
+        brand_id = _acme(session)
+        _store(session, _mixed(brand_id, 4, T0 + timedelta(weeks=3, days=2, hours=15)))
+        refresh_incidents(session, T0 + timedelta(weeks=4))
+        session.commit()
+    client = app.test_client()
+    items = client.get("/api/v1/brands/acme/incidents").get_json()["items"]
+    assert [(i["topic"], i["key"]) for i in items] == [("billing", "2026-03-25T15.billing")]
+    assert client.get("/api/v1/incidents?topic=billing").get_json()["count"] == 1
+    assert client.get("/api/v1/incidents?topic=all").get_json()["count"] == 0
+    page = client.get("/brands/acme/incidents/2026-03-25T15.billing")
+    assert page.status_code == 200
+    assert "complaints alone" in page.get_data(as_text=True)
+    assert client.get("/brands/acme/incidents/2026-03-25T15").status_code == 404
+    assert client.get("/brands/acme/incidents/2026-03-25T15.delivery").status_code == 404

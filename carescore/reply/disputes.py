@@ -205,37 +205,43 @@ def accept_dispute(
     session.flush()
     # The post's case (methodology 2.0) follows its new label, brand or reply.
     build_cases(session, [post.id])
-    dispute.status = "accepted"
-    dispute.decided_at = utcnow()
-    dispute.decided_by = reviewer
-    dispute.decision_note = note_text
-    record(
-        session,
-        actor=operator_actor(reviewer),
-        address=CLI_ADDRESS,
-        action="dispute.accept",
-        brand_id=dispute.brand_id,
-        target=f"dispute:{dispute.id}",
-        detail={"post": f"{dispute.platform}/{dispute.external_id}", "note": note_text, **changed},
-    )
-    return dispute
+    return _decide(session, dispute, "accepted", reviewer, note_text, changed)
 
 
 def reject_dispute(session: Session, dispute_id: int, *, reviewer: str, note: str) -> Dispute:
     """Reject: the post stays as the scorer left it; the reason is kept and logged."""
     dispute, _post = _pending(session, dispute_id)
-    note_text = plain_text(note, "note", NOTE_MAX)
-    dispute.status = "rejected"
+    return _decide(session, dispute, "rejected", reviewer, plain_text(note, "note", NOTE_MAX))
+
+
+_ACTIONS = {"accepted": "dispute.accept", "rejected": "dispute.reject"}
+
+
+def _decide(
+    session: Session,
+    dispute: Dispute,
+    status: str,
+    reviewer: str,
+    note: str,
+    changed: dict[str, Any] | None = None,
+) -> Dispute:
+    """Close a pending dispute with the reviewer's decision and log it with what changed,
+    so an accepted and a rejected dispute are recorded alike."""
+    dispute.status = status
     dispute.decided_at = utcnow()
     dispute.decided_by = reviewer
-    dispute.decision_note = note_text
+    dispute.decision_note = note
     record(
         session,
         actor=operator_actor(reviewer),
         address=CLI_ADDRESS,
-        action="dispute.reject",
+        action=_ACTIONS[status],
         brand_id=dispute.brand_id,
         target=f"dispute:{dispute.id}",
-        detail={"post": f"{dispute.platform}/{dispute.external_id}", "note": note_text},
+        detail={
+            "post": f"{dispute.platform}/{dispute.external_id}",
+            "note": note,
+            **(changed or {}),
+        },
     )
     return dispute

@@ -32,28 +32,19 @@ from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam
 from sqlmodel import Session
 
 from carescore.ranking.rules import POSITIVE_SENTIMENT
-from carescore.store.db import one_of, update_rows
+from carescore.store.db import update_rows
 from carescore.store.models import Post
-from carescore.threads.replies import Key, _chunks
+from carescore.threads.rows import THREAD_COLUMNS, Key, chunks, rows_by_ids, rows_where
 from carescore.vocab import ACTIONABLE_LABELS
 
 _MAX_DEPTH = 200  # longest reply chain followed to its root; real ones are far shorter
 
 _COLUMNS = (
-    Post.id,
-    Post.platform,
-    Post.external_id,
-    Post.direction,
-    Post.brand_id,
-    Post.author_id,
-    Post.in_reply_to_id,
-    Post.conversation_id,
-    Post.reply_ids,
-    Post.created_at,
+    *THREAD_COLUMNS,
     Post.label,
     Post.sentiment,
     Post.thread_key,
@@ -61,9 +52,6 @@ _COLUMNS = (
     Post.case_reply_id,
     Post.case_reply_seconds,
     Post.case_recovered,
-    Post.reply_source,
-    Post.first_reply_id,
-    Post.first_reply_seconds,
 )
 
 
@@ -74,11 +62,8 @@ def build_cases(session: Session, post_ids: Sequence[int]) -> int:
     may give a customer post the brand of its reply) for new, re-scored or re-linked posts.
     """
     conversations: set[Key] = set()
-    for chunk in _chunks(list(post_ids), 2000):
-        rows = []
-        for part in _chunks(list(chunk)):
-            rows += session.execute(select(*_COLUMNS).where(one_of(session, Post.id, part))).all()
-        conversations |= _assign_thread_keys(session, rows)
+    for chunk in chunks(list(post_ids), 2000):
+        conversations |= _assign_thread_keys(session, rows_by_ids(session, _COLUMNS, chunk))
     return rebuild_conversations(session, conversations)
 
 
@@ -180,7 +165,7 @@ def rebuild_conversations(session: Session, conversations: Iterable[Key]) -> int
     """Recompute the cases of whole conversations from their stored posts."""
     wanted = sorted(set(conversations))
     changed = 0
-    for chunk in _chunks(wanted, 500):
+    for chunk in chunks(wanted, 500):
         by_conversation: dict[Key, list[Any]] = defaultdict(list)
         for row in _rows_where(session, Post.thread_key, chunk):
             by_conversation[(row.platform, row.thread_key)].append(row)
@@ -195,18 +180,7 @@ def rebuild_conversations(session: Session, conversations: Iterable[Key]) -> int
 def _rows_where(
     session: Session, column: Any, keys: Iterable[Key], columns: Sequence[Any] = _COLUMNS
 ) -> list[Any]:
-    """Rows whose `column` matches one of the (platform, value) keys."""
-    by_platform: dict[str, set[str]] = defaultdict(set)
-    for platform, value in keys:
-        if value:
-            by_platform[platform].add(value)
-    rows: list[Any] = []
-    for platform, values in by_platform.items():
-        for chunk in _chunks(sorted(values)):
-            rows += session.execute(
-                select(*columns).where(Post.platform == platform, one_of(session, column, chunk))
-            ).all()
-    return rows
+    return rows_where(session, columns, column, keys)
 
 
 def _changes(posts: list[Any], cases: dict[int, tuple[str | None, int | None, bool]]) -> list[dict]:

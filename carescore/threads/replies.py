@@ -25,65 +25,22 @@ either arrival order and also re-links posts after a reply was forgotten.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import select
 from sqlmodel import Session
 
-from carescore.store.db import one_of, update_rows
+from carescore.store.db import update_rows
 from carescore.store.models import Post
+from carescore.threads.rows import THREAD_COLUMNS, Key, chunks, rows_by_ids, rows_where
 
-_CHUNK = 900  # under SQLite's older 999-variable limit, fine for PostgreSQL
 _MAX_DEPTH = 50  # longest self-thread followed; real threads are far shorter
 
-_COLUMNS = (
-    Post.id,
-    Post.platform,
-    Post.external_id,
-    Post.direction,
-    Post.brand_id,
-    Post.author_id,
-    Post.in_reply_to_id,
-    Post.conversation_id,
-    Post.reply_ids,
-    Post.created_at,
-    Post.first_reply_id,
-    Post.first_reply_seconds,
-    Post.reply_source,
-    Post.label_source,
-)
-
-Key = tuple[str, str]  # (platform, external_id)
-
-
-def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _by_ids(session: Session, ids: Sequence[int]) -> list[Any]:
-    rows: list[Any] = []
-    for chunk in _chunks(list(ids)):
-        rows += session.execute(select(*_COLUMNS).where(one_of(session, Post.id, chunk))).all()
-    return rows
+_COLUMNS = (*THREAD_COLUMNS, Post.label_source)
 
 
 def _where_in(session: Session, column: Any, keys: Iterable[Key], *extra: Any) -> list[Any]:
-    """Rows whose `column` matches one of the (platform, value) keys."""
-    by_platform: dict[str, set[str]] = defaultdict(set)
-    for platform, value in keys:
-        if value:
-            by_platform[platform].add(value)
-    rows: list[Any] = []
-    for platform, values in by_platform.items():
-        for chunk in _chunks(sorted(values)):
-            rows += session.execute(
-                select(*_COLUMNS).where(
-                    Post.platform == platform, one_of(session, column, chunk), *extra
-                )
-            ).all()
-    return rows
+    return rows_where(session, _COLUMNS, column, keys, *extra)
 
 
 def _key(row: Any) -> Key:
@@ -100,8 +57,8 @@ def link_replies(session: Session, post_ids: Sequence[int]) -> int:
     Returns how many customer posts got a new or different first reply.
     """
     changed = 0
-    for chunk in _chunks(list(post_ids), 2000):
-        changed += _link_batch(session, _by_ids(session, chunk))
+    for chunk in chunks(list(post_ids), 2000):
+        changed += _link_batch(session, rows_by_ids(session, _COLUMNS, chunk))
     return changed
 
 

@@ -46,6 +46,8 @@ def test_every_page_renders_in_both_languages(site_client, site_app, lang):
         response = site_client.get(f"{url}{sep}lang={lang}")
         assert response.status_code == 200, url
         assert f'<html lang="{lang}">' in text(response), url
+        title = re.search(r"<title>(.*?)</title>", text(response), re.S)
+        assert title and "<" not in title[1] and len(title[1]) < 200, (url, title)
 
 
 def test_home_lists_best_and_worst_per_sector_movers_and_search(site_client):
@@ -176,6 +178,9 @@ def test_methodology_shows_version_and_the_documents_or_says_they_are_missing(si
     assert "What the figures cannot tell" in page
     assert "Mention" in page and "Satisfaction" in page, "the rules document is rendered"
     assert "French labelling guidelines" in page, "the scorer document is rendered"
+    for section in ("full", "right-of-reply", "scoring-doc", "incidents"):
+        assert page.count(f'<section aria-labelledby="{section}">') == 1, section
+        assert f'<a href="#{section}">' in page, section
 
 
 @pytest.mark.parametrize(("lang", "decimal"), [("en", "."), ("fr", ",")])

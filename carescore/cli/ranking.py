@@ -8,10 +8,12 @@ import click
 
 from carescore.cli.common import parse_day, session
 from carescore.cli.incidents import describe
+from carescore.cli.scoring import outdated_posts
 from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands, recompute_all, refresh_rankings
 from carescore.read.export import POST_FIELDS, SCORE_FIELDS, export_posts, export_scores
 from carescore.read.serialize import FORMATS, write
+from carescore.scoring.score import SCORER_VERSION
 from carescore.store.columns import utcnow
 from carescore.store.generation import bump_generation
 
@@ -38,6 +40,15 @@ def rank_command(window: str | None, as_of, history: bool, no_incidents: bool) -
         raise click.UsageError("--history computes every window: give no --window")
     as_of = as_of or utcnow().date()
     with session() as s:
+        outdated = outdated_posts(s)
+        if outdated:
+            click.echo(
+                f"warning: {outdated} posts carry labels of another scorer version than "
+                f"{SCORER_VERSION}; run `carescore score`, then rank again, so that every "
+                "figure counts today's labels (posts in languages the scorer does not read "
+                "are no opinion)",
+                err=True,
+            )
         if history:
             written, label = recompute_all(s, as_of), "90d+all+every month"
         elif window is None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import click
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from tqdm import tqdm
 
 from carescore.cli.common import interactive, session
@@ -82,6 +82,17 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
         last_id = rows[-1][0]
         if progress:
             progress(len(rows))
+
+
+def outdated_posts(s) -> int:
+    """Posts whose label an older scorer chose (or none did): until `carescore score`
+    runs, a post that scorer labelled in a language the current one does not read (e.g.
+    Spanish) still counts as an opinion."""
+    return s.execute(
+        select(func.count())
+        .select_from(Post)
+        .where(or_(Post.scorer_version.is_(None), Post.scorer_version != SCORER_VERSION))
+    ).scalar_one()
 
 
 @click.command("score")

@@ -30,7 +30,7 @@ from tests.site.conftest import build_site
 
 pytestmark = pytest.mark.browser
 
-TWCS_LINES = 1200
+TWCS_LINES = 800
 TWCS_AS_OF = date(2017, 12, 31)
 LANGS = ("en", "fr")
 
@@ -46,6 +46,8 @@ class Site:
     months: list[str] = field(default_factory=list)
     final_months: list[str] = field(default_factory=list)
     live: str | None = None
+    everything: str | None = None  # the as-of day of the `all` window, when computed
+    compared: int = 0  # figures compared between a page and a download
 
 
 def _app(url: str):
@@ -64,6 +66,7 @@ def _describe(base: str, url: str, request) -> Site:
     site.months = [h["period"] for h in history]
     site.final_months = [h["period"] for h in history if h["is_final"]]
     site.live = request.get(f"{base}/api/v1/rankings").json()["period"]
+    site.everything = request.get(f"{base}/api/v1/rankings?window=all").json()["period"]
     return site
 
 
@@ -84,7 +87,7 @@ def demo_db(tmp_path_factory) -> str:
     engine = make_engine(url)
     upgrade(engine)
     with Session(engine) as session:
-        build_site(session, n_posts=2500, months=2)
+        build_site(session, n_posts=1500, months=2)
     engine.dispose()
     return url
 
@@ -233,6 +236,7 @@ def _check_ranking(tab, site: Site, fmt: Format, window: str, period: str) -> No
             name = line.locator("th a").inner_text()
             score = line.locator("td").nth(1).inner_text()
             assert score == fmt.number(float(ranked[name]["carescore"]), 1), name
+            site.compared += 1
         assert len(ranked) == tab.locator("table.ranking tbody tr").count()
     _check_cite(tab, site, fmt)
 
@@ -273,12 +277,14 @@ def _check_brand(tab, site: Site, fmt: Format, slug: str, window: str, period: s
             expected = fmt.percent(float(row[name])) if row[name] else "—"
             assert expected in values, (name, expected, values)
         assert fmt.number(int(row["question_n"])) in values
+        site.compared += 7
     for table in ("topics", "delays"):
         rows = _period_of(tab, site, links[f"/api/v1/brands/{slug}/{table}.csv"], period, final)
         _period_of(tab, site, links[f"/api/v1/brands/{slug}/{table}"], period, final)
         shown = _cells(tab, f"section[aria-labelledby='{table}'] details tbody td")
         counts = [int(r["complaints" if table == "topics" else "replies"]) for r in rows]
         assert shown == [fmt.number(n) for n in counts], table
+        site.compared += len(counts)
     history = _follow(tab, site, links[f"/api/v1/brands/{slug}/history.csv"])[1]
     months = _cells(tab, "section[aria-labelledby='trend'] details tbody th")
     assert months == [fmt.month_name(h["period"]) for h in history]
@@ -300,6 +306,7 @@ def _check_compare(tab, site: Site, fmt: Format, slugs: list[str], window: str, 
         value = by_slug.get(slug, {}).get("carescore")
         if value:
             assert shown == fmt.number(float(value), 1), slug
+            site.compared += 1
     for path, href in links.items():
         if "/history" in path:
             _follow(tab, site, href)
@@ -316,6 +323,7 @@ def _check_search(tab, site: Site, fmt: Format) -> None:
     for row, text in zip(rows, shown, strict=True):
         if row["carescore"]:
             assert text == fmt.number(float(row["carescore"]), 1)
+            site.compared += 1
 
 
 def test_every_download_and_cite_link_answers_what_its_page_shows(site, tab):
@@ -330,9 +338,16 @@ def test_every_download_and_cite_link_answers_what_its_page_shows(site, tab):
         _go(tab, site, f"/rankings/{site.sector}/{month}")
         _check_ranking(tab, site, fmt, "month", month)
 
+    if site.everything:
+        _go(tab, site, f"/rankings/{site.sector}?window=all")
+        _check_ranking(tab, site, fmt, "all", site.everything)
+
     slug = site.brands[0]
     _go(tab, site, f"/brands/{slug}")
     _check_brand(tab, site, fmt, slug, "90d", site.live)
+    if site.everything:
+        _go(tab, site, f"/brands/{slug}?window=all")
+        _check_brand(tab, site, fmt, slug, "all", site.everything)
     for month in site.final_months[-1:]:
         _go(tab, site, f"/brands/{slug}?window={month}")
         _check_brand(tab, site, fmt, slug, "month", month)
@@ -350,5 +365,6 @@ def test_every_download_and_cite_link_answers_what_its_page_shows(site, tab):
 
     for path in ("/methodology", "/about/data", "/api"):
         _go(tab, site, path)
+    assert site.compared >= 10, f"only {site.compared} figures compared"
     feed = tab.request.get(f"{site.base}/feed.atom?as_of={site.live}")
     assert feed.ok and "<feed" in feed.text()

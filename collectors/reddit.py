@@ -43,6 +43,9 @@ def _created(data: dict) -> datetime:
     return datetime.fromtimestamp(value, UTC)
 
 
+DELETED = "[deleted]"
+
+
 def to_post(child: dict[str, Any], brand: BrandTarget | None) -> NewPost:
     """A t3 (submission) or t1 (comment) listing child."""
     kind, data = child["kind"], child["data"]
@@ -65,7 +68,8 @@ def to_post(child: dict[str, Any], brand: BrandTarget | None) -> NewPost:
         created_at=_created(data),
         text=text,
         brand_slug=brand.slug if brand else None,
-        author_handle=author,
+        # A deleted account keeps no handle: "u/[deleted]" names nobody.
+        author_handle=None if author == DELETED else author,
         url=f"https://www.reddit.com{permalink}" if isinstance(permalink, str) else None,
         in_reply_to_id=parent,
         conversation_id=thread,

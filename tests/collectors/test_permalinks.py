@@ -68,7 +68,8 @@ def test_every_collected_post_has_its_permalink_and_handle(registry, sleeps, pla
     for post in posts:
         assert post.url and post.url.startswith(prefix), (post.external_id, post.url)
         if platform == "reddit" and post.author_id == "[deleted]":
-            continue  # a deleted account has no handle left to show
+            assert post.author_handle is None  # a deleted account has no handle to show
+            continue
         assert post.author_handle, post.external_id
 
 

@@ -13,8 +13,8 @@ from typing import Any
 from flask import Flask
 
 from carescore.settings import Settings, load_settings
+from website import bidi, db, errors, i18n, observability, page_cache, security
 from website import config as site_config
-from website import db, errors, i18n, observability, page_cache, security
 from website.links import Site
 
 
@@ -44,6 +44,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    bidi.init_app(app)
     observability.init_app(app)
 
     from website.api.views import bp as api_bp

@@ -154,7 +154,7 @@ def test_compare_needs_two_to_four_brands(site_client):
     picker = text(site_client.get("/compare?brands=ondeline&lang=en"))
     assert "Choose two to four brands" in picker and 'value="ondeline" checked' in picker
     both = text(site_client.get("/compare?brands=nimbus-telecom&brands=ondeline&lang=en"))
-    assert "Side by side: Nimbus Telecom, Ondeline Télécom" in both
+    assert "Side by side: <bdi>Nimbus Telecom</bdi>, <bdi>Ondeline Télécom</bdi>" in both
     five = "nimbus-telecom,ondeline,cirrus-mobile,beaconwave,parapluie-box"
     too_many = site_client.get(f"/compare?brands={five}&lang=en")
     assert too_many.status_code == 400

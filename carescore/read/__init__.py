@@ -5,8 +5,8 @@ page, in JSON and in a CSV download:
 
     rankings   `ranking`, `sector_ranking`       a window's brands in order
     brands     `brand_report`, `compare_brands`, `brand_directory`, `brand_timeline`
-    posts      `find_posts`                      newest first, keyset-paginated
-    search     `find_brands`                     the search box
+    posts      `find_posts`, `public_handle`     newest first, keyset-paginated
+    search     `find_brands`                     the search box, with each live score
     sectors    `list_sectors`, `has_demo_data`
     overview   `overview`, `ranking_changes`     the home page and the Atom feed
     export     `export_posts`, `export_scores`   every row, streamed
@@ -23,15 +23,17 @@ from carescore.read.brands import (
     compare_brands,
 )
 from carescore.read.overview import overview, ranking_changes
-from carescore.read.posts import find_posts
+from carescore.read.posts import PostRef, find_posts, public_handle
 from carescore.read.rankings import ranking, sector_ranking
 from carescore.read.refs import BrandRef, latest_period
-from carescore.read.search import find_brands
+from carescore.read.search import SearchResult, find_brands
 from carescore.read.sectors import has_demo_data, list_sectors
 
 __all__ = [
     "BrandRef",
     "BrandReport",
+    "PostRef",
+    "SearchResult",
     "brand_directory",
     "brand_report",
     "brand_timeline",
@@ -42,6 +44,7 @@ __all__ = [
     "latest_period",
     "list_sectors",
     "overview",
+    "public_handle",
     "ranking",
     "ranking_changes",
     "sector_ranking",

@@ -13,7 +13,7 @@ from flask import Flask, Response, request
 
 from carescore.read.serialize import csv_lines, plain, to_json
 from website.api.params import CSV_ROW_CAP
-from website.api.schemas import Public, csv_columns
+from website.api.shape_base import Public, csv_columns
 
 MAX_AGE = 60
 # Answers that carry post text: a forgotten post must be gone from shared caches soon, so

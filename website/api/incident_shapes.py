@@ -1,6 +1,6 @@
-"""The incidents' API: parameters, the builder of their `...Public` shape (the shapes
-themselves live with the others in `website.api.schemas`) and their OpenAPI operations,
-kept together so that the incidents add one import to `openapi.py`.
+"""The incidents' API: parameters, `...Public` shapes (pydantic models built on
+`website.api.shape_base`, like every other shape), their builder and their OpenAPI
+operations, kept together so that the incidents add one import to `openapi.py`.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from carescore.read.incidents import ALL_TOPICS, IncidentView
 from carescore.read.serialize import finite as _finite
 from carescore.vocab import TOPICS
 from website.api.params import BRAND, CURSOR, LIMIT, SECTOR, SINCE, UNTIL, Param, choice
-from website.api.schemas import IncidentListPublic, IncidentPublic
+from website.api.shape_base import Public, UTCTime
+from website.api.shape_base import described as _d
 
 
 def _boolean(value: str) -> bool:
@@ -43,6 +44,63 @@ INCIDENTS_QUERY = (
     BRAND, SECTOR, INCIDENT_TOPIC, OPEN, STARTED_SINCE, STARTED_UNTIL, CURSOR, LIMIT
 )  # fmt: skip
 BRAND_INCIDENTS_QUERY = (INCIDENT_TOPIC, OPEN, STARTED_SINCE, STARTED_UNTIL, CURSOR, LIMIT)
+
+
+class IncidentPublic(Public):
+    """An unusual surge of a brand's complaints and how the brand answered during it."""
+
+    brand: str = _d("brand slug")
+    brand_name: str
+    sector: str
+    topic: str | None = _d(
+        "null: a surge of the brand's complaints together; a topic code: a surge of that "
+        "topic's complaints alone, found while the total showed none"
+    )
+    key: str = _d(
+        "start hour, YYYY-MM-DDTHH (UTC), then .topic for a topic's surge; with the brand, "
+        "the incident's id"
+    )
+    start_at: UTCTime = _d("first hour above the usual level")
+    detected_at: UTCTime = _d("when the data crossed the threshold")
+    end_at: UTCTime | None = _d("end of the last hour above the usual band; null while open")
+    is_open: bool
+    hours: int = _d("length in hours (so far, while open)")
+    peak_at: UTCTime = _d("start of the hour with most complaints")
+    peak_count: int = _d("complaints in the peak hour")
+    peak_baseline: float = _d("usual complaints for the peak hour")
+    peak_ratio: float = _d("peak_count / peak_baseline")
+    complaints: int = _d("complaints during the incident")
+    expected: float = _d("usual complaints for the same hours")
+    p_value: float = _d("tail probability that opened it (negative binomial)")
+    topics: dict[str, int] = _d("complaint topic: complaints")
+    care_unit: str = _d(
+        "what the care figures count: case (one customer's request in one conversation, "
+        "methodology 2.0); post on incidents measured before cases"
+    )
+    care_n: int = _d("cases opened during it, at least 24 h old")
+    care_answered: int = _d("of care_n, answered within 24 h")
+    care_reply_rate: float | None = _d("care_answered / care_n")
+    care_median_reply_s: float | None = _d("median delay of those answers, seconds")
+    care_recovery_n: int = _d("answered cases opened by a complaint")
+    care_recovered: int = _d("whose customer's last post after the reply is positive")
+    care_recovery_rate: float | None = _d("care_recovered / care_recovery_n")
+    usual_n: int = _d("cases opened in the 28 days before the start, 24 h old")
+    usual_answered: int
+    usual_reply_rate: float | None
+    usual_median_reply_s: float | None
+    usual_recovery_n: int
+    usual_recovered: int
+    usual_recovery_rate: float | None
+    detector_version: str
+    computed_at: UTCTime
+
+
+class IncidentListPublic(Public):
+    demo: bool
+    methodology_version: str
+    count: int = _d("items on this page")
+    next_cursor: str | None = _d("pass as cursor for the next page; null on the last")
+    items: list[IncidentPublic] = _d("newest start first")
 
 
 def incident_public(v: IncidentView) -> IncidentPublic:

@@ -12,9 +12,14 @@ from carescore.read import incidents as read
 from carescore.read.sectors import sector_slugs
 from website.api.cache import edge_cacheable
 from website.api.http import csv_response, json_response, wants_csv
-from website.api.incident_shapes import BRAND_INCIDENTS_QUERY, INCIDENTS_QUERY, incident_public
+from website.api.incident_shapes import (
+    BRAND_INCIDENTS_QUERY,
+    INCIDENTS_QUERY,
+    IncidentListPublic,
+    IncidentPublic,
+    incident_public,
+)
 from website.api.params import BadParameter, check_span, page_limit, query, takes
-from website.api.schemas import IncidentListPublic, IncidentPublic
 from website.api.views import _demo, bp
 from website.db import get_session
 

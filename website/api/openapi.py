@@ -56,8 +56,8 @@ from website.api.schemas import (
     SectorPublic,
     TopicListPublic,
     TopicRowPublic,
-    csv_columns,
 )
+from website.api.shape_base import csv_columns
 
 API_VERSION = "1.0.0"
 

@@ -1,7 +1,7 @@
 """The API shapes of the brands' right of reply: what a brand sends (`...Input`, with the
 limits the domain enforces) and what anyone reads back (`...Public`), with their builders.
 
-Pydantic models like every other shape (`website.api.schemas`): the OpenAPI document takes
+Pydantic models like every other shape (`website.api.shape_base`): the OpenAPI document takes
 the outputs' JSON Schema in serialization mode and the inputs' in validation mode, so a
 field a brand may leave out is optional there. Times are ISO 8601 UTC ending in Z.
 """
@@ -19,7 +19,7 @@ from carescore.reply.statements import REFERS_TO_MAX, TEXT_MAX
 from carescore.reply.text import URL_MAX
 from carescore.store.reply_tables import Dispute, Statement
 from carescore.vocab import DISPUTE_KINDS, DISPUTE_STATUSES
-from website.api.schemas import Label, Public, UTCTime
+from website.api.shape_base import Label, Public, UTCTime
 
 WRITE_MAX_BYTES = 16 * 1024
 

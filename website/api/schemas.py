@@ -4,39 +4,19 @@ The same object renders as JSON or as a CSV row (`carescore.read.serialize`), an
 OpenAPI document takes its schemas from pydantic's JSON Schema of these models
 (`website.api.openapi`): a field added here is documented at once. Field names are
 snake_case and stable within v1; times are ISO 8601 UTC strings ending in Z; durations
-are seconds. Every model is closed (no other field) and every field is always present.
+are seconds. Every model is closed (no other field) and every field is always present
+(`website.api.shape_base`). The incidents' shapes live with the incidents' API
+(`website.api.incident_shapes`), the right of reply's in `website.api.reply_schemas`.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema, create_model
+from pydantic import BaseModel, Field, create_model
 
-from carescore.read.serialize import iso
-from carescore.vocab import LABELS, SORTS, WINDOWS
-
-
-class Public(BaseModel):
-    """Base of the API's shapes: closed, fields in declaration order."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-UTCTime = Annotated[
-    datetime,
-    PlainSerializer(iso, return_type=str),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
-]
-Window = Literal[WINDOWS]
-Sort = Literal[SORTS]
-Label = Literal[LABELS]
-
-
-def _d(text: str) -> object:
-    """A field's description, as the OpenAPI document shows it."""
-    return Field(description=text)
+from website.api.shape_base import Label, Public, Sort, UTCTime, Window
+from website.api.shape_base import described as _d
 
 
 class AccountPublic(Public):
@@ -291,55 +271,6 @@ class PostPublic(Public):
     )
 
 
-class IncidentPublic(Public):
-    """An unusual surge of a brand's complaints and how the brand answered during it."""
-
-    brand: str = _d("brand slug")
-    brand_name: str
-    sector: str
-    topic: str | None = _d(
-        "null: a surge of the brand's complaints together; a topic code: a surge of that "
-        "topic's complaints alone, found while the total showed none"
-    )
-    key: str = _d(
-        "start hour, YYYY-MM-DDTHH (UTC), then .topic for a topic's surge; with the brand, "
-        "the incident's id"
-    )
-    start_at: UTCTime = _d("first hour above the usual level")
-    detected_at: UTCTime = _d("when the data crossed the threshold")
-    end_at: UTCTime | None = _d("end of the last hour above the usual band; null while open")
-    is_open: bool
-    hours: int = _d("length in hours (so far, while open)")
-    peak_at: UTCTime = _d("start of the hour with most complaints")
-    peak_count: int = _d("complaints in the peak hour")
-    peak_baseline: float = _d("usual complaints for the peak hour")
-    peak_ratio: float = _d("peak_count / peak_baseline")
-    complaints: int = _d("complaints during the incident")
-    expected: float = _d("usual complaints for the same hours")
-    p_value: float = _d("tail probability that opened it (negative binomial)")
-    topics: dict[str, int] = _d("complaint topic: complaints")
-    care_unit: str = _d(
-        "what the care figures count: case (one customer's request in one conversation, "
-        "methodology 2.0); post on incidents measured before cases"
-    )
-    care_n: int = _d("cases opened during it, at least 24 h old")
-    care_answered: int = _d("of care_n, answered within 24 h")
-    care_reply_rate: float | None = _d("care_answered / care_n")
-    care_median_reply_s: float | None = _d("median delay of those answers, seconds")
-    care_recovery_n: int = _d("answered cases opened by a complaint")
-    care_recovered: int = _d("whose customer's last post after the reply is positive")
-    care_recovery_rate: float | None = _d("care_recovered / care_recovery_n")
-    usual_n: int = _d("cases opened in the 28 days before the start, 24 h old")
-    usual_answered: int
-    usual_reply_rate: float | None
-    usual_median_reply_s: float | None
-    usual_recovery_n: int
-    usual_recovered: int
-    usual_recovery_rate: float | None
-    detector_version: str
-    computed_at: UTCTime
-
-
 # Envelopes: every response says whether it shows demo data.
 
 
@@ -431,14 +362,6 @@ class PostListPublic(Public):
     items: list[PostPublic]
 
 
-class IncidentListPublic(Public):
-    demo: bool
-    methodology_version: str
-    count: int = _d("items on this page")
-    next_cursor: str | None = _d("pass as cursor for the next page; null on the last")
-    items: list[IncidentPublic] = _d("newest start first")
-
-
 class RulePublic(Public):
     name: str
     rule: str
@@ -463,8 +386,3 @@ class ProblemPublic(BaseModel):
     status: int
     detail: str | None = None
     invalid_params: list[ProblemParamPublic] | None = None
-
-
-def csv_columns(shape: type[BaseModel]) -> list[str]:
-    """The CSV columns of a row shape: its fields, in order."""
-    return list(shape.model_fields)

@@ -216,3 +216,73 @@ def test_api_shapes_write_the_same_json_as_the_generic_walk():
     generic = json.dumps(plain(brand), ensure_ascii=False, separators=(",", ":"))
     assert to_json(brand) == generic
     assert to_json(RulePublic(name="n", rule="r")) == '{"name":"n","rule":"r"}'
+
+
+def _formula_cells(text: str) -> list[str]:
+    """Cells a spreadsheet would run: a trigger first, not quoted, not a plain number."""
+    loose = []
+    for value in _no_cell_runs(text):
+        try:
+            float(value)
+        except ValueError:
+            loose.append(value)
+    return loose
+
+
+# Query strings for the CSV routes that need one; every other .csv route is asked bare.
+CSV_QUERIES = {
+    "compare": "brands=evil,evil-two",
+    "search": "q=evil",
+    "rankings": "sector=telecom",
+    "posts": "limit=100",
+}
+
+
+def test_every_csv_download_and_both_exports_neutralise_formulas(app, db_url, session, monkeypatch):
+    """Walks every `.csv` route of the API (a new one is covered without a new test), with
+    hostile brand names, sector, handles and texts, and ranked scores; then both exports."""
+    load_hostile(session)
+    at = datetime.now(UTC) - timedelta(days=3)
+    store_posts(
+        session,
+        [
+            NewPost(
+                "x",
+                f"h{i}",
+                f"{text.strip()[:60]}{i}",  # the export's author column
+                at + timedelta(minutes=i),
+                f"{text} @SUM(1+1)*cmd #fail",
+                author_handle=text.strip()[:40] or "x",
+                brand_slug="evil" if i % 2 else "evil-two",
+            )
+            for i, text in enumerate(HOSTILE * 4)
+        ],
+    )
+    session.commit()
+    _export(db_url, monkeypatch, "rank", "--window", "90d")
+    client = app.test_client()
+    routes = sorted(
+        {
+            r.rule
+            for r in app.url_map.iter_rules()
+            if r.rule.startswith("/api/v1/") and r.rule.endswith(".csv")
+        }
+    )
+    assert len(routes) >= 10
+    with_names = []
+    for rule in routes:
+        path = rule.replace("<slug>", "evil")
+        endpoint = path.removeprefix("/api/v1/").removesuffix(".csv").split("/")[0]
+        query = CSV_QUERIES.get(endpoint, "")
+        response = client.get(f"{path}?{query}" if query else path)
+        assert response.status_code == 200, (path, response.get_data(as_text=True)[:300])
+        body = response.get_data(as_text=True)
+        assert _formula_cells(body) == [], path
+        if "'=HYPERLINK" in body:
+            with_names.append(endpoint)
+    # The hostile name was there to neutralise in each table that names brands.
+    assert {"brands", "rankings", "compare", "search"} <= set(with_names), with_names
+    for what in ("posts", "scores"):
+        exported = _export(db_url, monkeypatch, "export", what, "--format", "csv")
+        assert _formula_cells(exported) == [], what
+    assert "'=HYPERLINK" in _export(db_url, monkeypatch, "export", "posts", "--format", "csv")

@@ -236,15 +236,17 @@ def bar_chart(items: Sequence[tuple[str, float]], title: str, desc: str) -> Mark
     return responsive(lambda layout: _bar_chart(layout, items, title, desc))
 
 
-def badge(label: str, value: str, colour: str) -> str:
-    """A small two-part badge (the shape people know from README badges), as an SVG document."""
+def badge(label: str, value: str, colour: str, description: str | None = None) -> str:
+    """A small two-part badge (the shape people know from README badges), as an SVG
+    document; `description` (default "label: value") is its accessible name."""
     left_w = 8 + 7 * len(label)
     right_w = 10 + 7 * len(value)
     width = left_w + right_w
+    name = escape(description or f"{label}: {value}")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
-        f'aria-label="{escape(label)}: {escape(value)}">'
-        f"<title>{escape(label)}: {escape(value)}</title>"
+        f'aria-label="{name}">'
+        f"<title>{name}</title>"
         f'<rect width="{left_w}" height="20" fill="#333"/>'
         f'<rect x="{left_w}" width="{right_w}" height="20" fill="{colour}"/>'
         f'<g fill="#fff" font-family="Verdana, DejaVu Sans, sans-serif" font-size="11">'
@@ -254,12 +256,11 @@ def badge(label: str, value: str, colour: str) -> str:
     )
 
 
-def score_colour(carescore: float | None) -> str:
-    """Badge colour by band; all keep white text above 4.5:1 contrast."""
-    if carescore is None:
-        return "#595959"
-    if carescore >= 70:
-        return "#1e6b21"
-    if carescore >= 50:
-        return "#8a5a00"
-    return "#b3261e"
+STANDING_COLOURS = {"top": "#1e6b21", "middle": "#8a5a00", "bottom": "#b3261e"}
+NO_STANDING = "#595959"
+
+
+def standing_colour(standing: str | None) -> str:
+    """Badge colour by the brand's third of its sector (`BadgeFigures.standing`); grey
+    when unranked or alone. All keep white text above 4.5:1 contrast."""
+    return STANDING_COLOURS.get(standing or "", NO_STANDING)

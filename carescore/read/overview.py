@@ -80,10 +80,20 @@ class Overview:
 
 @dataclass
 class RankChange:
+    """A ranked brand of a monthly snapshot beside its rank and Carescore the month
+    before (None when it was not ranked then)."""
+
     brand: BrandRef
     rank: int | None
     previous_rank: int | None
     carescore: float | None
+    previous_carescore: float | None = None
+
+    @property
+    def delta(self) -> float | None:
+        if self.carescore is None or self.previous_carescore is None:
+            return None
+        return round(self.carescore - self.previous_carescore, 1)
 
 
 @dataclass
@@ -255,11 +265,15 @@ def ranking_changes(
         previous = ordered[index - 1] if index else None
         if previous is None and len(periods) > max_months:
             continue
-        before = {
-            r.brand_id: r.rank_sector for r in grouped.get((sector, previous), []) if r.ranked
-        }
+        before = {r.brand_id: r for r in grouped.get((sector, previous), []) if r.ranked}
         changes = [
-            RankChange(brand_ref(r), r.rank_sector, before.get(r.brand_id), r.carescore)
+            RankChange(
+                brand_ref(r),
+                r.rank_sector,
+                then.rank_sector if (then := before.get(r.brand_id)) else None,
+                r.carescore,
+                then.carescore if then else None,
+            )
             for r in rows
             if r.ranked
         ]

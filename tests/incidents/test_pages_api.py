@@ -121,8 +121,8 @@ def _feeds(demo):
     feed = demo.get("/incidents.atom")
     assert feed.mimetype == "application/atom+xml"
     titles = [e.title for e in feedparser.parse(feed.data).entries]
-    assert any(t.startswith("Incident opened") for t in titles)
-    assert any(t.startswith("Incident closed") for t in titles)
+    assert any(t.startswith("[demo] Incident opened") for t in titles)
+    assert any(t.startswith("[demo] Incident closed") for t in titles)
     brand_feed = feedparser.parse(demo.get("/brands/kestrel-jet/incidents.atom").data)
     assert brand_feed.entries and all("Kestrel" in e.title for e in brand_feed.entries)
     assert demo.get("/brands/nobody/incidents.atom").status_code == 404

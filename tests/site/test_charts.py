@@ -80,6 +80,6 @@ def test_bar_chart_scales_to_the_largest_value_and_handles_empty_data():
 
 
 def test_badge_is_a_standalone_svg_document():
-    root = parse_xml(charts.badge("Carescore", "72.5/100", charts.score_colour(72.5)))
+    root = parse_xml(charts.badge("Carescore", "72.5/100", charts.standing_colour("top")))
     assert root.get("aria-label") == "Carescore: 72.5/100"
-    assert charts.score_colour(None) != charts.score_colour(80)
+    assert charts.standing_colour(None) != charts.standing_colour("top")

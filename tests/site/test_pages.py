@@ -233,7 +233,7 @@ def test_feed_lists_one_entry_per_sector_and_month(site_client, site_app):
     months = site_app.config["SITE_MONTHS"]
     latest = [e for e in feed.entries if e.link.endswith(f"/rankings/telecom/{months[-1]}")]
     assert len(latest) == 1
-    assert latest[0].title == f"Telecoms ranking, {_month(months[-1])}"
+    assert latest[0].title == f"[demo] Telecoms ranking, {_month(months[-1])}"
     assert f"methodology {METHODOLOGY_VERSION}" in latest[0].summary
     assert len({e.id for e in feed.entries}) == len(feed.entries)
 

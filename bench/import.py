@@ -8,7 +8,10 @@ one untimed pass), so the ratio import / scoring says what parsing, storing and
 threading cost on top of scoring, whatever the machine. The same file then goes into a
 new PostgreSQL database, and the PostgreSQL / SQLite ratio of the two import rates,
 measured in the same run, says whether production's database keeps up with the embedded
-one (the target is 0.8 or more). Prints the rates, the ratios and the peak RSS.
+one (the target is 0.8 or more). Prints the rates, the ratios and the peak RSS, and how
+much of each import went to building cases (methodology 2.0:
+`carescore.threads.cases.build_cases`, timed around each call the import makes), so the
+import without it is known from the same run.
 
 PostgreSQL is reached at --postgres-url (default $CARESCORE_TEST_DATABASE_URL, else
 postgres@127.0.0.1:5432); the benchmark creates a database of its own on that server
@@ -42,6 +45,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
+import carescore.store.posts as stored_posts  # noqa: E402
 from carescore.errors import DatabaseUnavailable  # noqa: E402
 from carescore.scoring.score import score_text, warm_up  # noqa: E402
 from carescore.store.brands import load_registry_file, upsert_brands  # noqa: E402
@@ -164,6 +168,20 @@ def postgres_database(admin_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+class Stopwatch:
+    """Wraps a function and adds up the seconds spent in it."""
+
+    def __init__(self, function) -> None:
+        self.function, self.seconds = function, 0.0
+
+    def __call__(self, *args, **kwargs):
+        began = time.perf_counter()
+        try:
+            return self.function(*args, **kwargs)
+        finally:
+            self.seconds += time.perf_counter() - began
+
+
 def import_file(path: Path, url: str, label: str) -> float:
     """Import the file into the database at `url`; returns the import rate (posts/s).
 
@@ -177,12 +195,17 @@ def import_file(path: Path, url: str, label: str) -> float:
     scoring = scoring_seconds(texts)
     engine = make_engine(url)
     upgrade(engine)
-    with Session(engine, expire_on_commit=False) as session:
-        upsert_brands(session, load_registry_file(REPO / "data" / "brands.toml"))
-        session.commit()
-        began = time.perf_counter()
-        report = run_one(session, TwcsFile(path), None, None)
-        elapsed = time.perf_counter() - began
+    cases = Stopwatch(stored_posts.build_cases)
+    stored_posts.build_cases = cases
+    try:
+        with Session(engine, expire_on_commit=False) as session:
+            upsert_brands(session, load_registry_file(REPO / "data" / "brands.toml"))
+            session.commit()
+            began = time.perf_counter()
+            report = run_one(session, TwcsFile(path), None, None)
+            elapsed = time.perf_counter() - began
+    finally:
+        stored_posts.build_cases = cases.function
     engine.dispose()
     scoring += scoring_seconds(texts)
     reference = 2 * len(texts) / scoring
@@ -193,6 +216,14 @@ def import_file(path: Path, url: str, label: str) -> float:
         f"rejected {report.rejected}; peak RSS so far {peak_rss_mb():.0f} MB",
         flush=True,
     )
+    if report.inserted and elapsed > cases.seconds:
+        without = report.inserted / (elapsed - cases.seconds)
+        print(
+            f"{label}: building cases {cases.seconds:.1f} s = {cases.seconds / elapsed:.0%} of "
+            f"the import; without it {without:,.0f} posts/s, ratio to scoring "
+            f"{without / reference:.2f}",
+            flush=True,
+        )
     return rate
 
 

@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carescore.store.brands import BrandSpec
-
-DEMO_PLATFORM = "demo"
+from carescore.vocab import DEMO_PLATFORM
 
 
 @dataclass(frozen=True)

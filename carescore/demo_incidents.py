@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from carescore.store.normalised import NewPost
-
-DEMO_PLATFORM = "demo"
+from carescore.vocab import DEMO_PLATFORM
 
 
 @dataclass(frozen=True)

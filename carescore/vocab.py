@@ -53,6 +53,10 @@ other is stored unlabelled, "not judged"."""
 PLATFORMS: tuple[str, ...] = ("x", "mastodon", "bluesky", "reddit", "rss")
 """Where posts come from; an official account and each collector name one of them."""
 
+DEMO_PLATFORM = "demo"
+"""The platform of the demo's synthetic posts and accounts: stored like the others, never
+collected, so it is not among PLATFORMS."""
+
 HANDLE_PREFIXES: dict[str, str] = {
     "x": "@",
     "twcs": "@",

@@ -9,8 +9,10 @@ from __future__ import annotations
 import math
 from functools import lru_cache
 
+from carescore.ranking.rules import PRIOR
+
 Z95 = 1.959963984540054
-PRIOR = 30  # prior sample size of the Bayesian averages
+
 EXACT_UP_TO = 1000  # order-statistic intervals: exact binomial sums up to this n
 
 

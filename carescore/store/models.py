@@ -117,6 +117,17 @@ class Post(SQLModel, table=True):
             sqlite_where=text("label_source = 'human' OR reply_source = 'human'"),
             postgresql_where=text("label_source = 'human' OR reply_source = 'human'"),
         ),
+        # The posts the scorer did not judge, newest first per brand (migration 0012): the
+        # brand page lists a few without walking every customer post of the brand.
+        Index(
+            "ix_post_unjudged",
+            "brand_id",
+            "direction",
+            "created_at",
+            "id",
+            sqlite_where=text("label IS NULL"),
+            postgresql_where=text("label IS NULL"),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

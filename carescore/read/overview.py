@@ -59,6 +59,7 @@ class Mover:
     previous: float
     rank_sector: int | None
     previous_rank_sector: int | None
+    methodology_version: str | None = None
 
     @property
     def delta(self) -> float:
@@ -172,6 +173,7 @@ def movers(session: Session, limit: int = 5, months: list[str] | None = None) ->
             before.carescore,
             now.rank_sector,
             before.rank_sector,
+            now.methodology_version,
         )
         for brand_id, now in by_period[current].items()
         if (before := by_period[previous].get(brand_id)) is not None

@@ -326,11 +326,25 @@ def _check_search(tab, site: Site, fmt: Format) -> None:
             site.compared += 1
 
 
+def _check_home(tab, site: Site, fmt: Format) -> None:
+    """The movers' download holds the two final months the table compares, with its figures."""
+    links = dict((urlsplit(h).path, h) for _, h in _downloads(tab))
+    for href in links.values():
+        _follow(tab, site, href)
+    if "/api/v1/movers.csv" not in links:
+        return
+    rows = _follow(tab, site, links["/api/v1/movers.csv"])[1]
+    assert {r["period"] for r in rows} == {site.final_months[-1]}
+    assert fmt.month_name(site.final_months[-1]) in tab.locator("#movers").inner_text()
+    shown = _cells(tab, "section[aria-labelledby='movers'] tbody td:nth-child(3)")
+    assert shown == [fmt.number(float(r["carescore"]), 1) for r in rows]
+    site.compared += len(rows)
+
+
 def test_every_download_and_cite_link_answers_what_its_page_shows(site, tab):
     fmt = Format(site, tab.lang)
     _go(tab, site, "/")
-    for _, href in _downloads(tab):
-        _follow(tab, site, href)
+    _check_home(tab, site, fmt)
 
     _go(tab, site, f"/rankings/{site.sector}")
     _check_ranking(tab, site, fmt, "90d", site.live)

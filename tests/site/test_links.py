@@ -35,6 +35,7 @@ def _pages(months: list[str]) -> dict[str, str]:
     month = max(months)
     both = "brands=nimbus-telecom,ondeline"
     return {
+        "/": month,
         "/rankings/telecom": LIVE,
         f"/rankings/telecom/{month}": month,
         f"/rankings/telecom?as_of={LIVE}&sort=reply_rate": LIVE,

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from carescore.read.overview import Mover
 from carescore.read.posts import PostRef
 from carescore.read.rankings import RankedBrand
 from carescore.read.refs import AccountRef, BrandRef
@@ -24,6 +25,7 @@ from website.api.schemas import (
     BrandPublic,
     DelayRowPublic,
     MetricsPublic,
+    MoverPublic,
     PostPublic,
     RankingRowPublic,
     SearchRowPublic,
@@ -162,6 +164,26 @@ def search_row_public(result: SearchResult) -> SearchRowPublic:
         period=result.period,
         is_final=False,
         methodology_version=result.methodology_version,
+    )
+
+
+def mover_public(mover: Mover) -> MoverPublic:
+    b = mover.brand
+    return MoverPublic(
+        slug=b.slug,
+        name=b.name,
+        sector=b.sector,
+        country=b.country,
+        window="month",
+        period=mover.period,
+        previous_period=mover.previous_period,
+        is_final=True,
+        methodology_version=mover.methodology_version,
+        carescore=float(mover.carescore),
+        previous_carescore=float(mover.previous),
+        change=mover.delta,
+        rank_sector=mover.rank_sector,
+        previous_rank_sector=mover.previous_rank_sector,
     )
 
 

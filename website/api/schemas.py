@@ -191,6 +191,32 @@ class SearchPublic(Public):
     items: list[SearchRowPublic] = _d("by name")
 
 
+class MoverPublic(Public):
+    """One line of the home page's biggest movers: a brand's change between two final months."""
+
+    slug: str
+    name: str
+    sector: str
+    country: str
+    window: Window = _d("always month")
+    period: str = _d("the newer final month, YYYY-MM")
+    previous_period: str = _d("the final month before it, YYYY-MM")
+    is_final: bool = _d("always true: both months are final, so the change never changes")
+    methodology_version: str | None = _d("version of the rules of the newer month's figures")
+    carescore: float = _d("0-100, in period")
+    previous_carescore: float = _d("0-100, in previous_period")
+    change: float = _d("carescore - previous_carescore, rounded to 0.1 as shown")
+    rank_sector: int | None
+    previous_rank_sector: int | None
+
+
+class MoverListPublic(Public):
+    demo: bool
+    methodology_version: str
+    count: int
+    items: list[MoverPublic] = _d("largest change first; brands ranked in both months only")
+
+
 class _Period(Public):
     """What names the figures of a table: every row says which period and rules it shows."""
 

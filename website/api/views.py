@@ -22,6 +22,7 @@ from carescore.read.brands import (
     compare_brands,
     parse_slugs,
 )
+from carescore.read.overview import movers
 from carescore.read.posts import find_posts
 from carescore.read.rankings import ranking
 from carescore.read.search import find_brands
@@ -36,6 +37,7 @@ from website.api.build import (
     delay_rows,
     figures_public,
     metrics_public,
+    mover_public,
     post_public,
     ranking_row_public,
     search_row_public,
@@ -73,6 +75,8 @@ from website.api.schemas import (
     HistoryPublic,
     MethodologyPublic,
     MetricsPublic,
+    MoverListPublic,
+    MoverPublic,
     PostListPublic,
     PostPublic,
     Public,
@@ -367,6 +371,16 @@ def search(fmt: str | None = None) -> Response:
     text = " ".join(query()["q"].split())
     rows = [search_row_public(r) for r in find_brands(get_session(), text)]
     return _answer(fmt, SearchRowPublic, rows, "search", SearchPublic, q=text)
+
+
+@bp.get("/movers")
+@bp.get("/movers.csv", defaults={"fmt": "csv"})
+@edge_cacheable
+def mover_list(fmt: str | None = None) -> Response:
+    """The home page's biggest movers between the two newest final months."""
+    rows = [mover_public(m) for m in movers(get_session())]
+    name = f"movers-{rows[0].previous_period}-{rows[0].period}" if rows else "movers"
+    return _answer(fmt, MoverPublic, rows, name, MoverListPublic)
 
 
 @bp.get("/sectors")

@@ -52,7 +52,10 @@ def to_post(view: dict[str, Any], brand: BrandTarget | None) -> NewPost:
         created = min(created, parse_iso(indexed))
     reply = record.get("reply") or {}
     langs = record.get("langs") or []
-    who = handle if handle and handle != "handle.invalid" else did
+    # Bluesky writes "handle.invalid" for a handle it could not verify: no public handle.
+    if not isinstance(handle, str) or handle == "handle.invalid":
+        handle = None
+    who = handle or did
     return NewPost(
         platform="bluesky",
         external_id=uri,

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from carescore.read.posts import public_handle
 from carescore.store.models import Post
 from collectors.bluesky import BlueskySource
+from collectors.bluesky import to_post as bluesky_post
 from collectors.mastodon import MastodonSource
 from collectors.reddit import RedditSource
 from collectors.rss import RssSource
@@ -57,6 +58,12 @@ SOURCES = {
 }
 
 
+NO_HANDLE = {
+    "reddit": lambda post: post.author_id == "[deleted]",  # a deleted account
+    "bluesky": lambda post: f"/profile/{post.author_id}/" in post.url,  # unverified handle
+}
+
+
 @pytest.mark.parametrize("platform", SOURCES)
 def test_every_collected_post_has_its_permalink_and_handle(registry, sleeps, platform):
     make_source, make_handler, prefix = SOURCES[platform]
@@ -64,13 +71,11 @@ def test_every_collected_post_has_its_permalink_and_handle(registry, sleeps, pla
     report = run_one(registry, make_source(sleeps), client, collection_target(registry))
     assert report.inserted > 0
     posts = list(registry.execute(select(Post).where(Post.platform == platform)).scalars())
-    assert posts
+    assert posts and any(p.author_handle for p in posts)
     for post in posts:
         assert post.url and post.url.startswith(prefix), (post.external_id, post.url)
-        if platform == "reddit" and post.author_id == "[deleted]":
-            assert post.author_handle is None  # a deleted account has no handle to show
-            continue
-        assert post.author_handle, post.external_id
+        if post.author_handle is None:  # only where the platform gives none to show
+            assert NO_HANDLE.get(platform, lambda _post: False)(post), post.external_id
 
 
 def test_x_permalink_names_the_author():
@@ -103,3 +108,11 @@ def test_twcs_has_no_permalink_and_customers_no_handle(registry):
 )
 def test_handles_read_as_their_platform_writes_them(handle, platform, shown):
     assert public_handle(handle, platform) == shown
+
+
+def test_an_unverified_bluesky_handle_is_not_shown():
+    view = fixture_json("bluesky", "search_page1.json")["posts"][0]
+    view["author"]["handle"] = "handle.invalid"
+    post = bluesky_post(view, None)
+    assert post.author_handle is None
+    assert post.url.startswith(f"https://bsky.app/profile/{view['author']['did']}/post/")

@@ -78,6 +78,34 @@ class Settings(BaseSettings):
         description="absolute address of the site in links that leave it (permalinks, "
         "feeds, badges); required in production",
     )
+    # Legal notice (/legal): who runs the site and how to reach them
+    operator_name: str | None = Field(
+        None,
+        description="who runs the site: a person's or a company's name, shown on the legal "
+        "notice; required in production",
+    )
+    operator_address: str | None = Field(
+        None, description="the operator's postal address (a company must give it)"
+    )
+    operator_registration: str | None = Field(
+        None, description="the company's registration, e.g. `RCS Paris 123 456 789` (companies)"
+    )
+    operator_phone: str | None = Field(None, description="the operator's phone number")
+    publication_director: str | None = Field(
+        None,
+        json_schema_extra={"shown_default": "the operator"},
+        description="director of publication named on the legal notice",
+    )
+    contact_email: str | None = Field(
+        None,
+        description="where readers write: questions, removal requests, legal notices; "
+        "required in production",
+    )
+    hosting_provider: str | None = Field(
+        None,
+        description="the host's name, address and phone, as the legal notice gives them; "
+        "required in production",
+    )
     brands_file: Path | None = Field(
         None,
         json_schema_extra={"shown_default": "the shipped registry"},
@@ -181,10 +209,22 @@ class Settings(BaseSettings):
             raise ValueError(f"must be an absolute http(s) URL, got {value!r}")
         return value.rstrip("/")
 
+    @field_validator("contact_email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            raise ValueError(f"must be an e-mail address, got {value!r}")
+        return value
+
     @model_validator(mode="after")
     def _check_production(self) -> Settings:
         """A default secret key lets anyone forge session cookies, and links that leave
-        the site need the public address: production refuses to start without them."""
+        the site need the public address: production refuses to start without them.
+
+        So with the legal notice's minimum: a French site must name who publishes it,
+        how to reach them and who hosts it (LCEN, article 6), and a site that names
+        companies must be answerable; the address, registration and phone stay optional
+        because a private person may publish without them."""
         if self.env != "production":
             return self
         secret = self.secret_key.get_secret_value()
@@ -197,6 +237,13 @@ class Settings(BaseSettings):
             )
         if not self.public_base_url:
             problems.append(f"{PREFIX}PUBLIC_BASE_URL must be set (e.g. https://carescore.example)")
+        missing = [
+            env_name(name)
+            for name in ("operator_name", "contact_email", "hosting_provider")
+            if not getattr(self, name)
+        ]
+        if missing:
+            problems.append(f"{', '.join(missing)} must be set for the legal notice")
         if problems:
             raise ValueError("; ".join(problems) + f" when {PREFIX}ENV=production")
         return self

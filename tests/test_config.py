@@ -20,6 +20,9 @@ PROD = {
     "CARESCORE_ENV": "production",
     "CARESCORE_SECRET_KEY": "x" * 32,
     "CARESCORE_PUBLIC_BASE_URL": "https://carescore.example/",
+    "CARESCORE_OPERATOR_NAME": "Carescore SAS",
+    "CARESCORE_CONTACT_EMAIL": "contact@carescore.example",
+    "CARESCORE_HOSTING_PROVIDER": "Example Hosting, Roubaix",
 }
 DEAD_DB = "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"
 
@@ -90,6 +93,22 @@ def test_production_refuses_a_default_or_short_secret_and_a_missing_base_url():
         load_settings({**PROD, "CARESCORE_PUBLIC_BASE_URL": "carescore.example"})
     s = load_settings(PROD)
     assert s.is_production and s.base_url == "https://carescore.example"
+
+
+@pytest.mark.parametrize(
+    "name", ["CARESCORE_OPERATOR_NAME", "CARESCORE_CONTACT_EMAIL", "CARESCORE_HOSTING_PROVIDER"]
+)
+def test_production_refuses_to_start_without_the_legal_notice(name):
+    """A French site must name its publisher, a way to reach them and its host."""
+    with pytest.raises(ConfigError, match=f"{name} must be set for the legal notice"):
+        load_settings({**PROD, name: ""})
+    development = {k: v for k, v in PROD.items() if k not in ("CARESCORE_ENV", name)}
+    assert getattr(load_settings(development), name.removeprefix("CARESCORE_").lower()) is None
+
+
+def test_a_contact_address_must_be_an_email_address():
+    with pytest.raises(ConfigError, match="CARESCORE_CONTACT_EMAIL: must be an e-mail"):
+        load_settings({"CARESCORE_CONTACT_EMAIL": "call us"})
 
 
 def test_a_refused_secret_is_never_echoed():

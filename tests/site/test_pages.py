@@ -25,6 +25,7 @@ PAGES = [
     "/compare",
     "/methodology",
     "/about/data",
+    "/legal",
     "/search?q=sky",
     "/embed/brands/nimbus-telecom",
 ]

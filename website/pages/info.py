@@ -13,6 +13,7 @@ from markupsafe import Markup
 from carescore import METHODOLOGY_VERSION
 from carescore.scoring.accuracy import published_accuracy
 from carescore.store.db import DatabaseUnavailable, ping_within
+from website.config import settings
 from website.db import get_engine
 from website.page_cache import never_cached
 from website.pages import bp
@@ -58,7 +59,14 @@ def methodology():
 
 @bp.get("/about/data")
 def about_data():
-    return render_template("about_data.html")
+    return render_template("about_data.html", contact_email=settings().contact_email)
+
+
+@bp.get("/legal")
+def legal_notice():
+    """Who runs the site, how to reach them and who hosts it, from the settings (required
+    in production, see `carescore.settings`); the page says so when they are not set."""
+    return render_template("legal.html", site=settings())
 
 
 # A load balancer's health check must get an answer even from a frozen database.

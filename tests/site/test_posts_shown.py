@@ -137,13 +137,14 @@ def test_a_post_in_another_language_is_not_judged_and_no_opinion(shown, session)
 
 
 def test_forgotten_posts_and_authors_leave_every_answer_and_cache(db_url):
-    """Two workers with their own answer caches: a forget on either database is seen by
-    both at once, on the brand page, the posts API and its CSV."""
+    """Two workers, each with its own page and answer caches holding the posts for a
+    minute: a forget is seen by both at once (the data generation), on the brand page,
+    the posts API and its CSV."""
     from carescore.settings import load_settings
     from website import create_app
 
     _seed(db_url)
-    config = load_settings(database_url=db_url, api_cache_seconds=60)
+    config = load_settings(database_url=db_url, api_cache_seconds=60, page_cache_seconds=60)
     workers = [create_app(config, {"TESTING": True}).test_client() for _ in range(2)]
     urls = ["/brands/acme", "/api/v1/posts?brand=acme", "/api/v1/posts.csv?brand=acme"]
     gone = ("my internet is down again", "cust_one", "redditor_two", "nadie me responde")

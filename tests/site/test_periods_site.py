@@ -71,3 +71,40 @@ def test_sector_rankings_take_the_same_period_parameters(db_url, client):
         "/rankings/telecom/2017-11"
     )
     assert client.get("/rankings/telecom?as_of=2017-99-01").status_code == 400
+
+
+def test_a_final_1_0_month_says_its_secondary_intervals_were_not_computed(db_url, client):
+    """A 1.0 snapshot has no intervals for the figures that gained them under 2.0: the
+    brand page says why instead of a bare dash, and the API gives null."""
+    with Session(engine_for(db_url)) as session:
+        brand = Brand(slug="acme", name="Acme", sector="telecom", country="FR")
+        session.add(brand)
+        session.flush()
+        session.add(
+            BrandScore(
+                brand_id=brand.id,
+                window="month",
+                period="2026-01",
+                methodology_version="1.0",
+                computed_at=datetime(2026, 2, 8, tzinfo=UTC),
+                is_final=True,
+                within_30m=0.25,
+                recovery_rate=0.5,
+                median_business_s=900.0,
+                median_offhours_s=1800.0,
+            )
+        )
+        session.commit()
+    page = client.get("/brands/acme?window=2026-01&lang=en").get_data(as_text=True)
+    for label in (
+        "Answered within 30 minutes",
+        "Median first reply, business hours",
+        "Median first reply, other hours",
+        "Recovery rate (customer happy after the reply)",
+        "Equal treatment (small accounts vs. large)",
+    ):
+        row = page[page.index(label) :].split("</tr>", 1)[0]
+        assert "not computed under methodology 1.0" in row, label
+    score = client.get("/api/v1/brands/acme?window=2026-01").get_json()["score"]
+    assert score["within_30m"] == 0.25 and score["within_30m_low"] is None
+    assert score["small_answered_n"] is None and score["recovery_rate_high"] is None

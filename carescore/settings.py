@@ -165,6 +165,16 @@ class Settings(BaseSettings):
     json_logs: bool = Field(
         False, description="JSON logs even under Flask's TESTING (always on otherwise)"
     )
+    metrics_bind: str | None = Field(
+        None,
+        description="a second address:port gunicorn listens on for monitoring; `/metrics` "
+        "answers there without a token (e.g. `127.0.0.1:9100`)",
+    )
+    metrics_token: SecretStr | None = Field(
+        None,
+        description="`/metrics` on the public address needs `Authorization: Bearer` this; "
+        "with neither this nor the metrics bind, production serves no `/metrics`",
+    )
     # Collectors
     x_bearer_token: SecretStr | None = Field(
         None, description="X API v2 app-only bearer token (recent search)"
@@ -200,6 +210,16 @@ class Settings(BaseSettings):
             return [f for f in re.split(r"[\s,]+", value) if f]
         return value
 
+    @field_validator("metrics_bind")
+    @classmethod
+    def _host_and_port(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host, _, port = value.rpartition(":")
+        if not host or not port.isdigit():
+            raise ValueError(f"must be address:port, e.g. 127.0.0.1:9100, got {value!r}")
+        return value
+
     @field_validator("public_base_url")
     @classmethod
     def _absolute(cls, value: str | None) -> str | None:
@@ -215,6 +235,12 @@ class Settings(BaseSettings):
         if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             raise ValueError(f"must be an e-mail address, got {value!r}")
         return value
+
+    @model_validator(mode="after")
+    def _metrics_apart(self) -> Settings:
+        if self.metrics_bind and self.metrics_bind == self.bind:
+            raise ValueError(f"{PREFIX}METRICS_BIND must differ from {PREFIX}BIND")
+        return self
 
     @model_validator(mode="after")
     def _check_production(self) -> Settings:

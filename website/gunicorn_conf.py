@@ -9,6 +9,8 @@ import os
 import shutil
 import tempfile
 
+from prometheus_client import values as _prometheus_values
+
 from carescore.settings import load_settings
 
 _settings = load_settings()
@@ -27,7 +29,9 @@ if worker_class == "gevent":
 
     monkey.patch_all()
 
-bind = _settings.bind
+# The monitoring listener, when set, is a second socket of the same workers; the app
+# serves /metrics there (website/observability.py tells the listeners apart).
+bind = [_settings.bind, *([_settings.metrics_bind] if _settings.metrics_bind else [])]
 workers = _settings.workers
 threads = _settings.threads
 # Open connections per gevent worker; a slow client holds one until it finishes or the
@@ -53,9 +57,15 @@ access_log_format = (
     '"bytes":%(B)s,"duration_us":%(D)s,"request_id":"%({x-request-id}o)s"}'
 )
 # Workers share Prometheus counters through files in this directory.
-_metrics_dir = os.environ.setdefault(
-    "PROMETHEUS_MULTIPROC_DIR", tempfile.mkdtemp(prefix="carescore-metrics-")
+_metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
+    prefix="carescore-metrics-"
 )
+os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+# Loading this file imported the `website` package, and prometheus_client with it, before
+# the directory above was set; the library chooses between per-process values and shared
+# files when it is imported, so it chooses again now (the site's metrics have labels, so
+# their values are made per request, in the workers, with this choice).
+_prometheus_values.ValueClass = _prometheus_values.get_value_class()
 
 
 def on_starting(server):

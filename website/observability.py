@@ -11,12 +11,13 @@ sets it).
 
 from __future__ import annotations
 
+import hmac
 import logging
 import os
 import re
 import time
 
-from flask import Blueprint, Flask, Response, g, has_request_context, request
+from flask import Blueprint, Flask, Response, abort, g, has_request_context, request
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
@@ -180,8 +181,49 @@ class DatabaseCollector:
         yield runs
 
 
+_ANY_ADDRESS = ("0.0.0.0", "::", "[::]")  # noqa: S104 - compared with, not bound to
+
+
+def on_listener(environ: dict, address: str) -> bool:
+    """Did the request come in on the listener bound to `address` (host:port)?
+
+    gunicorn sets SERVER_NAME and SERVER_PORT from the socket that accepted the
+    connection, never from the Host header, so a client cannot pretend to be on it.
+    """
+    host, _, port = address.rpartition(":")
+    if environ.get("SERVER_PORT") != port:
+        return False
+    return host in _ANY_ADDRESS or environ.get("SERVER_NAME") in (host, host.strip("[]"))
+
+
+def metrics_refusal(environ: dict, authorization: str | None) -> int | None:
+    """None when this request may read /metrics, else the status to answer (401 or 404).
+
+    The figures say how busy the site is and what the collectors fetched: not for
+    everyone. They are served on the monitoring listener (CARESCORE_METRICS_BIND), or
+    with the bearer token (CARESCORE_METRICS_TOKEN); with neither set, in development
+    only.
+    """
+    config = settings()
+    if config.metrics_bind and on_listener(environ, config.metrics_bind):
+        return None
+    if config.metrics_token:
+        scheme, _, given = (authorization or "").partition(" ")
+        expected = config.metrics_token.get_secret_value()
+        ok = scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), expected)
+        return None if ok else 401
+    if config.metrics_bind or config.is_production:
+        return 404
+    return None
+
+
 @bp.get("/metrics")
 def metrics() -> Response:
+    refused = metrics_refusal(request.environ, request.headers.get("Authorization"))
+    if refused == 401:
+        return Response("a bearer token is needed\n", 401, {"WWW-Authenticate": "Bearer"})
+    if refused:
+        abort(refused)
     registry = CollectorRegistry()
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         multiprocess.MultiProcessCollector(registry)

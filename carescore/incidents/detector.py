@@ -4,7 +4,7 @@ An hour's usual level is learned from the brand's own history at the same hour o
 week: the counts of the same hour and its two neighbours over the previous 8 weeks
 (up to 24 values), trimmed of their highest and lowest sixth (so a past outage or a
 silent collector does not move it), then raised to a floor. The count of an hour, and of
-the last 2 and 3 hours together, is tested against a negative binomial of that mean,
+the last 2 hours together, is tested against a negative binomial of that mean,
 whose variance adds the burstiness of complaints (`dispersion`) and the uncertainty of a
 baseline estimated from few values. An incident opens when such a tail probability
 falls below `p_open` and the window holds at least `min_count` complaints; it goes on while
@@ -48,11 +48,11 @@ class Rules:
     trim: float = 1 / 6
     floor: float = 0.25
     dispersion: float = 0.1
-    p_open: float = 3e-4
-    topic_p_open: float = 3e-4 / 8
+    p_open: float = 4.5e-4
+    topic_p_open: float = 4.5e-4 / 8
     p_follow: float = 0.05
     min_count: int = 6
-    windows: tuple[int, ...] = (1, 2, 3)
+    windows: tuple[int, ...] = (1, 2)
     close_after: int = 3
     trend_days: int = 7
     trend_min_daily: float = 24.0

@@ -37,7 +37,7 @@ from carescore.store.columns import utcnow
 from carescore.store.incident_tables import ComplaintHour, Incident, IncidentState
 from carescore.store.models import Checkpoint, Post
 
-DETECTOR_VERSION = "1.2"
+DETECTOR_VERSION = "1.3"
 MARK_SOURCE = "incidents"
 CARE_REFRESH = timedelta(days=2)
 

@@ -41,3 +41,34 @@ def test_values_the_code_issues_or_takes_are_inside_the_document(api):
         assert re.search(schemas["month"]["pattern"], month)
         response = api.get(f"/api/v1/rankings?window=month&month={month}")
         assert response.status_code in (200, 404), month
+
+
+def _parameter(api, path: str, name: str) -> dict:
+    doc = api.get("/api/v1/openapi.json").get_json()
+    return next(p for p in doc["paths"][path]["get"]["parameters"] if p["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("value", "taken"),
+    [
+        ("nimbus-telecom,ondeline", True),
+        ("nimbus-telecom,ondeline,albatros-air,banque-tilleul", True),
+        ("nimbus-telecom", False),
+        ("a,b,c,d,e", False),
+        ("Nimbus,ondeline", False),
+    ],
+)
+def test_the_comparison_takes_the_brand_lists_its_document_describes(api, value, taken):
+    param = _parameter(api, "/compare", "brands")
+    assert param["required"] is True
+    assert bool(re.search(param["schema"]["pattern"], value)) is taken
+    status = api.get(f"/api/v1/compare?brands={value}").status_code
+    assert (status != 400) is taken, (value, status)
+
+
+def test_every_period_endpoint_documents_the_as_of_day(api):
+    for path in ("/rankings", "/compare", "/brands/{slug}", "/brands/{slug}.csv",
+                 "/brands/{slug}/topics", "/brands/{slug}/delays"):  # fmt: skip
+        assert _parameter(api, path, "as_of")["schema"]["format"] == "date", path
+    for day in ("2026-02-30", "2026-W05-1", "20260630"):
+        assert api.get(f"/api/v1/rankings?as_of={day}").status_code == 400, day

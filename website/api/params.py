@@ -226,6 +226,19 @@ def _moment(value: str) -> datetime:
     return moment
 
 
+def _day(value: str) -> str:
+    """A calendar day as YYYY-MM-DD (2026-02-30 is none), within the data's range."""
+    try:
+        day = date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+    except ValueError:
+        day = None
+    if day is None:
+        raise ValueError("expected a date YYYY-MM-DD")
+    if not EARLIEST <= day < LATEST:
+        raise ValueError(f"out of range: from {EARLIEST} to before {LATEST}")
+    return value
+
+
 def _month(value: str) -> str:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
         raise ValueError("expected a month as YYYY-MM")
@@ -343,7 +356,7 @@ AS_OF = Param(
     "With the 90-day or all window: the last day of the window (YYYY-MM-DD), for a "
     "snapshot computed as of an earlier day; default the newest.",
     {"type": "string", "format": "date"},
-    _pattern(r"\d{4}-\d{2}-\d{2}", "a date YYYY-MM-DD", 10),
+    _day,
 )
 BRANDS = Param(
     "brands",

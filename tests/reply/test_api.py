@@ -119,7 +119,7 @@ def test_the_brand_page_shows_statements_escaped_and_corrections(app, client, wo
     assert "Fixed &lt;3 &amp; back online" in page and "<3 &" not in page
     assert 'href="https://acme.example/s?a=1&amp;b=&#34;x&#34;" rel="nofollow ugc noopener"' in page
     assert page.index("Fixed &lt;3") < page.index("old one")  # newest first
-    assert "Statement by Acme Telecom" in page and "outage of 3 June" in page
+    assert "Statement by <bdi>Acme Telecom</bdi>" in page and "outage of 3 June" in page
     assert "1 correction made after a dispute by the brand." in page
     assert "label corrected from complaint to praise" in page
     assert "Says &#34;fixed&#34; &amp; thanks" in page

@@ -80,7 +80,7 @@ def test_right_of_reply_end_to_end_through_gunicorn(db_url):
 
         page = httpx.get(f"{base}/brands/acme?lang=en", timeout=30).text
         assert "Our network was back at 18:00 on 3 June." in page
-        assert "Statement by Acme Telecom" in page
+        assert "Statement by <bdi>Acme Telecom</bdi>" in page
         assert "1 correction made after a dispute by the brand." in page
         posts = api.get("/posts", params={"brand": "acme"}).json()["items"]
         labels = {p["external_id"]: (p["label"], p["label_source"]) for p in posts}

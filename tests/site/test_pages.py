@@ -371,3 +371,18 @@ def test_every_download_link_answers_the_period_its_page_shows(site_client, site
                     ), (url, link)
             elif "period" in (body := response.get_json()) and "/history" not in link:
                 assert body["period"] == period, (url, link)
+
+
+def test_the_citation_leads_to_a_final_month_and_the_badge_to_the_live_page(site_client):
+    page = site_client.get("/brands/nimbus-telecom?lang=en").get_data(as_text=True)
+    cite = re.search(r'<aside class="cite".*?</aside>', page, re.S)[0]
+    finals = [m for m, final in _snapshot_months(site_client) if final]
+    assert f"/brands/nimbus-telecom?window={max(finals)}" in cite
+    assert "cite the latest final monthly snapshot" in cite
+    badge = re.search(r'<textarea id="badge-code"[^>]*>(.*?)</textarea>', page, re.S)[1]
+    assert re.search(r"/brands/nimbus-telecom&#3[49];", badge), badge
+
+
+def _snapshot_months(client) -> list[tuple[str, bool]]:
+    history = client.get("/api/v1/brands/nimbus-telecom/history").get_json()["items"]
+    return [(h["period"], h["is_final"]) for h in history]

@@ -386,3 +386,27 @@ def test_the_citation_leads_to_a_final_month_and_the_badge_to_the_live_page(site
 def _snapshot_months(client) -> list[tuple[str, bool]]:
     history = client.get("/api/v1/brands/nimbus-telecom/history").get_json()["items"]
     return [(h["period"], h["is_final"]) for h in history]
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_compare_page_gives_within_1h_and_recovery_their_intervals(site_client, lang):
+    """Each brand's within-1-hour share and recovery rate carry the API's interval, as on
+    the brand page, in either language."""
+    slugs = ["nimbus-telecom", "ondeline"]
+    page = text(site_client.get(f"/compare?brands={','.join(slugs)}&lang={lang}"))
+    items = site_client.get(f"/api/v1/compare?brands={','.join(slugs)}").get_json()["items"]
+    scores = [item["score"] for item in items]
+    labels = {
+        "en": ("Answered within 1 hour", "Recovery rate (customer happy after the reply)"),
+        "fr": (
+            "Réponse en moins d’une heure",
+            "Taux de rattrapage (client satisfait après la réponse)",
+        ),
+    }[lang]
+    for label, field in zip(labels, ("within_1h", "recovery_rate"), strict=True):
+        row = page[page.index(label) :].split("</tr>", 1)[0]
+        shown = re.findall(r'<span class="ci">(\d+)\s*%–(\d+)\s*%</span>', row)
+        assert len(shown) == len(slugs), label
+        for (low, high), score in zip(shown, scores, strict=True):
+            assert abs(int(low) - 100 * score[f"{field}_low"]) <= 0.5, label
+            assert abs(int(high) - 100 * score[f"{field}_high"]) <= 0.5, label

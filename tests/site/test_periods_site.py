@@ -108,3 +108,42 @@ def test_a_final_1_0_month_says_its_secondary_intervals_were_not_computed(db_url
     score = client.get("/api/v1/brands/acme?window=2026-01").get_json()["score"]
     assert score["within_30m"] == 0.25 and score["within_30m_low"] is None
     assert score["small_answered_n"] is None and score["recovery_rate_high"] is None
+
+
+def test_a_1_0_month_on_the_compare_page_says_its_intervals_were_not_computed(db_url, client):
+    """Within 1 hour and recovery gained their intervals under 2.0: on a 1.0 month the
+    compare page says so under each brand's figure rather than leaving it bare."""
+    with Session(engine_for(db_url)) as session:
+        for slug in ("acme", "globex"):
+            brand = Brand(slug=slug, name=slug.title(), sector="telecom", country="FR")
+            session.add(brand)
+            session.flush()
+            session.add(
+                BrandScore(
+                    brand_id=brand.id,
+                    window="month",
+                    period="2026-01",
+                    methodology_version="1.0",
+                    computed_at=datetime(2026, 2, 8, tzinfo=UTC),
+                    is_final=True,
+                    within_1h=0.5,
+                    recovery_rate=0.25,
+                )
+            )
+        session.commit()
+    for lang, label, why in (
+        (
+            "en",
+            "Recovery rate (customer happy after the reply)",
+            "not computed under methodology 1.0",
+        ),
+        (
+            "fr",
+            "Taux de rattrapage (client satisfait après la réponse)",
+            "non calculé par la méthodologie 1.0",
+        ),
+    ):
+        page = client.get(f"/compare?brands=acme,globex&window=2026-01&lang={lang}")
+        row = page.get_data(as_text=True).split(label, 1)[1].split("</tr>", 1)[0]
+        assert row.count(why) == 2, lang
+        assert '<span class="ci">' not in row, lang

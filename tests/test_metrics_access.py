@@ -13,12 +13,11 @@ PRODUCTION = {
     "env": "production",
     "secret_key": "k" * 32,
     "public_base_url": "https://carescore.example",
+    "operator_name": "Carescore test operator",
+    "contact_email": "ops@carescore.example",
+    "hosting_provider": "Test hosting",
 }
-PRODUCTION_ENV = {
-    "CARESCORE_ENV": "production",
-    "CARESCORE_SECRET_KEY": "k" * 32,
-    "CARESCORE_PUBLIC_BASE_URL": "https://carescore.example",
-}
+PRODUCTION_ENV = {f"CARESCORE_{name.upper()}": value for name, value in PRODUCTION.items()}
 
 
 @pytest.fixture(autouse=True)

@@ -115,7 +115,9 @@ class Settings(BaseSettings):
     ratelimit: str = Field("120 per minute", description="API requests allowed per client address")
     ratelimit_storage: str = Field(
         "memory://",
-        description="rate-limit counters; `redis://host:6379/0` shares them between hosts",
+        description="rate-limit counters: `memory://` per process, except under `carescore "
+        "serve`, whose workers share one file; `sqlite:///path` a file shared by the "
+        "processes of a host; `redis://host:6379/0` shared between hosts",
     )
     ratelimit_prefix: str = Field(
         "carescore", description="key prefix of the rate-limit counters in shared storage"

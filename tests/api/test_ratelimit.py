@@ -108,3 +108,58 @@ def test_every_instance_reports_the_same_window_end_and_a_new_window_after_it():
     assert renewed.allowed and renewed.remaining == 2
     assert renewed.reset > opened.reset
     assert abs(first.hit("10.0.0.1").reset - renewed.reset) <= 1
+
+
+def _redis_or_skip() -> str:
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_timeout=1).ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis at 127.0.0.1:6379")
+    return url
+
+
+@pytest.mark.parametrize("storage", ["default", "redis"])
+def test_several_gunicorn_workers_hold_the_stated_limit_exactly(sqlite_url, storage):
+    """Real gunicorn, four workers, rapid requests on fresh connections from eight threads
+    (so every worker takes some): exactly the stated number pass, with the default storage
+    (one count per host) as with Redis. Counting per worker let about 4 x 20 through."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    from tests.servers import gunicorn
+
+    env = {"CARESCORE_RATELIMIT": "20 per minute", "CARESCORE_API_CACHE_SECONDS": "0"}
+    if storage == "redis":
+        env["CARESCORE_RATELIMIT_STORAGE"] = _redis_or_skip()
+        env["CARESCORE_RATELIMIT_PREFIX"] = f"carescore-test-{uuid.uuid4().hex}"
+    with gunicorn(sqlite_url, workers=4, extra_env=env) as base:
+
+        def status(_: int) -> int:
+            with httpx.Client(timeout=20) as client:  # a connection of its own
+                return client.get(f"{base}/api/v1/sectors").status_code
+
+        with ThreadPoolExecutor(8) as pool:
+            statuses = list(pool.map(status, range(60)))
+    assert statuses.count(200) == 20, statuses
+    assert statuses.count(429) == 40, statuses
+
+
+def test_a_host_file_gives_two_processes_one_count_and_a_new_window_after_it(tmp_path):
+    import time
+
+    from website.api.ratelimit import RateLimit
+
+    uri = f"sqlite:///{tmp_path / 'counts.db'}"
+    first, second = (RateLimit("3 per 2 seconds", uri, "carescore", "api") for _ in range(2))
+    windows = [limiter.hit("10.0.0.1") for limiter in (first, second, first, second)]
+    assert [w.allowed for w in windows] == [True, True, True, False]
+    assert [w.remaining for w in windows] == [2, 1, 0, 0]
+    resets = [w.reset for w in windows]
+    assert max(resets) - min(resets) <= 1
+    assert second.hit("10.0.0.2").allowed, "the count is per client address"
+    time.sleep(max(0.0, windows[0].reset + 1.1 - time.time()))
+    renewed = first.hit("10.0.0.1")
+    assert renewed.allowed and renewed.remaining == 2 and renewed.reset > windows[0].reset

@@ -1,9 +1,11 @@
 """Rate limiting of the API per client address: a fixed window counted with `limits`.
 
-The count lives in memory by default (one count per worker process) and in Redis when
-CARESCORE_RATELIMIT_STORAGE=redis://host:port/db is set, so that every gunicorn worker and
-every host share one count. Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so
-that the client address is the real one.
+The count lives in this process's memory with `memory://`, in a file that every process of
+the host shares with `sqlite:///path` (website/api/hostcounts.py; what `carescore serve`
+uses by default, so its gunicorn workers keep one count), and in Redis when
+CARESCORE_RATELIMIT_STORAGE=redis://host:port/db is set, so that every host shares one.
+Behind a reverse proxy, wrap the app in werkzeug's ProxyFix so that the client address is
+the real one.
 
 `limits` is the storage and strategy library under Flask-Limiter, by the same authors. We
 call it directly because Flask-Limiter's per-request machinery (decorator resolution,
@@ -24,6 +26,8 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage, Storage, storage_from_string
 from werkzeug.exceptions import TooManyRequests
 
+from website.api.hostcounts import SCHEME as HOST_SCHEME
+from website.api.hostcounts import HostCounts
 from website.config import settings
 
 # After a storage error, count in this process's memory for this long, then try again.
@@ -64,14 +68,18 @@ class RateLimit:
         self.blueprint = blueprint
         self.item: RateLimitItem = parse(limit)
         self.prefix = prefix
-        self.storage: Storage = storage_from_string(storage_uri)
+        self.storage: Storage | HostCounts = (
+            HostCounts(storage_uri)
+            if storage_uri.startswith(HOST_SCHEME)
+            else storage_from_string(storage_uri)
+        )
         self.fallback: Storage | None = (
             None if isinstance(self.storage, MemoryStorage) else MemoryStorage()
         )
         self._fallback_until = 0.0
         self._resets: dict[str, float] = {}
 
-    def _count(self, storage: Storage, key: str) -> tuple[int, float]:
+    def _count(self, storage: Storage | HostCounts, key: str) -> tuple[int, float]:
         count = storage.incr(key, self.item.get_expiry())
         return count, storage.get_expiry(key)
 

@@ -244,7 +244,8 @@ def badge(label: str, value: str, colour: str, description: str | None = None) -
     width = left_w + right_w
     name = escape(description or f"{label}: {value}")
     return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" '
+        f'viewBox="0 0 {width} 20" role="img" '
         f'aria-label="{name}">'
         f"<title>{name}</title>"
         f'<rect width="{left_w}" height="20" fill="#333"/>'

@@ -28,6 +28,7 @@ from typing import Any
 
 from flask import Flask, Response, request
 from werkzeug.datastructures import LanguageAccept
+from werkzeug.exceptions import HTTPException
 from werkzeug.http import parse_accept_header, parse_etags, unquote_etag
 
 from carescore.store.columns import utcnow
@@ -59,6 +60,7 @@ def never_cached(view: Callable[..., Any]) -> Callable[..., Any]:
         request.environ[NEVER] = True
         return view(*args, **kwargs)
 
+    marked.never_cached = True  # type: ignore[attr-defined]
     return marked
 
 
@@ -98,10 +100,21 @@ class PageCache(EdgeCache):
     """WSGI middleware: rendered pages by path, query, language, host and day."""
 
     def eligible(self, environ: dict) -> bool:
+        """Only the page and embed views that may be kept: anything else (the health check,
+        metrics, an unknown path) must not wait on the database's generation counter, so
+        that `/healthz` still answers within its bound while the database is frozen."""
         path = environ.get("PATH_INFO", "")
         if environ.get("REQUEST_METHOD") != "GET" or path.startswith(("/api/", "/static/")):
             return False
-        return not any(name in environ for name in _FLASK_CONDITIONAL)
+        if any(name in environ for name in _FLASK_CONDITIONAL):
+            return False
+        try:
+            endpoint, _ = self.flask_app.url_map.bind_to_environ(environ).match()
+        except HTTPException:
+            return False
+        view = self.flask_app.view_functions.get(endpoint)
+        blueprint = endpoint.rpartition(".")[0]
+        return blueprint in BLUEPRINTS and not getattr(view, "never_cached", False)
 
     def key(self, environ: dict) -> tuple[str, ...]:
         query = environ.get("QUERY_STRING", "")

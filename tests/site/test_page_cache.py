@@ -114,3 +114,17 @@ def test_pages_answer_conditional_requests(make, seconds):
     assert changed.status_code == 200 and changed.data == first.data
     french = client.get(PAGE, headers={"Accept-Language": "fr", "If-None-Match": etag})
     assert french.status_code == 200, "another language is another page, with its own ETag"
+
+
+def test_only_cacheable_pages_wait_on_the_generation_counter(make, monkeypatch):
+    """A frozen database blocks the generation read; the health check, metrics and unknown
+    paths must not make it (the health check answers within its bound during a freeze)."""
+    client = make()
+    reads: list[str] = []
+    real = PageCache.generation
+    monkeypatch.setattr(PageCache, "generation", lambda self: reads.append(1) or real(self))
+    client.get("/healthz")
+    client.get("/no-such-page")
+    assert reads == []
+    assert client.get(PAGE).status_code == 200
+    assert reads == [1]

@@ -50,7 +50,8 @@ def _respond(q: dict[str, Any], fmt: str | None, filename: str, **scope: Any) ->
             count=len(items),
             next_cursor=page.next_cursor,
             items=items,
-        )
+        ),
+        filename,
     )
 
 

@@ -178,6 +178,12 @@ def _success(op: Operation) -> dict[str, Any]:
         columns = ", ".join(csv_columns(op.csv_row))
         content["text/csv"] = {"schema": {"type": "string", "description": f"columns: {columns}"}}
     headers = {name: {**spec, "schema": {"type": "string"}} for name, spec in _HEADERS.items()}
+    if op.csv_row is not None:
+        headers["Content-Disposition"] = {
+            "description": "The file name, with the period where the figures have one "
+            "(ranking-telecom-2026-10.csv); attachment for CSV, inline for JSON.",
+            "schema": {"type": "string"},
+        }
     return {"description": "OK", "headers": headers, "content": content}
 
 

@@ -6,11 +6,14 @@ site builds carries it, so the choice survives navigation without a cookie.
 
 The French catalogue is committed both as `.po` (to edit) and `.mo` (what runs), so a
 fresh clone works with no build step; tests/site/test_i18n.py fails when a string of the
-templates or of `website/` has no French translation. After changing strings:
+templates, of `website/` or of the vocabulary has no French translation, when the .po keeps
+a message nothing uses any more, or when the .mo is not the .po compiled. After changing
+strings:
 
     .venv/bin/pybabel extract -F website/translations/babel.cfg -k _l -k lazy_gettext \
         --no-location --omit-header -o website/translations/messages.pot .
-    .venv/bin/pybabel update -i website/translations/messages.pot -d website/translations
+    .venv/bin/pybabel update -i website/translations/messages.pot -d website/translations \
+        --ignore-obsolete
     (translate the new entries in website/translations/fr/LC_MESSAGES/messages.po)
     .venv/bin/pybabel compile -d website/translations
 """

@@ -5,8 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from babel.messages.extract import extract_from_dir
+from babel.messages.catalog import Message
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.mofile import read_mo
+from babel.messages.pofile import read_po
 
 from website import i18n
 
@@ -68,26 +71,52 @@ def test_percent_and_decimal_follow_the_locale(app):
         assert i18n.percent(None) == "—"
 
 
-def test_every_message_of_the_site_has_a_french_translation():
-    """The committed .mo must cover every string in the templates and website code."""
-    method_map = [
-        ("website/**.py", "python"),
-        ("templates/**.html", "jinja2"),
-        ("templates/**.xml", "jinja2"),
-    ]
-    keywords = {"_": None, "gettext": None, "_l": None, "lazy_gettext": None, "ngettext": (1, 2)}
-    wanted = {
-        message
+TRANSLATIONS = ROOT / "website/translations"
+FRENCH = TRANSLATIONS / "fr/LC_MESSAGES"
+
+
+def _key(message: Message) -> str | tuple[str, ...]:
+    """A plural message is (singular, plural), read back from a catalogue as a list."""
+    return tuple(message.id) if isinstance(message.id, list | tuple) else message.id
+
+
+def _extracted() -> set[str | tuple[str, ...]]:
+    """The messages `pybabel extract` finds, with the files and keywords its docs give."""
+    with open(TRANSLATIONS / "babel.cfg") as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    return {
+        tuple(message) if isinstance(message, list | tuple) else message
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT), method_map, keywords=keywords
+            str(ROOT), method_map, options_map, keywords=keywords
         )
     }
-    with open(ROOT / "website/translations/fr/LC_MESSAGES/messages.mo", "rb") as handle:
-        catalog = read_mo(handle)
-    # A plural message is (singular, plural), read back from the .mo as a list.
-    translated = {
-        tuple(m.id) if isinstance(m.id, list) else m.id
+
+
+def _translated(catalog) -> dict[str | tuple[str, ...], tuple[str, ...]]:
+    return {
+        _key(m): tuple(m.string) if isinstance(m.string, list | tuple) else (m.string,)
         for m in catalog
-        if m.id and (m.string[0] if isinstance(m.string, list | tuple) else m.string)
+        if m.id
+        and not m.fuzzy
+        and all(m.string if isinstance(m.string, list | tuple) else [m.string])
     }
-    assert wanted - translated == set()
+
+
+def test_every_message_of_the_site_has_a_french_translation():
+    """The committed .mo must cover every string in the templates, website code and the
+    vocabulary's names."""
+    with open(FRENCH / "messages.mo", "rb") as handle:
+        translated = _translated(read_mo(handle))
+    assert _extracted() - set(translated) == set()
+
+
+def test_the_french_catalogue_holds_only_messages_in_use_and_runs_what_it_says():
+    """No obsolete entries (kept or marked `#~`) in the .po, and the committed .mo is the
+    .po compiled: an edit to one without the other shows here."""
+    with open(FRENCH / "messages.po", "rb") as handle:
+        po = read_po(handle)
+    assert list(po.obsolete) == []
+    assert {_key(m) for m in po if m.id} - _extracted() == set()
+    with open(FRENCH / "messages.mo", "rb") as handle:
+        assert _translated(read_mo(handle)) == _translated(po)

@@ -9,9 +9,11 @@ request; serving the stored bytes costs about one.
 
 A page depends on more of the request than an API answer does, and every such input is
 part of the key: the path and query, the language (`?lang=` or else Accept-Language, as
-`website.i18n` chooses it), the host and scheme (feeds and permalinks are absolute
-links), and the day (pages say what "today" is). Nothing else of the request reaches a
-page: the site sets no cookie and keeps no session. Only 200 answers of the page and
+`website.i18n` chooses it) and the day (pages say what "today" is). Absolute links
+(feeds, permalinks, citations) come from CARESCORE_PUBLIC_BASE_URL, never from the
+request, so the Host header is not part of the key: a client varying it gets the same
+page and cannot fill the cache with copies. Nothing else of the request reaches a page:
+the site sets no cookie and keeps no session. Only 200 answers of the page and
 embed blueprints are kept (never an error page, never the health check), and a view can
 opt out with `never_cached`.
 
@@ -97,7 +99,7 @@ def _page_answer(response: Response) -> Response:
 
 
 class PageCache(EdgeCache):
-    """WSGI middleware: rendered pages by path, query, language, host and day."""
+    """WSGI middleware: rendered pages by path, query, language and day."""
 
     def eligible(self, environ: dict) -> bool:
         """Only the page and embed views that may be kept: anything else (the health check,
@@ -122,8 +124,6 @@ class PageCache(EdgeCache):
             environ.get("PATH_INFO", ""),
             query,
             language(query, environ.get("HTTP_ACCEPT_LANGUAGE")),
-            environ.get("HTTP_HOST", ""),
-            environ.get("wsgi.url_scheme", "http"),
             utcnow().date().isoformat(),
         )
 

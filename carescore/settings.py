@@ -4,13 +4,13 @@ Each field is one `CARESCORE_<NAME>` environment variable with its default and o
 help. A process reads them once at start-up (`load_settings()`) and hands the object to the
 parts that need it: the site's app factory, the gunicorn config, the collectors' runner
 and the command line. Nothing else reads `CARESCORE_*` variables, so this module is the
-whole list (the README's "Configuration" table is checked against it by a test).
+whole list (the README's "Configuration" table is checked against it by a test; the
+tables and the check for stray variables are in `carescore.settings_docs`).
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import os
 import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -34,13 +34,6 @@ DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused in production, se
 MIN_SECRET_LENGTH = 16
 ENVIRONMENTS = ("development", "production")
 LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
-
-# Variables only the test suite and the benchmarks read; never product settings.
-TEST_ONLY_VARIABLES = {
-    "CARESCORE_TEST_DATABASE_URL": "PostgreSQL server for the PostgreSQL half of the tests",
-    "CARESCORE_SHARED_DATA": "folder of the real datasets read by tests and benchmarks",
-    "CARESCORE_CHROMIUM": "Chromium binary for the browser tests",
-}
 
 
 def _default_workers() -> int:
@@ -324,41 +317,6 @@ def env_name(field: str) -> str:
     return f"{PREFIX}{field.upper()}"
 
 
-def setting_names() -> list[str]:
-    """Every product setting's variable name, in the model's order."""
-    return [env_name(name) for name in Settings.model_fields]
-
-
-COLLECTOR_FIELDS = ("x_", "mastodon_", "bluesky_", "reddit_", "rss_")
-
-
-def is_collector_setting(field: str) -> bool:
-    """The collectors' credentials and endpoints, documented in a table of their own."""
-    return field.startswith(COLLECTOR_FIELDS)
-
-
-def _shown_default(field: str) -> str:
-    info = Settings.model_fields[field]
-    extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-    if "shown_default" in extra:
-        return str(extra["shown_default"])
-    value = info.get_default(call_default_factory=True)
-    if value is None or value == []:
-        return "unset"
-    if isinstance(value, bool):
-        value = str(value).lower()
-    return f"`{value}`"
-
-
-def markdown_table(*, collectors: bool) -> str:
-    """The README's table of the settings (`carescore config --markdown` prints both)."""
-    rows = ["| variable | default | meaning |", "|---|---|---|"]
-    for field, info in Settings.model_fields.items():
-        if is_collector_setting(field) == collectors:
-            rows.append(f"| `{env_name(field)}` | {_shown_default(field)} | {info.description} |")
-    return "\n".join(rows)
-
-
 def _hide_password(url: str) -> str:
     from sqlalchemy.engine import make_url
 
@@ -422,11 +380,3 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
         return cls(**overrides)
     except ValidationError as exc:
         raise ConfigError(_one_line(exc)) from None
-
-
-def unknown_variables(environ: Mapping[str, str] | None = None) -> list[str]:
-    """CARESCORE_* variables set here that are neither a setting nor a test variable:
-    most often a typo that would otherwise be ignored in silence."""
-    environ = os.environ if environ is None else environ
-    known = set(setting_names()) | set(TEST_ONLY_VARIABLES)
-    return sorted(k for k in environ if k.upper().startswith(PREFIX) and k.upper() not in known)

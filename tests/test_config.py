@@ -11,8 +11,8 @@ from carescore.settings import (
     ConfigError,
     Settings,
     load_settings,
-    unknown_variables,
 )
+from carescore.settings_docs import unknown_variables
 from collectors.sources import SOURCE_NAMES, build_sources
 
 TYPO = "CARESCORE_" + "DATABSE_URL"  # spelt in two halves: the docs test greps for stray names

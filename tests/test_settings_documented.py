@@ -11,7 +11,7 @@ import re
 import subprocess
 from pathlib import Path
 
-from carescore.settings import TEST_ONLY_VARIABLES, markdown_table, setting_names
+from carescore.settings_docs import TEST_ONLY_VARIABLES, markdown_table, setting_names
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from carescore.cli.common import settings
-from carescore.settings import markdown_table, unknown_variables
+from carescore.settings_docs import markdown_table, unknown_variables
 
 
 @click.command("config")

@@ -77,6 +77,8 @@ class Overview:
     fallback: Period | None = None
     # The newest month that is over but not final yet: movers leave it out until then.
     pending: MonthState | None = None
+    # The two final months the movers compare (previous, latest), once there are two.
+    compared: tuple[str, str] | None = None
 
 
 @dataclass
@@ -233,6 +235,7 @@ def overview(
         sectors=list(summaries.values()),
         movers=movers(session, months=months),
         latest_month=months[0] if months else None,
+        compared=(months[1], months[0]) if len(months) >= 2 else None,
         window=kind,
         fallback=fallback,
         pending=pending,

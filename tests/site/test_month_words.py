@@ -66,6 +66,8 @@ def test_movers_name_the_two_final_months_and_when_the_next_is_final(engine, cli
     assert "Plus fortes variations de septembre 2026 à octobre 2026" in french
     assert "novembre 2026 sera définitif le 8 décembre 2026" in french
 
+    assert view.compared == ("2026-09", "2026-10")
+
     _at(monkeypatch, datetime(2026, 11, 20, tzinfo=UTC))
     with Session(engine) as session:
         assert overview(session).pending is None, "November is not over on the 20th"
@@ -139,3 +141,15 @@ def test_trend_points_follow_the_minimum_sample_and_finality():
     points = points[3:]
     assert points[0].satisfaction is None and points[1].satisfaction == 60
     assert (points[2].satisfaction_low, points[2].satisfaction_high) == (40, 62)
+
+
+def test_two_final_months_without_a_mover_still_say_which_months(engine, client):
+    with Session(engine) as session:
+        _brands(session)
+        _snapshot(session, "alpha", "2026-09", 60.0, 1)
+        _snapshot(session, "beta", "2026-10", 70.0, 1)  # nobody ranked in both months
+        session.commit()
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Biggest movers from September 2026 to October 2026" in page
+    assert "No brand ranked in both months changed its Carescore." in page
+    assert "once two monthly snapshots are final" not in page

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import csv
+import html
+import io
+import re
 from datetime import UTC, date, datetime, timedelta
 
 import feedparser
@@ -12,6 +16,7 @@ from carescore.demo import build_demo
 from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands
 from carescore.store.db import engine_for
+from carescore.store.incident_tables import Incident
 
 AS_OF = date(2026, 6, 30)
 END_OF_DATA = datetime(2026, 6, 30, 0, 10, tzinfo=UTC)  # the demo's posts stop at midnight
@@ -87,9 +92,9 @@ def test_filters_csv_errors_and_etags_of_the_api(demo):
     assert second["items"][0]["key"] != one["items"][0]["key"]
     brand = demo.get("/api/v1/brands/kestrel-jet/incidents").get_json()["items"]
     assert brand and {i["brand"] for i in brand} == {"kestrel-jet"}
-    csv = demo.get("/api/v1/brands/kestrel-jet/incidents.csv")
-    assert csv.mimetype == "text/csv"
-    header = csv.get_data(as_text=True).splitlines()[0]
+    reply = demo.get("/api/v1/brands/kestrel-jet/incidents.csv")
+    assert reply.mimetype == "text/csv"
+    header = reply.get_data(as_text=True).splitlines()[0]
     assert header.startswith("brand,brand_name,sector,topic,key")
     together = demo.get("/api/v1/incidents?topic=all&limit=200").get_json()["items"]
     assert together and all(i["topic"] is None for i in together)
@@ -146,3 +151,55 @@ def test_a_topic_incident_has_its_page_and_api_entry(app, db_url):
     assert "complaints alone" in page.get_data(as_text=True)
     assert client.get("/brands/acme/incidents/2026-03-25T15").status_code == 404
     assert client.get("/brands/acme/incidents/2026-03-25T15.delivery").status_code == 404
+
+
+def _download_links(page: str) -> dict[str, str]:
+    """The page's "this incident" download links, by type, unescaped as a browser would."""
+    block = page.split('<p class="downloads">')[1].split("</p>")[0]
+    found = re.findall(r'<a href="([^"]+)" type="([^"]+)"', block)
+    return {kind: html.unescape(href) for href, kind in found}
+
+
+def test_the_incident_download_returns_the_incident_shown_and_no_other(app, db_url):
+    from tests.incidents.test_run import T0, _acme
+
+    start = T0 + timedelta(weeks=3, hours=15)
+    with Session(engine_for(db_url)) as session:
+        brand_id = _acme(session)
+        for topic, posts, hours in (("", 40, 3), ("billing", 12, 2), ("delivery", 9, 1)):
+            session.add(
+                Incident(
+                    brand_id=brand_id,
+                    topic=topic,
+                    start_at=start if topic != "delivery" else start + timedelta(hours=1),
+                    detected_at=start + timedelta(hours=1),
+                    end_at=start + timedelta(hours=hours),
+                    peak_at=start,
+                    peak_count=posts // 2,
+                    peak_baseline=1.0,
+                    peak_ratio=posts / 2,
+                    posts=posts,
+                    expected=2.0,
+                    p_value=1e-6,
+                    topics={topic or "billing": posts},
+                    detector_version="test",
+                    computed_at=start + timedelta(hours=5),
+                )
+            )
+        session.commit()
+    client = app.test_client()
+    everything = client.get("/api/v1/brands/acme/incidents").get_json()["items"]
+    assert len(everything) == 3  # all three overlap; two start in the same hour
+    for shown in everything:
+        page = client.get(f"/brands/acme/incidents/{shown['key']}")
+        assert page.status_code == 200
+        links = _download_links(page.get_data(as_text=True))
+        body = client.get(links["application/json"]).get_json()
+        assert [i["key"] for i in body["items"]] == [shown["key"]]
+        assert body["items"][0] == shown
+        rows = list(
+            csv.DictReader(io.StringIO(client.get(links["text/csv"]).get_data(as_text=True)))
+        )
+        assert [(r["key"], r["complaints"]) for r in rows] == [
+            (shown["key"], str(shown["complaints"]))
+        ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+import website.api.brand_views
 import website.api.views
 
 URL = "/api/v1/rankings?sort=reply_rate"
@@ -81,10 +82,10 @@ def test_errors_are_never_cached(cached, monkeypatch):
     client = cached()
     assert client.get("/api/v1/brands/no-such-brand").status_code == 404
     assert client.get("/api/v1/rankings?sort=nope").status_code == 400
-    real = website.api.views.brand_report
+    real = website.api.brand_views.brand_report
     calls = []
     monkeypatch.setattr(
-        website.api.views, "brand_report", lambda *a, **k: calls.append(1) or real(*a, **k)
+        website.api.brand_views, "brand_report", lambda *a, **k: calls.append(1) or real(*a, **k)
     )
     assert client.get("/api/v1/brands/no-such-brand").status_code == 404
     assert calls == [1], "a 404 is looked up again, not served from memory"

@@ -2,56 +2,40 @@
 
 Each view parses its query with the declared parameters, calls one read function of
 `carescore.read` and hands a `...Public` object to the edge, which renders JSON or CSV.
+This module holds the blueprint, the helpers every view answers with, and the rankings,
+search, movers, sectors, posts and documents; `brand_views` and `incident_views` add
+their resources' routes to the same blueprint.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Response
 
 from carescore import METHODOLOGY_VERSION
 from carescore.errors import BadCursor, BadInput, NotFound
-from carescore.read.brands import (
-    MAX_COMPARED,
-    BrandReport,
-    brand_directory,
-    brand_report,
-    brand_timeline,
-    compare_brands,
-    parse_slugs,
-)
 from carescore.read.overview import movers
 from carescore.read.posts import find_posts
 from carescore.read.rankings import ranking
 from carescore.read.search import find_brands
 from carescore.read.sectors import has_demo_data, list_sectors, sector_slugs
-from carescore.reply import Missing, brand_reply
 from website.api import cache as api_cache
 from website.api import docs as api_docs
 from website.api import http as api_http
 from website.api import ratelimit, writes
 from website.api.build import (
-    brand_public,
-    delay_rows,
-    figures_public,
-    metrics_public,
     mover_public,
     post_public,
     ranking_row_public,
     search_row_public,
     sector_public,
-    topic_rows,
 )
 from website.api.cache import edge_cacheable
 from website.api.http import csv_response, document_response, json_response, wants_csv
 from website.api.methodology import RULES
 from website.api.openapi import document
 from website.api.params import (
-    BRAND_QUERY,
-    BRANDS_QUERY,
-    COMPARE_QUERY,
     POSTS_QUERY,
     RANKINGS_QUERY,
     SEARCH_QUERY,
@@ -62,19 +46,8 @@ from website.api.params import (
     query,
     takes,
 )
-from website.api.reply_schemas import brand_reply_public
 from website.api.schemas import (
-    BrandDetailPublic,
-    BrandFiguresPublic,
-    BrandListPublic,
-    BrandPublic,
-    CompareItemPublic,
-    ComparePublic,
-    DelayListPublic,
-    DelayRowPublic,
-    HistoryPublic,
     MethodologyPublic,
-    MetricsPublic,
     MoverListPublic,
     MoverPublic,
     PostListPublic,
@@ -87,8 +60,6 @@ from website.api.schemas import (
     SearchRowPublic,
     SectorListPublic,
     SectorPublic,
-    TopicListPublic,
-    TopicRowPublic,
 )
 from website.db import get_session
 from website.errors import problem
@@ -142,180 +113,11 @@ def _period_failed(error: BadInput, q: dict[str, Any]) -> BadParameter:
     return BadParameter("as_of" if q.get("as_of") else "window", str(error))
 
 
-def _report(slug: str, q: dict[str, Any]) -> BrandReport:
-    """The brand's figures for the period the query names (no posts, history or accounts)."""
-    try:
-        return brand_report(
-            get_session(),
-            slug,
-            window=q["window"],
-            as_of=q["as_of"],
-            history=False,
-            recent=0,
-        )
-    except BadInput as error:
-        raise _period_failed(error, q) from None
-
-
 def _period_name(window: str, period: str | None) -> str:
     """How a file name says its period: 2026-10, 90d-2026-12-01, all-2026-12-01."""
     if period is None:
         return window
     return period if window == "month" else f"{window}-{period}"
-
-
-@bp.get("/brands")
-@bp.get("/brands.csv", defaults={"fmt": "csv"})
-@edge_cacheable
-@takes(*BRANDS_QUERY)
-def brands(fmt: str | None = None) -> Response:
-    q = query()
-    try:
-        page = brand_directory(
-            get_session(),
-            sector=q["sector"],
-            country=q["country"],
-            text=q["q"],
-            cursor=q["cursor"],
-            limit=page_limit(q["limit"], wants_csv(fmt)),
-        )
-    except BadCursor as exc:
-        raise BadParameter("cursor", str(exc)) from exc
-    except NotFound as exc:
-        raise BadParameter("sector", "unknown sector; see /api/v1/sectors") from exc
-    items = [brand_public(listing.brand, listing.accounts) for listing in page.items]
-    return _answer(fmt, BrandPublic, items, "brands", BrandListPublic, next_cursor=page.next_cursor)
-
-
-@bp.get("/brands/<slug>")
-@bp.get("/brands/<slug>.csv", defaults={"fmt": "csv"})
-@edge_cacheable
-@takes(*BRAND_QUERY)
-def brand(slug: str, fmt: str | None = None) -> Response:
-    """`?window=all|YYYY-MM|90d` and `?as_of=YYYY-MM-DD` choose the period, as on the site.
-
-    The CSV is one row (none when no figures are stored for the period)."""
-    report = _report(slug, query())
-    name = f"{slug}-{_period_name(report.window, report.period)}"
-    if wants_csv(fmt):
-        rows = [figures_public(report.brand, report.score)] if report.score else []
-        return csv_response(BrandFiguresPublic, rows, name)
-    score = metrics_public(report.score) if report.score else None
-    return json_response(
-        BrandDetailPublic(
-            demo=report.demo,
-            methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
-            brand=brand_public(report.brand, report.accounts),
-            score=score,
-        ),
-        name,
-    )
-
-
-def _score_table(
-    slug: str, fmt: str | None, table: str, rows: Callable, row: type, envelope: type
-) -> Response:
-    """One table of a brand page's period (topics, delays): rows, period and file name."""
-    report = _report(slug, query())
-    score = report.score
-    return _answer(
-        fmt,
-        row,
-        rows(slug, score),
-        f"{slug}-{table}-{_period_name(report.window, report.period)}",
-        envelope,
-        methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
-        brand=slug,
-        window=report.window,
-        period=report.period,
-        is_final=bool(score and score.is_final),
-    )
-
-
-@bp.get("/brands/<slug>/topics")
-@bp.get("/brands/<slug>/topics.csv", defaults={"fmt": "csv"})
-@edge_cacheable
-@takes(*BRAND_QUERY)
-def topics(slug: str, fmt: str | None = None) -> Response:
-    return _score_table(slug, fmt, "topics", topic_rows, TopicRowPublic, TopicListPublic)
-
-
-@bp.get("/brands/<slug>/delays")
-@bp.get("/brands/<slug>/delays.csv", defaults={"fmt": "csv"})
-@edge_cacheable
-@takes(*BRAND_QUERY)
-def delays(slug: str, fmt: str | None = None) -> Response:
-    return _score_table(slug, fmt, "delays", delay_rows, DelayRowPublic, DelayListPublic)
-
-
-@bp.get("/brands/<slug>/reply")
-@edge_cacheable
-def reply(slug: str) -> Response:
-    try:
-        summary = brand_reply(get_session(), slug)
-    except Missing as exc:
-        raise NotFound(str(exc)) from exc
-    return json_response(brand_reply_public(summary, _demo()))
-
-
-@bp.get("/brands/<slug>/history")
-@bp.get("/brands/<slug>/history.csv", defaults={"fmt": "csv"})
-@edge_cacheable
-def history(slug: str, fmt: str | None = None) -> Response:
-    timeline = brand_timeline(get_session(), slug)
-    items = [metrics_public(s) for s in timeline.snapshots]
-    version = items[-1].methodology_version if items else METHODOLOGY_VERSION
-    return _answer(
-        fmt,
-        MetricsPublic,
-        items,
-        f"{slug}-history",
-        HistoryPublic,
-        methodology_version=version,
-        brand=slug,
-    )
-
-
-@bp.get("/compare")
-@bp.get("/compare.csv", defaults={"fmt": "csv"})
-@edge_cacheable
-@takes(*COMPARE_QUERY)
-def compare(fmt: str | None = None) -> Response:
-    """The comparison page's table: two to four brands' figures for one period."""
-    q = query()
-    slugs = parse_slugs([q["brands"]])
-    try:
-        reports = compare_brands(get_session(), slugs, window=q["window"], as_of=q["as_of"])
-    except NotFound as exc:
-        raise BadParameter("brands", str(exc)) from exc
-    except BadInput as error:
-        if not 2 <= len(slugs) <= MAX_COMPARED:
-            raise BadParameter("brands", str(error)) from None
-        raise _period_failed(error, q) from None
-    first = reports[0]
-    name = f"compare-{'-'.join(slugs)}-{_period_name(first.window, first.period)}"
-    if wants_csv(fmt):
-        rows = [figures_public(r.brand, r.score) for r in reports if r.score]
-        return csv_response(BrandFiguresPublic, rows, name)
-    items = [
-        CompareItemPublic(
-            brand=brand_public(r.brand, r.accounts),
-            score=metrics_public(r.score) if r.score else None,
-        )
-        for r in reports
-    ]
-    versions = [r.score.methodology_version for r in reports if r.score]
-    return json_response(
-        ComparePublic(
-            demo=_demo(),
-            methodology_version=versions[0] if versions else METHODOLOGY_VERSION,
-            window=first.window,
-            period=first.period,
-            count=len(items),
-            items=items,
-        ),
-        name,
-    )
 
 
 @bp.get("/rankings")
@@ -435,4 +237,4 @@ def openapi() -> Response:
     return document_response(document())
 
 
-from website.api import incident_views  # noqa: E402, F401  (registers its routes on bp)
+from website.api import brand_views, incident_views  # noqa: E402, F401  (register their routes on bp)

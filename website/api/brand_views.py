@@ -28,6 +28,14 @@ from website.api.build import (
     topic_rows,
 )
 from website.api.cache import edge_cacheable
+from website.api.figure_shapes import (
+    BrandFiguresPublic,
+    DelayListPublic,
+    DelayRowPublic,
+    MetricsPublic,
+    TopicListPublic,
+    TopicRowPublic,
+)
 from website.api.http import csv_response, json_response, wants_csv
 from website.api.params import (
     BRAND_QUERY,
@@ -41,17 +49,11 @@ from website.api.params import (
 from website.api.reply_schemas import brand_reply_public
 from website.api.schemas import (
     BrandDetailPublic,
-    BrandFiguresPublic,
     BrandListPublic,
     BrandPublic,
     CompareItemPublic,
     ComparePublic,
-    DelayListPublic,
-    DelayRowPublic,
     HistoryPublic,
-    MetricsPublic,
-    TopicListPublic,
-    TopicRowPublic,
 )
 from website.api.views import _answer, _demo, _period_failed, _period_name, bp
 from website.db import get_session

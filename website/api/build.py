@@ -19,18 +19,20 @@ from carescore.read.sectors import SectorCount
 from carescore.read.serialize import finite
 from carescore.store.models import BrandScore
 from carescore.vocab import sector_name
-from website.api.schemas import (
-    AccountPublic,
+from website.api.figure_shapes import (
     BrandFiguresPublic,
-    BrandPublic,
     DelayRowPublic,
     MetricsPublic,
+    TopicRowPublic,
+)
+from website.api.schemas import (
+    AccountPublic,
+    BrandPublic,
     MoverPublic,
     PostPublic,
     RankingRowPublic,
     SearchRowPublic,
     SectorPublic,
-    TopicRowPublic,
 )
 from website.i18n import translate
 

@@ -15,6 +15,14 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from carescore import METHODOLOGY_VERSION
+from website.api.figure_shapes import (
+    BrandFiguresPublic,
+    DelayListPublic,
+    DelayRowPublic,
+    MetricsPublic,
+    TopicListPublic,
+    TopicRowPublic,
+)
 from website.api.incident_shapes import operations as incident_operations
 from website.api.openapi_writes import (
     SECURITY_SCHEME,
@@ -36,15 +44,11 @@ from website.api.params import (
 from website.api.reply_schemas import INPUTS, OUTPUTS
 from website.api.schemas import (
     BrandDetailPublic,
-    BrandFiguresPublic,
     BrandListPublic,
     BrandPublic,
     ComparePublic,
-    DelayListPublic,
-    DelayRowPublic,
     HistoryPublic,
     MethodologyPublic,
-    MetricsPublic,
     MoverListPublic,
     MoverPublic,
     PostListPublic,
@@ -56,8 +60,6 @@ from website.api.schemas import (
     SearchRowPublic,
     SectorListPublic,
     SectorPublic,
-    TopicListPublic,
-    TopicRowPublic,
 )
 from website.api.shape_base import csv_columns
 

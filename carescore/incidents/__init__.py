@@ -2,14 +2,16 @@
 week, followed while it lasts, with how the brand answered the people it hit.
 
 `detector` decides on hourly counts (pure, no database); `hours` counts complaints per
-hour; `care` measures the replies during an incident; `run` keeps the stored incidents
-up to date, incrementally. docs/incidents.md states the rules and their measured errors.
+hour; `care` measures the replies during an incident; `record` stores what the detector
+finds for a brand; `run` keeps the stored incidents up to date, incrementally.
+docs/incidents.md states the rules and their measured errors.
 """
 
 from carescore.incidents.care import CARE_UNIT, Care, care_units
 from carescore.incidents.detector import RULES, Found, Rules, baselines, detect, detect_topics
 from carescore.incidents.hours import hour_of, hour_start
-from carescore.incidents.run import DETECTOR_VERSION, RunSummary, refresh_incidents
+from carescore.incidents.record import DETECTOR_VERSION
+from carescore.incidents.run import RunSummary, refresh_incidents
 
 __all__ = [
     "CARE_UNIT",

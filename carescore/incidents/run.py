@@ -16,30 +16,26 @@ stored complaints no longer add up to its posts' is rebuilt from its posts, and
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select, tuple_
 from sqlmodel import Session
 
-from carescore.incidents import care
-from carescore.incidents.detector import RULES, Found, Rules, detect_topics
+from carescore.incidents.detector import RULES, Rules
 from carescore.incidents.hours import (
     HourCounts,
     complaint_totals,
     count_hours,
     first_hours,
     hour_of,
-    hour_start,
 )
+from carescore.incidents.record import DETECTOR_VERSION, detect_brand, refresh_recent_care
 from carescore.store.columns import utcnow
 from carescore.store.incident_tables import ComplaintHour, Incident, IncidentState
 from carescore.store.models import Checkpoint, Post
 
-DETECTOR_VERSION = "1.3"
 MARK_SOURCE = "incidents"
-CARE_REFRESH = timedelta(days=2)
 
 
 @dataclass
@@ -69,7 +65,7 @@ def refresh_incidents(
         mark = Checkpoint(source=MARK_SOURCE, brand_slug="", cursor="0")
         session.add(mark)
     mark.cursor, mark.updated_at = str(top), now
-    _refresh_recent_care(session, now)
+    refresh_recent_care(session, now)
     summary.open_now = session.execute(
         select(func.count()).select_from(Incident).where(Incident.is_open.is_(True))
     ).scalar_one()
@@ -87,7 +83,7 @@ def _rebuild_all(session: Session, now: datetime, rules: Rules) -> RunSummary:
     current = hour_of(now)
     for brand_id, first in firsts.items():
         counts = hours.get(brand_id, HourCounts())
-        summary.incidents_written += _detect_brand(
+        summary.incidents_written += detect_brand(
             session, brand_id, counts, first, first, now, rules
         )
         session.add(_state(brand_id, first, current, counts))
@@ -177,7 +173,7 @@ def _rebuild_brands(
     current = hour_of(now)
     for brand_id, first in firsts.items():
         counts = hours.get(brand_id, HourCounts())
-        summary.incidents_written += _detect_brand(
+        summary.incidents_written += detect_brand(
             session, brand_id, counts, first, first, now, rules
         )
         session.add(_state(brand_id, first, current, counts))
@@ -280,7 +276,7 @@ def _redetect(
     for brand_id in brands:
         state = states[brand_id]
         kept = [i for i in incidents[brand_id] if id(i) not in dropped]
-        summary.incidents_written += _detect_brand(
+        summary.incidents_written += detect_brand(
             session, brand_id, hours[brand_id], state.first_hour, begins[brand_id], now, rules, kept
         )
         summary.brands_detected += 1
@@ -294,114 +290,3 @@ def _redetect(
 def _h(moment: datetime, *, end: bool = False) -> int:
     """The hour of a stored time; `end=True` for a time stored as the end of its hour."""
     return hour_of(moment) - (1 if end and moment.timestamp() % 3600 == 0 else 0)
-
-
-def _series(counts: HourCounts) -> dict[str, dict[int, int]]:
-    """The brand's complaints together (topic "") and each topic's alone, by hour."""
-    series: dict[str, dict[int, int]] = {"": counts.counts}
-    for hour, bag in counts.topics.items():
-        for topic, n in bag.items():
-            if n:
-                series.setdefault(topic, {})[hour] = n
-    return series
-
-
-def _detect_brand(
-    session: Session,
-    brand_id: int,
-    counts: HourCounts,
-    first: int,
-    begin: int,
-    now: datetime,
-    rules: Rules,
-    kept: Sequence[Incident] = (),
-) -> int:
-    """Detect from `begin` on; `kept` are the brand's stored incidents left as they are."""
-    current = hour_of(now)
-    earlier = [
-        (hour_of(i.start_at), hour_of(i.end_at) if i.end_at else None)
-        for i in kept
-        if i.topic == ""
-    ]
-    found = detect_topics(_series(counts), first, begin, current + 1, current, rules, earlier)
-    return sum(
-        _store_incidents(session, brand_id, topic, items, counts, now)
-        for topic, items in found.items()
-    )
-
-
-def _store_incidents(
-    session: Session,
-    brand_id: int,
-    topic: str,
-    found: list[Found],
-    counts: HourCounts,
-    now: datetime,
-) -> int:
-    for f in found:
-        topics: Counter = Counter()
-        if topic:
-            topics[topic] = f.posts
-        else:
-            for hour, _, _ in f.hours:
-                topics += counts.topics.get(hour, Counter())
-        peak_hour, peak_count, peak_base = f.peak
-        incident = Incident(
-            brand_id=brand_id,
-            topic=topic,
-            start_at=hour_start(f.start),
-            detected_at=min(hour_start(f.detected + 1), now),
-            end_at=hour_start(f.end) if f.end is not None else None,
-            is_open=f.end is None,
-            peak_at=hour_start(peak_hour),
-            peak_count=peak_count,
-            peak_baseline=round(peak_base, 3),
-            peak_ratio=round(peak_count / peak_base, 2),
-            posts=f.posts,
-            expected=round(f.expected, 2),
-            p_value=f.p_value,
-            topics=dict(topics.most_common()),
-            detector_version=DETECTOR_VERSION,
-            care_unit=care.CARE_UNIT,
-            computed_at=now,
-        )
-        _measure_care(session, incident, now)
-        session.add(incident)
-    return len(found)
-
-
-def _measure_care(session: Session, incident: Incident, now: datetime) -> None:
-    during, usual = care.measure(
-        session,
-        incident.brand_id,
-        incident.start_at,
-        incident.end_at or now,
-        now,
-        topic=incident.topic or None,
-    )
-    incident.care_unit = care.CARE_UNIT
-    incident.care_n, incident.care_answered = during.n, during.answered
-    incident.care_median_reply_s = during.median_reply_s
-    incident.care_recovery_n, incident.care_recovered = during.recovery_n, during.recovered
-    incident.usual_n, incident.usual_answered = usual.n, usual.answered
-    incident.usual_median_reply_s = usual.median_reply_s
-    incident.usual_recovery_n, incident.usual_recovered = usual.recovery_n, usual.recovered
-    incident.computed_at = now
-
-
-def _refresh_recent_care(session: Session, now: datetime) -> None:
-    """Replies keep arriving after an incident: its care figures settle within a day.
-
-    Incidents measured in another unit (posts, before cases existed) are measured again.
-    """
-    recent = session.execute(
-        select(Incident).where(
-            (
-                ((Incident.end_at.is_(None)) | (Incident.end_at >= now - CARE_REFRESH))
-                & (Incident.computed_at < now)
-            )
-            | (Incident.care_unit != care.CARE_UNIT)
-        )
-    ).scalars()
-    for incident in recent:
-        _measure_care(session, incident, now)

@@ -4,7 +4,9 @@ the methodology version and is_final, and the file name carries the period."""
 from __future__ import annotations
 
 import csv
+import html
 import io
+import re
 
 import pytest
 
@@ -134,3 +136,25 @@ def test_search_results_download_with_their_live_scores(api):
     assert [r["slug"] for r in rows] == [i["slug"] for i in doc["items"]]
     assert {r["period"] for r in rows} == {AS_OF.isoformat()}
     assert all(r["window"] == "90d" and r["is_final"] == "false" for r in rows)
+
+
+def test_the_methodology_accuracy_table_downloads_with_the_figures_it_shows(api):
+    page = api.get("/methodology").get_data(as_text=True)
+    section = page.split('<section aria-labelledby="accuracy">')[1].split("</section>")[0]
+    links = dict(
+        (kind, html.unescape(href))
+        for href, kind in re.findall(r'<a href="([^"]+)" type="([^"]+)"', section)
+    )
+    shown = re.findall(r'<td class="num"><strong>([^<]+)</strong></td>', section)
+    body = api.get(links["application/json"])
+    doc = body.get_json()
+    assert doc["count"] == len(shown) == len(doc["items"]) > 0
+    assert [f"{i['value']:.3f}" for i in doc["items"]] == shown
+    assert _filename(body) == f"accuracy-scorer-{doc['scorer_version']}.json"
+    rows = _rows(api.get(links["text/csv"]))
+    assert [(r["set"], r["metric"], float(r["value"])) for r in rows] == [
+        (i["set"], i["metric"], i["value"]) for i in doc["items"]
+    ]
+    assert {r["scorer_version"] for r in rows} == {doc["scorer_version"]}
+    for row in rows:
+        assert float(row["interval_low"]) <= float(row["value"]) <= float(row["interval_high"])

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, models_json_schema
 
 from carescore import METHODOLOGY_VERSION
+from website.api.accuracy_shapes import operations as accuracy_operations
 from website.api.figure_shapes import (
     BrandFiguresPublic,
     DelayListPublic,
@@ -136,6 +137,7 @@ OPERATIONS = (
     *incident_operations(Operation),
     Operation("/methodology", "getMethodology", "The rules behind every figure", NO_QUERY,
               MethodologyPublic, tag="about"),
+    *accuracy_operations(Operation),
     Operation("/openapi.json", "getOpenApi", "This document", NO_QUERY, None, tag="about"),
 )  # fmt: skip
 

@@ -237,4 +237,8 @@ def openapi() -> Response:
     return document_response(document())
 
 
-from website.api import brand_views, incident_views  # noqa: E402, F401  (register their routes on bp)
+from website.api import (  # noqa: E402, F401  (register their routes on bp)
+    accuracy_views,
+    brand_views,
+    incident_views,
+)

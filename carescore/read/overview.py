@@ -35,6 +35,8 @@ class Standing:
     brand: BrandRef
     carescore: float | None
     rank_sector: int | None
+    methodology_version: str | None = None
+    is_final: bool = False
 
 
 @dataclass
@@ -135,6 +137,7 @@ def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row
                 BrandScore.rank_sector,
                 BrandScore.computed_at,
                 BrandScore.methodology_version,
+                BrandScore.is_final,
                 Brand.id.label("brand_id"),
                 *BRAND_COLUMNS,
             )
@@ -184,6 +187,40 @@ def movers(session: Session, limit: int = 5, months: list[str] | None = None) ->
     return [m for m in found if m.delta][:limit]
 
 
+def sector_digest(
+    session: Session,
+    window: str | None = None,
+    as_of: str | None = None,
+    per_sector: int = PER_SECTOR,
+) -> tuple[Period, list[SectorSummary]]:
+    """Every sector's best and worst ranked brands of a period: the home page's lists and
+    their download, one function so that both show the same brands and figures."""
+    chosen = resolve_period(session, window, as_of)
+    summaries = {
+        slug: SectorSummary(slug, brands) for slug, brands in _brands_by_sector(session).items()
+    }
+    ranked: dict[str, list[Standing]] = {}
+    periods = [chosen.period] if chosen.period else []
+    for row in _light_scores(session, chosen.window, periods):
+        if row.ranked:
+            ranked.setdefault(row.sector, []).append(
+                Standing(
+                    brand_ref(row),
+                    row.carescore,
+                    row.rank_sector,
+                    row.methodology_version,
+                    bool(row.is_final),
+                )
+            )
+        else:
+            summaries[row.sector].not_enough_data += 1
+    for slug, rows in ranked.items():
+        summary = summaries[slug]
+        summary.best = rows[:per_sector]
+        summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
+    return chosen, list(summaries.values())
+
+
 def overview(
     session: Session,
     per_sector: int = PER_SECTOR,
@@ -200,23 +237,9 @@ def overview(
     two newest final months; `pending` names a newer month that is over but not final
     at `now` (default now), so the page can say when it will count.
     """
-    chosen = resolve_period(session, window, as_of)
+    chosen, sectors = sector_digest(session, window, as_of, per_sector)
     kind, period = chosen.window, chosen.period
-    summaries = {
-        slug: SectorSummary(slug, brands) for slug, brands in _brands_by_sector(session).items()
-    }
-    ranked: dict[str, list[Standing]] = {}
-    for row in _light_scores(session, kind, [period] if period else []):
-        if row.ranked:
-            ranked.setdefault(row.sector, []).append(
-                Standing(brand_ref(row), row.carescore, row.rank_sector)
-            )
-        else:
-            summaries[row.sector].not_enough_data += 1
-    for slug, rows in ranked.items():
-        summary = summaries[slug]
-        summary.best = rows[:per_sector]
-        summary.worst = list(reversed(rows[per_sector:]))[:per_sector]
+    ranked = any(summary.best for summary in sectors)
     stored = snapshot_months(session)
     months = final_months(stored)
     newest_final = months[0] if months else ""
@@ -232,7 +255,7 @@ def overview(
         fallback = latest if latest != chosen else None
     return Overview(
         period=period,
-        sectors=list(summaries.values()),
+        sectors=sectors,
         movers=movers(session, months=months),
         latest_month=months[0] if months else None,
         compared=(months[1], months[0]) if len(months) >= 2 else None,

@@ -158,3 +158,43 @@ def test_the_methodology_accuracy_table_downloads_with_the_figures_it_shows(api)
     assert {r["scorer_version"] for r in rows} == {doc["scorer_version"]}
     for row in rows:
         assert float(row["interval_low"]) <= float(row["value"]) <= float(row["interval_high"])
+
+
+def _shown_lists(page: str) -> list[tuple[str, str, str]]:
+    """(sector, brand slug, Carescore as shown) of the home page's best and worst lists."""
+    shown = []
+    for card in page.split('<section class="sector card"')[1:]:
+        sector = re.search(r'aria-labelledby="sector-([a-z0-9-]+)"', card)[1]
+        for slug, score in re.findall(
+            r'<li><a href="/brands/([a-z0-9-]+)">.*?<span class="score">([^<]+)</span>', card
+        ):
+            shown.append((sector, slug, score))
+    return shown
+
+
+@pytest.mark.parametrize("period", ["", "window=2026-05"])
+def test_the_home_page_lists_download_with_the_brands_and_scores_shown(api, period):
+    page = api.get(f"/?{period}").get_data(as_text=True)
+    block = next(b for b in page.split('<p class="downloads">') if "/api/v1/leaders" in b)
+    block = block.split("</p>")[0]
+    links = {
+        kind: html.unescape(h) for h, kind in re.findall(r'href="([^"]+)" type="([^"]+)"', block)
+    }
+    shown = _shown_lists(page)
+    assert shown
+    body = api.get(links["application/json"])
+    doc = body.get_json()
+    assert [(i["sector"], i["brand"], f"{i['carescore']:.1f}") for i in doc["items"]] == shown
+    named = doc["period"] if doc["window"] == "month" else f"{doc['window']}-{doc['period']}"
+    assert _filename(body) == f"leaders-{named}.json"
+    rows = _rows(api.get(links["text/csv"]))
+    assert [(r["sector"], r["brand"], r["group"]) for r in rows] == [
+        (i["sector"], i["brand"], i["group"]) for i in doc["items"]
+    ]
+    assert {(r["window"], r["period"]) for r in rows} == {(doc["window"], doc["period"])}
+    assert all(r["methodology_version"] for r in rows)
+    if period == "window=2026-05":
+        assert doc["period"] == "2026-05" and {r["is_final"] for r in rows} == {"true"}
+    for group in ("best", "worst"):
+        ranks = [i["rank_sector"] for i in doc["items"] if i["group"] == group]
+        assert all(r is not None for r in ranks)

@@ -25,6 +25,7 @@ from website.api.figure_shapes import (
     TopicRowPublic,
 )
 from website.api.incident_shapes import operations as incident_operations
+from website.api.leaders_shapes import operations as leaders_operations
 from website.api.openapi_writes import (
     SECURITY_SCHEME,
     reply_read_path,
@@ -135,6 +136,7 @@ OPERATIONS = (
     Operation("/posts.csv", "listPostsCsv", "Customer posts as CSV (next page in Link)",
               POSTS_QUERY, None, PostPublic, csv_only=True),
     *incident_operations(Operation),
+    *leaders_operations(Operation),
     Operation("/methodology", "getMethodology", "The rules behind every figure", NO_QUERY,
               MethodologyPublic, tag="about"),
     *accuracy_operations(Operation),

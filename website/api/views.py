@@ -241,4 +241,5 @@ from website.api import (  # noqa: E402, F401  (register their routes on bp)
     accuracy_views,
     brand_views,
     incident_views,
+    leaders_views,
 )

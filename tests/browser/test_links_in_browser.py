@@ -327,10 +327,16 @@ def _check_search(tab, site: Site, fmt: Format) -> None:
 
 
 def _check_home(tab, site: Site, fmt: Format) -> None:
-    """The movers' download holds the two final months the table compares, with its figures."""
+    """The best and worst lists' download holds the scores they show; the movers' holds the
+    two final months the table compares, with its figures."""
     links = dict((urlsplit(h).path, h) for _, h in _downloads(tab))
     for href in links.values():
         _follow(tab, site, href)
+    if "/api/v1/leaders.csv" in links:
+        rows = _follow(tab, site, links["/api/v1/leaders.csv"])[1]
+        shown = _cells(tab, ".sector.card .score")
+        assert shown == [fmt.number(float(r["carescore"]), 1) for r in rows]
+        site.compared += len(rows)
     if "/api/v1/movers.csv" not in links:
         return
     rows = _follow(tab, site, links["/api/v1/movers.csv"])[1]

@@ -27,6 +27,7 @@ from carescore.ranking.windows import Window, month, parse_window, past_months
 from carescore.store.columns import utcnow
 from carescore.store.db import analytics_pragmas
 from carescore.store.models import Brand, BrandScore, Post
+from carescore.store.tally import refresh_tally
 
 
 def _final_months(session: Session, periods: Sequence[str]) -> set[str]:
@@ -82,6 +83,7 @@ def rank_windows(session: Session, windows: Sequence[Window], now: datetime) -> 
         if scores:
             session.execute(insert(BrandScore.__table__), [vars(s) for s in scores])
         written += len(scores)
+    refresh_tally(session)
     return written
 
 

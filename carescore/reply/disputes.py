@@ -22,6 +22,7 @@ from carescore.reply.text import plain_text, web_link
 from carescore.store.columns import utcnow
 from carescore.store.models import Brand, Post
 from carescore.store.reply_tables import BrandKey, Dispute
+from carescore.store.tally import untally
 from carescore.threads.cases import build_cases
 from carescore.vocab import ACTIONABLE_LABELS, DISPUTE_KINDS, LABELS
 
@@ -153,7 +154,9 @@ def _pending(session: Session, dispute_id: int) -> tuple[Dispute, Post | None]:
     return dispute, post
 
 
-def _apply(dispute: Dispute, post: Post, replied_at: datetime | None) -> dict[str, Any]:
+def _apply(
+    session: Session, dispute: Dispute, post: Post, replied_at: datetime | None
+) -> dict[str, Any]:
     """Change the post as the dispute asks; returns what changed, for the audit log."""
     if dispute.kind == "mislabelled":
         label = dispute.requested_label
@@ -167,6 +170,7 @@ def _apply(dispute: Dispute, post: Post, replied_at: datetime | None) -> dict[st
             post.sentiment = -post.sentiment  # its sign agrees with praise and fail labels
         return {"label": [dispute.previous_label, label]}
     if dispute.kind == "misattributed":
+        untally(session, [post.id])
         post.brand_id = None
         post.label_source = "human"
         return {"brand_id": [dispute.brand_id, None]}
@@ -201,7 +205,7 @@ def accept_dispute(
     if post is None:
         raise Conflict(f"the post of dispute {dispute_id} was removed; reject it instead")
     note_text = plain_text(note, "note", NOTE_MAX)
-    changed = _apply(dispute, post, replied_at)
+    changed = _apply(session, dispute, post, replied_at)
     session.flush()
     # The post's case (methodology 2.0) follows its new label, brand or reply.
     build_cases(session, [post.id])

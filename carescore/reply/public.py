@@ -17,6 +17,7 @@ from sqlmodel import Session
 from carescore.reply.errors import Missing
 from carescore.store.models import Brand, Post
 from carescore.store.reply_tables import Dispute, Statement
+from carescore.store.tally import inbound_posts_expression
 
 LATEST_STATEMENTS = 5
 CORRECTION_EXAMPLES = 5
@@ -101,12 +102,8 @@ def brand_reply(
     def count(*where) -> object:
         return select(func.count()).select_from(Dispute).where(mine, *where).scalar_subquery()
 
-    inbound = (
-        select(func.count())
-        .select_from(Post)
-        .where(Post.brand_id == brand_id, Post.direction == "inbound")
-        .scalar_subquery()
-    )
+    # Kept with the ranking run and topped up with later posts: no walk of the history.
+    inbound = inbound_posts_expression(brand_id)
     posts, filed, pending, accepted, rejected = session.execute(
         select(
             inbound,

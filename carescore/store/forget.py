@@ -24,6 +24,7 @@ from carescore.store.columns import utcnow
 from carescore.store.generation import bump_generation
 from carescore.store.limits import normalise_id
 from carescore.store.models import Post, Removal
+from carescore.store.tally import untally
 from carescore.threads.cases import rebuild_conversations
 from carescore.threads.replies import link_replies
 
@@ -87,6 +88,7 @@ def forget(
                 )
             ).tuples()
         )
+        untally(session, doomed_ids)
         _scrub(session, doomed_ids)
         session.execute(delete(Post).where(Post.id.in_(doomed_ids)))
         result.posts_removed = len(doomed_ids)

@@ -119,6 +119,9 @@ class Post(SQLModel, table=True):
         ),
         # The posts the scorer did not judge, newest first per brand (migration 0012): the
         # brand page lists a few without walking every customer post of the brand.
+        # The posts stored since the last count of each brand's customer posts
+        # (`carescore.store.tally`, migration 0013): a seek, however long the history.
+        Index("ix_post_brand_direction_id", "brand_id", "direction", "id"),
         Index(
             "ix_post_unjudged",
             "brand_id",
@@ -297,6 +300,19 @@ class Removal(SQLModel, table=True):
     external_id: str = Field(max_length=300, description="post id or author id")
     reason: str | None = Field(default=None, max_length=500)
     created_at: datetime | None = utc_column(nullable=False)
+
+
+class BrandPostTally(SQLModel, table=True):
+    """Each brand's customer posts counted up to one post id (`carescore.store.tally`).
+
+    The right of reply's dispute rate divides by every customer post stored for the
+    brand; this count, plus the posts stored after `through_post_id`, gives that number
+    without counting the whole history on each read.
+    """
+
+    brand_id: int = Field(foreign_key="brand.id", primary_key=True, ondelete="CASCADE")
+    inbound_posts: int = 0
+    through_post_id: int = Field(default=0, description="the highest post id counted")
 
 
 class DataGeneration(SQLModel, table=True):

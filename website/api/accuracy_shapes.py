@@ -32,6 +32,9 @@ class AccuracyRowPublic(Public):
 
 
 class AccuracyPublic(Public):
+    demo: bool = _d(
+        "always false: the scorer is measured on real labelled posts, whatever the site serves"
+    )
     scorer_version: str
     confidence: float
     command: str = _d("the command that measures these figures again from the labelled sets")

@@ -23,6 +23,7 @@ def accuracy_table(fmt: str | None = None) -> Response:
         return csv_response(AccuracyRowPublic, rows, name)
     return json_response(
         AccuracyPublic(
+            demo=False,
             scorer_version=accuracy.scorer_version,
             confidence=accuracy.confidence,
             command=accuracy.command,

@@ -8,8 +8,9 @@ page everything, from the same function and the same queries.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import Select, String, bindparam, exists, func, select
 from sqlmodel import Session
 
 from carescore.errors import BadCursor, BadInput, NotFound
@@ -74,16 +75,14 @@ def _history(session: Session, brand_id: int) -> list[BrandScore]:
     )
 
 
-def _brand_and_score(
-    session: Session, slug: str, window: str | None, as_of: str | None
-) -> tuple[Brand, BrandScore | None, Period, bool]:
-    """The brand, its score for the period asked, the period and the demo flag: one
-    statement, however the period is named (the newest one is a subquery)."""
-    kind, period = parse_period(window, as_of)
+@cache
+def _brand_and_score_statement(kind: str, named: bool) -> Select:
+    """Built once per kind of window and way of naming the period: building a statement
+    costs about as much as running it. The slug and a named period are bound on use."""
     newest = select(func.max(BrandScore.period)).where(BrandScore.window == kind).scalar_subquery()
-    chosen = literal(period) if period is not None else newest
+    chosen = bindparam("period", type_=String) if named else newest
     demo = exists().where(Brand.is_demo.is_(True))
-    row = session.execute(
+    return (
         select(Brand, BrandScore, chosen.label("period"), demo.label("demo"))
         .outerjoin(
             BrandScore,
@@ -91,9 +90,20 @@ def _brand_and_score(
             & (BrandScore.window == kind)
             & (BrandScore.period == chosen),
         )
-        .where(Brand.slug == slug)
+        .where(Brand.slug == bindparam("slug", type_=String))
         .limit(1)
-    ).first()
+    )
+
+
+def _brand_and_score(
+    session: Session, slug: str, window: str | None, as_of: str | None
+) -> tuple[Brand, BrandScore | None, Period, bool]:
+    """The brand, its score for the period asked, the period and the demo flag: one
+    statement, however the period is named (the newest one is a subquery)."""
+    kind, period = parse_period(window, as_of)
+    statement = _brand_and_score_statement(kind, period is not None)
+    values = {"slug": slug} if period is None else {"slug": slug, "period": period}
+    row = session.execute(statement, values).first()
     if row is None:
         raise NotFound(f"no brand {slug!r}")
     return row[0], row[1], Period(kind, row[2]), bool(row[3])

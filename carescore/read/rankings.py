@@ -6,10 +6,13 @@ the sort metric, ties by name), then those with not enough data.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from typing import Any
 
-from sqlalchemy import Integer, cast, exists, func, literal, select
+from sqlalchemy import Integer, Select, String, bindparam, cast, exists, func, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput, NotFound
@@ -28,12 +31,16 @@ SORT_COLUMNS = {
     "median_reply": (BrandScore.median_reply_s, False),
 }
 assert tuple(SORT_COLUMNS) == SORTS, "every sort of the vocabulary has a column"
+# What `Ranking` itself reads of every row, loaded whichever columns a caller asks for.
+RANKING_COLUMNS = ("window", "period", "ranked", "is_final", "methodology_version", "computed_at")
 
 
 @dataclass(slots=True)
 class RankedBrand:
+    """`score` is the whole `BrandScore`, or a row of the columns the caller asked for."""
+
     brand: BrandRef
-    score: BrandScore
+    score: BrandScore | Any
 
 
 @dataclass
@@ -70,6 +77,7 @@ def ranking(
     window: str = "90d",
     period: str | None = None,
     sort: str = "carescore",
+    columns: Sequence[str] | None = None,
 ) -> Ranking:
     """Ranked brands (best first by `sort`) and those with not enough data.
 
@@ -78,6 +86,10 @@ def ranking(
     sort or window, `NotFound` for an unknown sector or a period asked for that has no
     snapshot. One statement reads the period, the rows and the demo flag (two more only
     when the window has no row).
+
+    `columns` names the score columns an answer shows: a score is then a result row of
+    those (and `RANKING_COLUMNS`), which costs a fraction of a whole `BrandScore` with
+    its hundred columns and two JSON documents. None loads whole scores.
     """
     if sort not in SORT_COLUMNS:
         raise BadInput(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
@@ -86,14 +98,53 @@ def ranking(
     if sector is not None and sector not in sector_slugs(session):
         raise NotFound(f"no sector {sector!r}")
     asked = period
+    statement = _ranking_statement(
+        window,
+        sort,
+        sector is not None,
+        period is not None,
+        None if columns is None else tuple(columns),
+    )
+    values = {"sector": sector, "period": period}
+    rows = session.execute(statement, {k: v for k, v in values.items() if v is not None}).all()
+    whole = columns is None
+    if rows:
+        first = rows[0][0] if whole else rows[0]
+        period, is_demo = first.period, bool(rows[0].demo)
+    else:  # nothing in this window and sector: name the period and the flag all the same
+        period = period or latest_period(session, window)
+        is_demo = has_demo_data(session)
+    result = Ranking(sector=sector, window=window, period=period, sort=sort, demo=is_demo)
+    if period is None:  # the window was never computed
+        return result
+    for row in rows:
+        score = row[0] if whole else row
+        ranked = RankedBrand(brand_ref(row), score)
+        (result.ranked if score.ranked else result.not_enough_data).append(ranked)
+    if asked and not rows and (window == "month" or not _stored(session, window, period)):
+        raise NotFound(f"no snapshot for {period}")
+    return result
+
+
+@lru_cache(maxsize=64)
+def _ranking_statement(
+    window: str, sort: str, by_sector: bool, named: bool, columns: tuple[str, ...] | None
+) -> Select:
+    """Built once per shape of request (building costs about as much as running it);
+    the sector and a named period are bound on use."""
     column, descending = SORT_COLUMNS[sort]
     newest = (
         select(func.max(BrandScore.period)).where(BrandScore.window == window).scalar_subquery()
     )
-    chosen = literal(period) if period is not None else newest
+    chosen = bindparam("period", type_=String) if named else newest
     demo = exists().where(Brand.is_demo.is_(True))
+    if columns is None:
+        scores: list[Any] = [BrandScore]
+    else:
+        table = BrandScore.__table__.c
+        scores = [table[name] for name in dict.fromkeys((*RANKING_COLUMNS, *columns))]
     query = (
-        select(BrandScore, *BRAND_COLUMNS, demo.label("demo"))
+        select(*scores, *BRAND_COLUMNS, demo.label("demo"))
         .join(Brand, Brand.id == BrandScore.brand_id)
         .where(BrandScore.window == window, BrandScore.period == chosen)
         .order_by(
@@ -103,23 +154,9 @@ def ranking(
             Brand.name,
         )
     )
-    if sector:
-        query = query.where(Brand.sector == sector)
-    rows = session.execute(query).all()
-    if rows:
-        period, is_demo = rows[0][0].period, bool(rows[0].demo)
-    else:  # nothing in this window and sector: name the period and the flag all the same
-        period = period or latest_period(session, window)
-        is_demo = has_demo_data(session)
-    result = Ranking(sector=sector, window=window, period=period, sort=sort, demo=is_demo)
-    if period is None:  # the window was never computed
-        return result
-    for row in rows:
-        ranked = RankedBrand(brand_ref(row), row[0])
-        (result.ranked if row[0].ranked else result.not_enough_data).append(ranked)
-    if asked and not rows and (window == "month" or not _stored(session, window, period)):
-        raise NotFound(f"no snapshot for {period}")
-    return result
+    if by_sector:
+        query = query.where(Brand.sector == bindparam("sector", type_=String))
+    return query
 
 
 def _stored(session: Session, window: str, period: str) -> bool:

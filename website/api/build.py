@@ -57,6 +57,8 @@ def _kinds(shape: type, exclude: set[str]) -> tuple[list[str], list[str], list[s
 
 _METRIC_FLOATS, _METRIC_INTS, _METRIC_COUNTS = _kinds(MetricsPublic, _RAW)
 _ROW_FLOATS, _ROW_INTS, _ = _kinds(RankingRowPublic, _RAW | {"position", "is_final"})
+# The score columns a ranking row shows: all the read model needs to load for it.
+RANKING_ROW_COLUMNS = (*_ROW_FLOATS, *_ROW_INTS, "rank_overall", "rank_sector")
 
 
 def brand_public(ref: BrandRef, accounts: list[AccountRef]) -> BrandPublic:

@@ -25,6 +25,7 @@ from website.api import docs as api_docs
 from website.api import http as api_http
 from website.api import ratelimit, writes
 from website.api.build import (
+    RANKING_ROW_COLUMNS,
     mover_public,
     post_public,
     ranking_row_public,
@@ -139,6 +140,7 @@ def rankings(fmt: str | None = None) -> Response:
             window=q["window"],
             period=q["month"] or q["as_of"],
             sort=q["sort"],
+            columns=RANKING_ROW_COLUMNS,
         )
     except NotFound:
         if q["sector"] and q["sector"] not in sector_slugs(session):

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, bindparam, func, select
 from sqlmodel import Session
 
 from carescore.reply.errors import Missing
@@ -75,6 +76,46 @@ class BrandReply:
     corrections: list[Correction] = field(default_factory=list)
 
 
+# The three statements, built once (building one cost about as much as running it) and
+# bound on use to the brand and the two lengths.
+_BRAND = bindparam("brand", type_=Integer)
+_STATEMENTS = (
+    select(Statement)
+    .where(Statement.brand_id == _BRAND, Statement.withdrawn_at.is_(None))
+    .order_by(Statement.created_at.desc(), Statement.id.desc())
+    .limit(bindparam("statements", type_=Integer))
+)
+
+
+def _disputes(*where: Any) -> Any:
+    return (
+        select(func.count())
+        .select_from(Dispute)
+        .where(Dispute.brand_id == _BRAND, *where)
+        .scalar_subquery()
+    )
+
+
+# The customer posts are kept with the ranking run and topped up with later posts, so
+# the figure does not walk the brand's history (carescore.store.tally).
+_FIGURES = select(
+    inbound_posts_expression(_BRAND),
+    _disputes(),
+    _disputes(Dispute.status == "pending"),
+    _disputes(Dispute.status == "accepted"),
+    _disputes(Dispute.status == "rejected"),
+)
+_CORRECTIONS = (
+    select(Dispute, Post.url)
+    .join(Post, Post.id == Dispute.post_id)
+    # A forgotten post (post_id NULL) leaves the public list: its id and the
+    # reviewer's words about it would still point at it. The counts keep it.
+    .where(Dispute.brand_id == _BRAND, Dispute.status == "accepted")
+    .order_by(Dispute.decided_at.desc(), Dispute.id.desc())
+    .limit(bindparam("examples", type_=Integer))
+)
+
+
 def brand_reply(
     session: Session,
     slug: str,
@@ -90,39 +131,12 @@ def brand_reply(
         brand_id = session.execute(select(Brand.id).where(Brand.slug == slug)).scalar_one_or_none()
         if brand_id is None:
             raise Missing(f"no brand {slug!r}")
-    rows = session.execute(
-        select(Statement)
-        .where(Statement.brand_id == brand_id, Statement.withdrawn_at.is_(None))
-        .order_by(Statement.created_at.desc(), Statement.id.desc())
-        .limit(statements)
-    ).scalars()
+    bound = {"brand": brand_id, "statements": statements, "examples": examples}
+    rows = session.execute(_STATEMENTS, bound).scalars()
     views = [StatementView(s.id, s.text, s.link, s.refers_to, s.created_at) for s in rows]
-    mine = Dispute.brand_id == brand_id
-
-    def count(*where) -> object:
-        return select(func.count()).select_from(Dispute).where(mine, *where).scalar_subquery()
-
-    # Kept with the ranking run and topped up with later posts: no walk of the history.
-    inbound = inbound_posts_expression(brand_id)
-    posts, filed, pending, accepted, rejected = session.execute(
-        select(
-            inbound,
-            count(),
-            count(Dispute.status == "pending"),
-            count(Dispute.status == "accepted"),
-            count(Dispute.status == "rejected"),
-        )
-    ).one()
+    posts, filed, pending, accepted, rejected = session.execute(_FIGURES, bound).one()
     figures = DisputeFigures(posts, filed, pending, accepted, rejected)
-    decided = session.execute(
-        select(Dispute, Post.url)
-        .join(Post, Post.id == Dispute.post_id)
-        # A forgotten post (post_id NULL) leaves the public list: its id and the
-        # reviewer's words about it would still point at it. The counts keep it.
-        .where(mine, Dispute.status == "accepted")
-        .order_by(Dispute.decided_at.desc(), Dispute.id.desc())
-        .limit(examples)
-    ).all()
+    decided = session.execute(_CORRECTIONS, bound).all()
     corrections = [
         Correction(
             d.platform,

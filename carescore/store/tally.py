@@ -61,8 +61,9 @@ def untally(session: Session, post_ids: Sequence[int]) -> None:
         )
 
 
-def inbound_posts_expression(brand_id: int) -> ColumnElement[int]:
-    """A scalar SQL expression: the brand's customer posts stored now."""
+def inbound_posts_expression(brand_id: int | ColumnElement[int]) -> ColumnElement[int]:
+    """A scalar SQL expression: the brand's customer posts stored now (`brand_id` a
+    value or a bound parameter)."""
     mine = BrandPostTally.brand_id == brand_id
     counted = select(BrandPostTally.inbound_posts).where(mine).scalar_subquery()
     through = select(BrandPostTally.through_post_id).where(mine).scalar_subquery()

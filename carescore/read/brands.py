@@ -15,7 +15,7 @@ from sqlmodel import Session
 
 from carescore.errors import BadCursor, BadInput, NotFound
 from carescore.read.periods import Period, parse_period, resolve_period
-from carescore.read.posts import PostRef, posts
+from carescore.read.posts import PostRef, recent_posts
 from carescore.read.refs import (
     BRAND_COLUMNS,
     AccountRef,
@@ -140,9 +140,7 @@ def brand_report(
     if history:
         report.history = _history(session, brand.id)
     if recent:
-        report.praise = posts(session, brand_id=brand.id, label="praise", limit=recent).items
-        report.fails = posts(session, brand_id=brand.id, label="fail", limit=recent).items
-        report.unjudged = posts(session, brand_id=brand.id, judged=False, limit=recent).items
+        report.praise, report.fails, report.unjudged = recent_posts(session, brand.id, recent)
         report.reply = brand_reply(session, slug, brand_id=brand.id)
     return report
 

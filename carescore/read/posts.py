@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, and_, bindparam, or_, select
 from sqlmodel import Session
 
 from carescore.errors import BadCursor
@@ -133,7 +133,14 @@ def posts(
     rows = session.execute(
         query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
     ).all()
-    items = [
+    items = _refs(rows[:limit])
+    last = rows[limit - 1][0] if len(rows) > limit else None
+    next_cursor = encode_cursor([last.created_at.isoformat(), last.id]) if last else None
+    return PostPage(items, next_cursor)
+
+
+def _refs(rows) -> list[PostRef]:
+    return [
         PostRef(
             platform=p.platform,
             external_id=p.external_id,
@@ -151,11 +158,43 @@ def posts(
             # A reviewer's label rests on the reviewer, not on the scorer's cues.
             cues=main_cues(p.text, p.lang) if p.label and p.label_source != "human" else [],
         )
-        for p, slug in rows[:limit]
+        for p, slug in rows
     ]
-    last = rows[limit - 1][0] if len(rows) > limit else None
-    next_cursor = encode_cursor([last.created_at.isoformat(), last.id]) if last else None
-    return PostPage(items, next_cursor)
+
+
+# A brand page's three lists of recent customer posts, built once (building a statement
+# cost about as much as running it) and bound on use to the brand and the length.
+_BRAND = bindparam("brand", type_=Integer)
+_RECENT = select(Post, Brand.slug).join(Brand, Brand.id == Post.brand_id)
+_RECENT_ORDER = (Post.created_at.desc(), Post.id.desc())
+_RECENT_LIMIT = bindparam("limit", type_=Integer)
+_RECENT_LABELLED = (
+    _RECENT.where(
+        Post.brand_id == _BRAND,
+        Post.label == bindparam("label"),
+        Post.direction == "inbound",
+    )
+    .order_by(*_RECENT_ORDER)
+    .limit(_RECENT_LIMIT)
+)
+_RECENT_UNJUDGED = (
+    _RECENT.where(Post.brand_id == _BRAND, Post.label.is_(None), Post.direction == "inbound")
+    .order_by(*_RECENT_ORDER)
+    .limit(_RECENT_LIMIT)
+)
+
+
+def recent_posts(
+    session: Session, brand_id: int, limit: int
+) -> tuple[list[PostRef], list[PostRef], list[PostRef]]:
+    """The brand's newest praise, complaints and unjudged customer posts, as `posts` would
+    list them on their first page; three statements."""
+    praise, fails = (
+        _refs(session.execute(_RECENT_LABELLED, {"brand": brand_id, "label": kind, "limit": limit}))
+        for kind in ("praise", "fail")
+    )
+    unjudged = _refs(session.execute(_RECENT_UNJUDGED, {"brand": brand_id, "limit": limit}))
+    return praise, fails, unjudged
 
 
 def find_posts(session: Session, *, brand: str | None = None, **filters) -> PostPage:

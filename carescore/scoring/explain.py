@@ -12,6 +12,8 @@ label it).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from carescore.scoring.classifier import features, load_model, words_of
 from carescore.scoring.cues import find_cues
 from carescore.scoring.language import detect_language
@@ -51,22 +53,29 @@ def main_cues(text: str, lang_hint: str | None = None, top: int = TOP) -> list[s
     for a question, the question cue first; for a neutral post, what kept P(fail) down.
     A post that is not judged (another language) or has no words has no cues.
     """
+    return list(_cues(text, lang_hint, top))
+
+
+# The model is packaged and read once, so a text's cues never change within a process;
+# the pages show the same recent posts request after request and each costs ~0.1 ms.
+@lru_cache(maxsize=4096)
+def _cues(text: str, lang_hint: str | None, top: int) -> tuple[str, ...]:
     try:
         folded = fold(text)
         lang = detect_language(folded, lang_hint)
         if lang not in JUDGED_LANGUAGES:
-            return []
+            return ()
         cues = find_cues(folded.folded)
         model = load_model()
         feats = features(folded.tokens, cues, lang, folded.shouting)
         words = words_of(folded.tokens)
         if not words:
-            return []
+            return ()
         p_fail, p_praise = model.probabilities(feats, words, lang)
         label = decide(p_fail, p_praise, cues, model.thresholds, lang)
         parts = model.contributions(feats, words, lang)
     except Exception:
-        return []
+        return ()
     if label == "fail":
         push = {k: f for k, (f, _) in parts.items()}
     elif label == "praise":
@@ -81,4 +90,4 @@ def main_cues(text: str, lang_hint: str | None = None, top: int = TOP) -> list[s
         readable = _readable(name)
         if readable and readable not in out:
             out.append(readable)
-    return out
+    return tuple(out)

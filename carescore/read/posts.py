@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, or_, select
+from sqlalchemy import Integer, and_, bindparam, or_, select, union_all
 from sqlmodel import Session
 
 from carescore.errors import BadCursor
@@ -162,25 +163,31 @@ def _refs(rows) -> list[PostRef]:
     ]
 
 
-# A brand page's three lists of recent customer posts, built once (building a statement
-# cost about as much as running it) and bound on use to the brand and the length.
+# A brand page's three lists of recent customer posts in one statement, built once
+# (building a statement cost about as much as running it) and bound on use to the brand
+# and the length: each list's newest ids (each keeps its own index), then their posts.
 _BRAND = bindparam("brand", type_=Integer)
-_RECENT = select(Post, Brand.slug).join(Brand, Brand.id == Post.brand_id)
 _RECENT_ORDER = (Post.created_at.desc(), Post.id.desc())
-_RECENT_LIMIT = bindparam("limit", type_=Integer)
-_RECENT_LABELLED = (
-    _RECENT.where(
-        Post.brand_id == _BRAND,
-        Post.label == bindparam("label"),
-        Post.direction == "inbound",
+_RECENT_KINDS = (Post.label == "praise", Post.label == "fail", Post.label.is_(None))
+
+
+def _newest_ids(kind: Any) -> Any:
+    newest = (
+        select(Post.id)
+        .where(Post.brand_id == _BRAND, kind, Post.direction == "inbound")
+        .order_by(*_RECENT_ORDER)
+        .limit(bindparam("limit", type_=Integer))
+        .subquery()
     )
+    return select(newest.c.id)
+
+
+_RECENT_IDS = union_all(*(_newest_ids(kind) for kind in _RECENT_KINDS)).subquery()
+_RECENT = (
+    select(Post, Brand.slug)
+    .join(Brand, Brand.id == Post.brand_id)
+    .where(Post.id.in_(select(_RECENT_IDS.c.id)))
     .order_by(*_RECENT_ORDER)
-    .limit(_RECENT_LIMIT)
-)
-_RECENT_UNJUDGED = (
-    _RECENT.where(Post.brand_id == _BRAND, Post.label.is_(None), Post.direction == "inbound")
-    .order_by(*_RECENT_ORDER)
-    .limit(_RECENT_LIMIT)
 )
 
 
@@ -188,13 +195,13 @@ def recent_posts(
     session: Session, brand_id: int, limit: int
 ) -> tuple[list[PostRef], list[PostRef], list[PostRef]]:
     """The brand's newest praise, complaints and unjudged customer posts, as `posts` would
-    list them on their first page; three statements."""
-    praise, fails = (
-        _refs(session.execute(_RECENT_LABELLED, {"brand": brand_id, "label": kind, "limit": limit}))
-        for kind in ("praise", "fail")
-    )
-    unjudged = _refs(session.execute(_RECENT_UNJUDGED, {"brand": brand_id, "limit": limit}))
-    return praise, fails, unjudged
+    list them on their first page; one statement."""
+    rows = session.execute(_RECENT, {"brand": brand_id, "limit": limit}).all()
+    praise, fails, unjudged = [], [], []
+    for row in rows:
+        label = row[0].label
+        (praise if label == "praise" else fails if label == "fail" else unjudged).append(row)
+    return _refs(praise), _refs(fails), _refs(unjudged)
 
 
 def find_posts(session: Session, *, brand: str | None = None, **filters) -> PostPage:

@@ -19,7 +19,7 @@ EXPECTED = {
     "/rankings/telecom/{month}": 5,
     # 3 of them: statements, dispute figures, corrections; 4: incidents and their timeline;
     # 3: the recent complaints, praise and posts not judged
-    "/brands/nimbus-telecom": 14,
+    "/brands/nimbus-telecom": 12,
     "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
     "/badge/nimbus-telecom.svg": 1,
     "/embed/brands/nimbus-telecom": 3,

@@ -73,28 +73,38 @@ def test_sector_rankings_take_the_same_period_parameters(db_url, client):
     assert client.get("/rankings/telecom?as_of=2017-99-01").status_code == 400
 
 
+def _final_1_0_month(db_url: str, slugs: list[str], **figures: float) -> None:
+    """Telecom brands with a final January 2026 snapshot computed under methodology 1.0."""
+    with Session(engine_for(db_url)) as session:
+        for slug in slugs:
+            brand = Brand(slug=slug, name=slug.title(), sector="telecom", country="FR")
+            session.add(brand)
+            session.flush()
+            session.add(
+                BrandScore(
+                    brand_id=brand.id,
+                    window="month",
+                    period="2026-01",
+                    methodology_version="1.0",
+                    computed_at=datetime(2026, 2, 8, tzinfo=UTC),
+                    is_final=True,
+                    **figures,
+                )
+            )
+        session.commit()
+
+
 def test_a_final_1_0_month_says_its_secondary_intervals_were_not_computed(db_url, client):
     """A 1.0 snapshot has no intervals for the figures that gained them under 2.0: the
     brand page says why instead of a bare dash, and the API gives null."""
-    with Session(engine_for(db_url)) as session:
-        brand = Brand(slug="acme", name="Acme", sector="telecom", country="FR")
-        session.add(brand)
-        session.flush()
-        session.add(
-            BrandScore(
-                brand_id=brand.id,
-                window="month",
-                period="2026-01",
-                methodology_version="1.0",
-                computed_at=datetime(2026, 2, 8, tzinfo=UTC),
-                is_final=True,
-                within_30m=0.25,
-                recovery_rate=0.5,
-                median_business_s=900.0,
-                median_offhours_s=1800.0,
-            )
-        )
-        session.commit()
+    _final_1_0_month(
+        db_url,
+        ["acme"],
+        within_30m=0.25,
+        recovery_rate=0.5,
+        median_business_s=900.0,
+        median_offhours_s=1800.0,
+    )
     page = client.get("/brands/acme?window=2026-01&lang=en").get_data(as_text=True)
     for label in (
         "Answered within 30 minutes",
@@ -113,24 +123,7 @@ def test_a_final_1_0_month_says_its_secondary_intervals_were_not_computed(db_url
 def test_a_1_0_month_on_the_compare_page_says_its_intervals_were_not_computed(db_url, client):
     """Within 1 hour and recovery gained their intervals under 2.0: on a 1.0 month the
     compare page says so under each brand's figure rather than leaving it bare."""
-    with Session(engine_for(db_url)) as session:
-        for slug in ("acme", "globex"):
-            brand = Brand(slug=slug, name=slug.title(), sector="telecom", country="FR")
-            session.add(brand)
-            session.flush()
-            session.add(
-                BrandScore(
-                    brand_id=brand.id,
-                    window="month",
-                    period="2026-01",
-                    methodology_version="1.0",
-                    computed_at=datetime(2026, 2, 8, tzinfo=UTC),
-                    is_final=True,
-                    within_1h=0.5,
-                    recovery_rate=0.25,
-                )
-            )
-        session.commit()
+    _final_1_0_month(db_url, ["acme", "globex"], within_1h=0.5, recovery_rate=0.25)
     for lang, label, why in (
         (
             "en",

@@ -1,8 +1,8 @@
 """What bench/api.py and bench/site.py share: the database, the servers and the load.
 
-- `prepare` builds bench/api.py's SQLite database once (cached under var/bench/): the demo
-  brands with 10,000 scored demo posts, multiplied in SQL up to `--posts`, then ranked (90
-  days and the last six months) by the production ranking.
+- `database` (bench/benchdb.py) builds bench/api.py's SQLite database once (kept under
+  var/bench/): the demo brands with 10,000 scored demo posts, multiplied in SQL up to
+  `--posts`, then ranked (90 days and the last six months) by the production ranking.
 - `Servers` starts, on free loopback ports, two gunicorns with the production
   configuration (website/gunicorn_conf.py), one with the answer and page caches at their
   defaults and one with both off, each serving the Carescore app and, under /hello, a bare
@@ -27,25 +27,18 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-AS_OF = date(2026, 6, 30)
-NOW = datetime(2026, 7, 1, tzinfo=UTC)
-MONTHS = ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06")
-SEED_POSTS = 10_000
+from benchdb import MONTHS, database  # noqa: E402, F401  (bench/api.py, site.py, profile_routes.py)
+
 SLUG = "nimbus-telecom"
 APP = "serving:wsgi_app()"
-COPY_COLUMNS = (
-    "url, author_id, author_handle, author_followers, created_at, text, lang, brand_id, "
-    "direction, in_reply_to_id, conversation_id, reply_ids, sentiment, label, topics, "
-    "scorer_version, first_reply_id, first_reply_seconds, collected_at, run_id"
-)
 
 
 def wsgi_app():
@@ -65,69 +58,6 @@ def wsgi_app():
     app = create_app()
     app.add_url_rule("/bench-hello", "bench_hello", lambda: "Hello, World!")
     return DispatcherMiddleware(app, {"/hello": hello})
-
-
-def database(posts: int) -> Path:
-    """bench/api.py's database of `posts` posts, built on first use and again after a new
-    migration (the file name carries the schema's head revision)."""
-    from alembic.script import ScriptDirectory
-
-    from carescore.store.db import make_engine
-    from carescore.store.migrate import alembic_config
-
-    engine = make_engine("sqlite://")
-    head = ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
-    engine.dispose()
-    path = ROOT / "var" / "bench" / f"api-{posts}-{head}.db"
-    if not path.exists():
-        prepare(path, posts)
-    return path
-
-
-def prepare(path: Path, posts: int) -> None:
-    """Demo brands and scored posts, multiplied to `posts` rows, ranked; kept for next time."""
-    from sqlalchemy import text
-    from sqlmodel import Session
-
-    from carescore.demo import build_demo
-    from carescore.ranking.snapshots import rank_brands
-    from carescore.store.db import make_engine
-    from carescore.store.migrate import upgrade
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".partial")
-    for leftover in path.parent.glob(partial.name + "*"):
-        leftover.unlink()
-    engine = make_engine(f"sqlite:///{partial}")
-    upgrade(engine)
-    started = time.perf_counter()
-    with Session(engine) as session:
-        build_demo(session, AS_OF, n_posts=min(posts, SEED_POSTS))
-    with engine.begin() as conn:
-        seed = conn.execute(text("SELECT count(*) FROM post")).scalar_one()
-        copies = -(-posts // seed) - 1
-        if copies > 0:
-            conn.execute(
-                text(
-                    "WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < :c) "
-                    f"INSERT INTO post (platform, external_id, {COPY_COLUMNS}) "
-                    f"SELECT platform, external_id || '-' || i, {COPY_COLUMNS} "
-                    "FROM post, k LIMIT :n"
-                ),
-                {"c": copies, "n": posts - seed},
-            )
-        conn.execute(text("ANALYZE"))
-        total = conn.execute(text("SELECT count(*) FROM post")).scalar_one()
-    with Session(engine) as session:
-        rank_brands(session, "90d", AS_OF, now=NOW)
-        for month in MONTHS:
-            rank_brands(session, month, AS_OF, now=NOW)
-        session.commit()
-    with engine.connect() as conn:
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    engine.dispose()
-    partial.rename(path)
-    print(f"prepared {total:,} posts in {time.perf_counter() - started:.0f} s: {path}")
 
 
 def free_port() -> int:

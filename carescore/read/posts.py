@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, and_, bindparam, or_, select, union_all
+from sqlalchemy import Integer, bindparam, literal, or_, select, tuple_, union_all
 from sqlmodel import Session
 
 from carescore.errors import BadCursor
@@ -128,9 +128,10 @@ def posts(
         query = query.where(Post.direction == direction)
     if cursor:
         created, post_id = _cursor_key(cursor)
-        query = query.where(
-            or_(Post.created_at < created, and_(Post.created_at == created, Post.id < post_id))
-        )
+        # One comparison of (time, id), not `time < t OR (time = t AND id < i)`: both
+        # databases seek to it in the list's index; the OR walked every newer post.
+        after = tuple_(literal(created, Post.created_at.type), literal(post_id, Integer))
+        query = query.where(tuple_(Post.created_at, Post.id) < after)
     rows = session.execute(
         query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
     ).all()

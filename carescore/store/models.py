@@ -117,20 +117,18 @@ class Post(SQLModel, table=True):
             sqlite_where=text("label_source = 'human' OR reply_source = 'human'"),
             postgresql_where=text("label_source = 'human' OR reply_source = 'human'"),
         ),
-        # The posts the scorer did not judge, newest first per brand (migration 0012): the
-        # brand page lists a few without walking every customer post of the brand.
         # The posts stored since the last count of each brand's customer posts
         # (`carescore.store.tally`, migration 0013): a seek, however long the history.
         Index("ix_post_brand_direction_id", "brand_id", "direction", "id"),
-        Index(
-            "ix_post_unjudged",
-            "brand_id",
-            "direction",
-            "created_at",
-            "id",
-            sqlite_where=text("label IS NULL"),
-            postgresql_where=text("label IS NULL"),
-        ),
+        # Lists of posts newest first (`carescore.read.posts`, migration 0014), each in
+        # the order it is shown so a page of it is a seek and a short walk, however long
+        # the history: every post; every post of a label (also the label lookups of
+        # 0001's index on the label alone); a brand's posts; a brand's posts of a label,
+        # or without one (the brand page's three lists).
+        Index("ix_post_recent", "direction", "created_at", "id"),
+        Index("ix_post_label_recent", "label", "direction", "created_at", "id"),
+        Index("ix_post_brand_recent", "brand_id", "direction", "created_at", "id"),
+        Index("ix_post_brand_label", "brand_id", "direction", "label", "created_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -151,7 +149,7 @@ class Post(SQLModel, table=True):
         default=None, max_length=2000, description="comma-separated external ids known to answer"
     )
     sentiment: float | None = Field(default=None, description="compound, -1..1")
-    label: str | None = Field(default=None, max_length=10, index=True)
+    label: str | None = Field(default=None, max_length=10)
     label_source: str = Field(
         default="scorer",
         max_length=10,

@@ -115,16 +115,23 @@ def score(rescore: bool) -> None:
     is_flag=True,
     help="on a file without a question label, count a predicted question as wrong",
 )
-def eval_(file: Path, task: str, strict_questions: bool) -> None:
+@click.option(
+    "--brand-column",
+    default="brand",
+    show_default=True,
+    help="column naming each row's brand, for the per-brand shares",
+)
+def eval_(file: Path, task: str, strict_questions: bool, brand_column: str) -> None:
     """Score a labelled CSV and print one JSON object of figures.
 
     FILE has `text,label` (praise/fail/question/neutral) or, with --task complaint,
-    `text,complaint` (1/0). With a `brand` column, the sentiment report adds each brand's
-    true and estimated share of praise among praise and fail, and their mean absolute
-    error (`brands`).
+    `text,complaint` (1/0). With a brand column, the sentiment report adds each brand's
+    true share of praise among praise and fail and the two estimates the ranking
+    publishes (counted, and corrected for the scorer's measured confusion), with each
+    estimate's mean absolute error (`brands`).
     """
     rows = read_labelled(file, task)
-    brands = read_brands(file) if task == "sentiment" else None
+    brands = read_brands(file, brand_column) if task == "sentiment" else None
     report = evaluate(rows, task, map_questions=not strict_questions, brands=brands)
     report["scorer_version"] = SCORER_VERSION
     click.echo(json.dumps(report, sort_keys=False))

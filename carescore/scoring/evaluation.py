@@ -119,6 +119,56 @@ def brand_shares(
     }
 
 
+def corrected_shares(
+    brands: list[str],
+    gold: list[str],
+    predicted: list[str],
+    langs: list[str],
+    rates: dict | None = None,
+) -> dict:
+    """Each brand's share of praise among praise and fail as the ranking publishes it in
+    `satisfaction_corrected`: the same function (`carescore.ranking.labelerror.
+    corrected_share`, adjusted classify and count with the packaged confusion, per
+    language), fed the predicted opinions of the brand's posts by language.
+
+    `brand_shares` measures the raw share (`satisfaction_raw`); this measures the
+    corrected one on the same posts, with its 95% interval and whether the true share
+    falls inside it. `rates` replaces the packaged confusion (tests).
+    """
+    from carescore.ranking.labelerror import corrected_share
+
+    votes: dict[str, Counter[tuple[str, str]]] = {}
+    truth: dict[str, Counter[str]] = {}
+    for brand, g, p, lang in zip(brands, gold, predicted, langs, strict=True):
+        if not brand:
+            continue
+        truth.setdefault(brand, Counter())[g] += 1
+        if p in OPINION_LABELS:
+            votes.setdefault(brand, Counter())[p, lang] += 1
+    out = {}
+    for brand in sorted(truth):
+        opinions = truth[brand]["praise"] + truth[brand]["fail"]
+        if not opinions or brand not in votes:
+            continue
+        estimate, low, high = corrected_share(dict(votes[brand]), rates)
+        if estimate is None or low is None or high is None:
+            continue
+        true = truth[brand]["praise"] / opinions
+        out[brand] = {
+            "true": round(true, 4),
+            "corrected": round(estimate, 4),
+            "low": round(low, 4),
+            "high": round(high, 4),
+            "covered": low <= true <= high,
+        }
+    errors = [abs(v["true"] - v["corrected"]) for v in out.values()]
+    return {
+        "brands": out,
+        "mae": round(sum(errors) / len(errors), 4) if errors else 0.0,
+        "covered": sum(v["covered"] for v in out.values()),
+    }
+
+
 def intervals(
     gold: list[str], predicted: list[str], labels: Iterable[str], resamples: int = RESAMPLES
 ) -> dict:
@@ -209,14 +259,15 @@ def read_labelled(path: Path, task: str) -> list[tuple[str, str]]:
     return rows
 
 
-def read_brands(path: Path) -> list[str] | None:
-    """The `brand` column of a labelled CSV, row by row, or None when it has none."""
+def read_brands(path: Path, column: str = "brand") -> list[str] | None:
+    """The brand column of a labelled CSV (`brand`, or another name such as the airline
+    set's `airline`), row by row, or None when it has none."""
     try:
         with path.open(encoding="utf-8", newline="") as handle:
             reader = csv.DictReader(handle)
-            if "brand" not in (reader.fieldnames or []):
+            if column not in (reader.fieldnames or []):
                 return None
-            return [(row["brand"] or "").strip() for row in reader]
+            return [(row[column] or "").strip() for row in reader]
     except OSError as exc:
         raise BadInput(f"cannot read {path}: {exc.strerror}") from exc
 
@@ -236,11 +287,13 @@ def evaluate(
     A post the scorer does not judge (another language: no label) counts as `neutral`
     (`other` for complaints), and `not_judged` says how many there were. With `brands`
     (one per row), a sentiment report adds each brand's true and estimated share of
-    praise among praise and fail, the share the ranking reads, and their mean absolute
-    error (`brand_shares`).
+    praise among praise and fail, estimated both ways the ranking publishes it (counted,
+    `satisfaction_raw`; corrected for the measured confusion, `satisfaction_corrected`),
+    and each estimator's mean absolute error (`brand_shares`, `corrected_shares`).
     """
     gold = [g for _, g in rows]
-    scored = [scorer(text).label for text, _ in rows]
+    scores = [scorer(text) for text, _ in rows]
+    scored = [s.label for s in scores]
     labels_out = [label or "neutral" for label in scored]
     not_judged = sum(label is None for label in scored)
     if task == "complaint":
@@ -275,5 +328,20 @@ def evaluate(
     if brands is not None:
         if len(brands) != len(rows):
             raise BadInput(f"{len(brands)} brands for {len(rows)} rows")
-        report["brands"] = brand_shares(brands, gold, labels_out, "praise", OPINION_LABELS)
+        shares = brand_shares(brands, gold, labels_out, "praise", OPINION_LABELS)
+        corrected = corrected_shares(brands, gold, labels_out, [s.lang for s in scores])
+        for brand, entry in corrected["brands"].items():
+            if brand in shares["brands"]:
+                shares["brands"][brand].update(
+                    corrected=entry["corrected"],
+                    corrected_low=entry["low"],
+                    corrected_high=entry["high"],
+                )
+        shares["estimators"] = {
+            "estimated": "classify and count: the ranking's satisfaction_raw",
+            "corrected": "adjusted classify and count: the ranking's satisfaction_corrected",
+        }
+        shares["mae_corrected"] = corrected["mae"]
+        shares["corrected_covered"] = corrected["covered"]
+        report["brands"] = shares
     return report

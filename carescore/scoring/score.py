@@ -20,7 +20,7 @@ from carescore.scoring.textfold import fold
 from carescore.scoring.topics import find_topics
 from carescore.vocab import ACTIONABLE_LABELS, JUDGED_LANGUAGES
 
-SCORER_VERSION = "2.0"
+SCORER_VERSION = "2.1"
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,13 @@ def decide(
     nearly all complaints, so the model's French P(fail) runs high. The fail and praise
     bars are per language too (`fail_fr`, `praise_en`...), chosen out of fold on each
     language's sets, with `fail` and `praise` as the fallback.
+
+    A language with class weights (`fail_weight_en`, `praise_weight_en`) is read by the
+    most likely label instead of two bars one after the other: P(fail), P(praise) and
+    P(neutral) (the praise head's split of 1 - P(fail)), fail and praise multiplied by
+    their weights, the largest wins (a tie goes to fail, then praise). A post the model
+    finds barely more likely a complaint than not, but surely an opinion, is then weighed
+    against praise as well as against neutral.
     """
     if "fixed" in cues and "thanks" in cues and not cues & {"sarcasm", "waiting"}:
         return "praise"
@@ -71,6 +78,16 @@ def decide(
     asks = "question" in cues
     if asks and not cues & FAULT_FAMILIES and p_fail < thresholds.get(f"question_{lang}", 0.0):
         return "question"
+    fail_weight = thresholds.get(f"fail_weight_{lang}")
+    if fail_weight is not None:
+        fail = p_fail * fail_weight
+        praise = (1.0 - p_fail) * p_praise * thresholds[f"praise_weight_{lang}"]
+        neutral = (1.0 - p_fail) * (1.0 - p_praise)
+        if fail >= praise and fail >= neutral:
+            return "fail"
+        if asks:
+            return "question"
+        return "praise" if praise >= neutral else "neutral"
     if p_fail >= thresholds.get(f"fail_{lang}", thresholds["fail"]):
         return "fail"
     if asks:

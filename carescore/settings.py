@@ -109,8 +109,9 @@ class Settings(BaseSettings):
     ratelimit_storage: str = Field(
         "memory://",
         description="rate-limit counters: `memory://` per process, except under `carescore "
-        "serve`, whose workers share one file; `sqlite:///path` a file shared by the "
-        "processes of a host; `redis://host:6379/0` shared between hosts",
+        "serve`, whose workers share one file; `file:///path` a memory-mapped file shared "
+        "by the processes of a host (`sqlite:///path` the same in SQLite); "
+        "`redis://host:6379/0` shared between hosts",
     )
     ratelimit_prefix: str = Field(
         "carescore", description="key prefix of the rate-limit counters in shared storage"

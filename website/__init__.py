@@ -6,7 +6,7 @@ so a package named `site` could never be imported.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from importlib import resources
 from typing import Any
 
@@ -16,6 +16,28 @@ from carescore.settings import Settings, load_settings
 from website import bidi, db, errors, i18n, observability, page_cache, security
 from website import config as site_config
 from website.links import Site
+
+# Callables whose sync-or-async answer App keeps; past this many it stops keeping more.
+SYNC_CALLABLES = 1_000
+
+
+class App(Site):
+    """The site's Flask, remembering which hooks and views need no async wrapper.
+
+    Flask asks `inspect.iscoroutinefunction` of every hook, view and teardown function
+    on every request (eleven per request here, a tenth of a hello-world's CPU); the
+    answer never changes for one function, so it is looked up once.
+    """
+
+    _sync: dict[Callable[..., Any], Callable[..., Any]]
+
+    def ensure_sync(self, func: Callable[..., Any]) -> Callable[..., Any]:
+        known = self._sync.get(func)
+        if known is None:
+            known = super().ensure_sync(func)
+            if len(self._sync) < SYNC_CALLABLES:
+                self._sync[func] = known
+        return known
 
 
 def create_app(settings: Settings | None = None, config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,11 +49,12 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     if isinstance(settings, Mapping):
         raise TypeError("create_app(settings, config): Flask's own keys go in `config`")
     settings = settings if settings is not None else load_settings()
-    app = Site(
+    app = App(
         __name__,
         template_folder=str(resources.files("website.templates")),
         static_folder=str(resources.files("website") / "static"),
     )
+    app._sync = {}
     app.extensions[site_config.KEY] = settings
     app.config.update(
         SECRET_KEY=settings.secret_key.get_secret_value(),

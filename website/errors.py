@@ -51,6 +51,9 @@ def _nul_param() -> str | None:
     """The query parameter holding a NUL byte ("" for the path itself), or None."""
     if "\x00" in request.path:
         return ""
+    raw = request.query_string
+    if b"%00" not in raw and b"\x00" not in raw:
+        return None  # nothing to decode into a NUL: the parameters need not be parsed
     for key, value in request.args.items(multi=True):
         if "\x00" in key or "\x00" in value:
             return key.replace("\x00", "%00")

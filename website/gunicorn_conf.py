@@ -32,13 +32,11 @@ if worker_class == "gevent":
 # The monitoring listener, when set, is a second socket of the same workers; the app
 # serves /metrics there (website/observability.py tells the listeners apart).
 # Rate limits: with the default in-memory storage each worker would keep its own count,
-# letting a client through once per worker; the workers share one file instead
-# (website/api/hostcounts.py). The app reads the setting after this file has run.
+# letting a client through once per worker; the workers share one memory-mapped file
+# instead (website/api/hostcounts.py). The app reads the setting after this file has run.
 if _settings.ratelimit_storage == "memory://" and _settings.workers > 1:
     _counts_dir = tempfile.mkdtemp(prefix="carescore-ratelimit-")
-    os.environ["CARESCORE_RATELIMIT_STORAGE"] = "sqlite:///" + os.path.join(
-        _counts_dir, "counts.db"
-    )
+    os.environ["CARESCORE_RATELIMIT_STORAGE"] = "file://" + os.path.join(_counts_dir, "counts")
 
 bind = [_settings.bind, *([_settings.metrics_bind] if _settings.metrics_bind else [])]
 workers = _settings.workers

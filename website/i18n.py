@@ -234,7 +234,13 @@ def _install_fast_gettext(app: Flask) -> None:
 
 
 def _vary(response: Response) -> Response:
-    if not request.path.startswith(("/static/", "/api/")):
+    if request.path.startswith(("/static/", "/api/")):
+        return response
+    headers = response.headers
+    vary = next((value for name, value in headers if name.lower() == "vary"), None)
+    if vary is None:  # the common case, without parsing and rewriting a header set
+        headers.add("Vary", "Accept-Language")
+    else:
         response.vary.add("Accept-Language")
     return response
 

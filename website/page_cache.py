@@ -24,6 +24,7 @@ gets a 304, from Flask or from the cache.
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -52,6 +53,8 @@ _FLASK_CONDITIONAL = (
     "HTTP_RANGE",
 )
 _NOT_IN_304 = frozenset({"content-length", "content-type"})
+# Paths whose route PageCache remembers (kept or not) before it forgets them all.
+ROUTED_PATHS = 4096
 
 
 def never_cached(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -101,22 +104,42 @@ def _page_answer(response: Response) -> Response:
 class PageCache(EdgeCache):
     """WSGI middleware: rendered pages by path, query, language and day."""
 
+    def __init__(self, app: Any, flask_app: Flask, seconds: float) -> None:
+        super().__init__(app, flask_app, seconds)
+        self._routed: dict[str, bool] = {}
+        self._second = -1
+        self._day = ""
+
     def eligible(self, environ: dict) -> bool:
+        if environ.get("REQUEST_METHOD") != "GET":
+            return False
+        if environ.get("PATH_INFO", "").startswith(("/api/", "/static/")):
+            return False
+        return environ.keys().isdisjoint(_FLASK_CONDITIONAL)
+
+    def routed(self, environ: dict) -> bool:
         """Only the page and embed views that may be kept: anything else (the health check,
         metrics, an unknown path) must not wait on the database's generation counter, so
-        that `/healthz` still answers within its bound while the database is frozen."""
+        that `/healthz` still answers within its bound while the database is frozen.
+
+        Routing a path costs about a tenth of a hello-world request, and Flask routes it
+        again: the answer is remembered per path (a route depends on the path alone),
+        up to ROUTED_PATHS of them."""
         path = environ.get("PATH_INFO", "")
-        if environ.get("REQUEST_METHOD") != "GET" or path.startswith(("/api/", "/static/")):
-            return False
-        if any(name in environ for name in _FLASK_CONDITIONAL):
-            return False
+        known = self._routed.get(path)
+        if known is not None:
+            return known
         try:
             endpoint, _ = self.flask_app.url_map.bind_to_environ(environ).match()
         except HTTPException:
-            return False
+            return False  # unknown paths are not remembered: anyone can make up more
         view = self.flask_app.view_functions.get(endpoint)
         blueprint = endpoint.rpartition(".")[0]
-        return blueprint in BLUEPRINTS and not getattr(view, "never_cached", False)
+        kept = blueprint in BLUEPRINTS and not getattr(view, "never_cached", False)
+        if len(self._routed) >= ROUTED_PATHS:
+            self._routed.clear()
+        self._routed[path] = kept
+        return kept
 
     def key(self, environ: dict) -> tuple[str, ...]:
         query = environ.get("QUERY_STRING", "")
@@ -124,8 +147,15 @@ class PageCache(EdgeCache):
             environ.get("PATH_INFO", ""),
             query,
             language(query, environ.get("HTTP_ACCEPT_LANGUAGE")),
-            utcnow().date().isoformat(),
+            self.today(),
         )
+
+    def today(self) -> str:
+        """The UTC day, as pages show it: made into text once a second at most."""
+        second = int(time.time())
+        if second != self._second:
+            self._day, self._second = utcnow().date().isoformat(), second
+        return self._day
 
     def hit(
         self, entry: Entry, environ: dict, start_response: StartResponse, started: float

@@ -31,12 +31,19 @@ class NoSessions(SessionInterface):
         return None
 
 
+_NAMES = frozenset(name.lower() for name, _ in HEADERS + EMBED_HEADERS)
+
+
 def _headers(response: Response) -> Response:
-    embeddable = request.blueprint == "embed" or request.path.startswith("/badge/")
+    here = request._get_current_object()  # type: ignore[attr-defined]
+    embeddable = here.blueprint == "embed" or here.path.startswith("/badge/")
     wanted = EMBED_HEADERS if embeddable else HEADERS
     headers = response.headers
-    present = {name.lower() for name, _ in headers}
-    headers.extend((name, value) for name, value in wanted if name.lower() not in present)
+    if _NAMES.isdisjoint(name.lower() for name, _ in headers):
+        headers.extend(wanted)  # a view rarely sets one of these: nothing to compare
+    else:
+        present = {name.lower() for name, _ in headers}
+        headers.extend((name, value) for name, value in wanted if name.lower() not in present)
     return response
 
 

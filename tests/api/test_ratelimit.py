@@ -163,3 +163,32 @@ def test_a_host_file_gives_two_processes_one_count_and_a_new_window_after_it(tmp
     time.sleep(max(0.0, windows[0].reset + 1.1 - time.time()))
     renewed = first.hit("10.0.0.1")
     assert renewed.allowed and renewed.remaining == 2 and renewed.reset > windows[0].reset
+
+
+def _hit_from_another_process(uri: str, address: str):
+    from website.api.ratelimit import RateLimit
+
+    return RateLimit("3 per 2 seconds", uri, "carescore", "api").hit(address)
+
+
+def test_a_mapped_host_file_gives_two_processes_one_count_and_a_new_window_after_it(tmp_path):
+    """The default of `carescore serve`: two processes map one file and keep one count."""
+    import multiprocessing
+    import time
+
+    from website.api.ratelimit import RateLimit
+
+    uri = f"file://{tmp_path / 'counts'}"
+    first = RateLimit("3 per 2 seconds", uri, "carescore", "api")
+    opened = first.hit("10.0.0.1")
+    context = multiprocessing.get_context("fork")
+    with context.Pool(1) as pool:  # another process, mapping the file for itself
+        joined = pool.apply(_hit_from_another_process, (uri, "10.0.0.1"))
+    windows = [opened, joined, first.hit("10.0.0.1"), first.hit("10.0.0.1")]
+    assert [w.allowed for w in windows] == [True, True, True, False]
+    assert [w.remaining for w in windows] == [2, 1, 0, 0]
+    assert max(w.reset for w in windows) - min(w.reset for w in windows) <= 1
+    assert first.hit("10.0.0.2").allowed, "the count is per client address"
+    time.sleep(max(0.0, opened.reset + 1.1 - time.time()))
+    renewed = first.hit("10.0.0.1")
+    assert renewed.allowed and renewed.remaining == 2 and renewed.reset > opened.reset

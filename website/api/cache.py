@@ -82,7 +82,7 @@ def _eligible(environ: dict) -> bool:
     ):
         return False
     # A conditional or ranged request is Flask's to answer (304, 412, 206).
-    if any(name in environ for name in CONDITIONAL):
+    if not environ.keys().isdisjoint(CONDITIONAL):
         return False
     return "csv" not in environ.get("HTTP_ACCEPT", "").lower()
 
@@ -102,6 +102,8 @@ class EdgeCache:
         self._lock = threading.Lock()
         self._generation: int | None = None
         self._checked = 0.0
+        self.limiter: RateLimit | None = flask_app.extensions.get("carescore_ratelimit")
+        self.access_log = settings(flask_app).access_log
 
     def generation(self) -> int | None:
         """The data generation, re-read when older than GENERATION_CHECK_SECONDS.
@@ -130,7 +132,13 @@ class EdgeCache:
         return (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
 
     def eligible(self, environ: dict) -> bool:
+        """May this request be answered from memory? Checked before the lookup, so it
+        reads the request's method, path and headers only."""
         return _eligible(environ)
+
+    def routed(self, environ: dict) -> bool:
+        """May a miss be kept? Checked on a miss only (a hit was kept, so it may)."""
+        return True
 
     def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
         if not self.eligible(environ):
@@ -138,18 +146,21 @@ class EdgeCache:
         started = time.perf_counter()
         key = self.key(environ)
         entry = self._items.get(key)
-        if entry is None or entry.expires < time.monotonic():
-            return self._miss(key, environ, start_response)
-        if entry.generation != self.generation():
-            return self._miss(key, environ, start_response)
-        return self.hit(entry, environ, start_response, started)
+        if (
+            entry is not None
+            and entry.expires >= time.monotonic()
+            and entry.generation == self.generation()
+        ):
+            return self.hit(entry, environ, start_response, started)
+        if not self.routed(environ):
+            return self.app(environ, start_response)
+        return self._miss(key, environ, start_response)
 
     def hit(
         self, entry: Entry, environ: dict, start_response: StartResponse, started: float
     ) -> Iterable[bytes]:
         """A stored answer, after the rate limit has counted the request."""
-        limiter: RateLimit = self.flask_app.extensions["carescore_ratelimit"]
-        window = limiter.hit(environ.get("REMOTE_ADDR") or "unknown")
+        window = self.limiter.hit(environ.get("REMOTE_ADDR") or "unknown")
         if not window.allowed:
             environ[COUNTED] = window
             return self.app(environ, start_response)
@@ -166,7 +177,7 @@ class EdgeCache:
             time.perf_counter() - started,
             environ.get("PATH_INFO", ""),
             rid,
-            settings(self.flask_app).access_log,
+            self.access_log,
         )
 
     def _miss(self, key: tuple[str, ...], environ: dict, start_response: StartResponse):

@@ -24,13 +24,18 @@ from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from typing import Any
+from weakref import WeakKeyDictionary
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 from babel.support import Translations
 from flask import Flask, Response, g, request, url_for
+from flask.globals import _cv_app
 from flask_babel import Babel, format_date, format_time, get_locale, get_translations
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 from carescore.vocab import (
     LABEL_NAMES,
@@ -51,10 +56,16 @@ NBSP = "\u00a0"
 
 
 def current_lang() -> str:
-    """This request's language, looked up once (tables format hundreds of figures)."""
-    if "lang" not in g:
-        g.lang = str(get_locale() or "en")
-    return g.lang
+    """This request's language, looked up once (tables format hundreds of figures).
+
+    Read from the app context's `g` itself: each access through the `g` proxy costs
+    about a microsecond, and a ranking's figures ask for the language a hundred times.
+    """
+    ctx = _cv_app.get(None)
+    found = getattr(ctx.g, "lang", None) if ctx is not None else None
+    if found is None:
+        found = g.lang = str(get_locale() or "en")
+    return found
 
 
 def _select_locale() -> str:
@@ -217,13 +228,62 @@ def topic_label(code: str) -> str:
 
 def _translations():
     """This request's catalogue, looked up once: templates call gettext dozens of times."""
-    if "translations" not in g:
-        g.translations = get_translations()
-    return g.translations
+    ctx = _cv_app.get(None)
+    found = getattr(ctx.g, "translations", None) if ctx is not None else None
+    if found is None:
+        found = g.translations = get_translations()
+    return found
+
+
+# Template context key of this request's catalogue and its language's finished strings.
+_TEXT = "_carescore_text"
+# Per catalogue: a message without variables, translated, as Markup and %-formatted, the
+# way Jinja's i18n extension returns it. A page shows the same hundred such messages on
+# every request; each cost a catalogue lookup, a Markup and a formatting.
+_FINISHED: WeakKeyDictionary[Any, dict[str, Markup]] = WeakKeyDictionary()
+
+
+def _text(context: Context) -> tuple[Any, dict[str, Markup] | None]:
+    found = context.get(_TEXT)
+    return found if found is not None else (_translations(), None)
+
+
+@pass_context
+def _gettext(__context: Context, __string: str, **variables: Any) -> str:
+    """Jinja's new-style gettext (escaped variables, always %-formatted), in one call
+    instead of three (the `_` alias, the wrapper and the catalogue callable)."""
+    translations, finished = _text(__context)
+    autoescape = __context.eval_ctx.autoescape
+    if not variables and finished is not None and autoescape:
+        rv = finished.get(__string)
+        if rv is None:
+            # the catalogue is part of the code base; Jinja's callables trust it alike
+            rv = finished[__string] = Markup(translations.ugettext(__string)) % {}  # noqa: S704
+        return rv
+    rv = translations.ugettext(__string)
+    if autoescape:
+        rv = Markup(rv)  # noqa: S704 - the catalogue, not input; variables are escaped
+    return rv % variables
+
+
+@pass_context
+def _ngettext(
+    __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+) -> str:
+    """Jinja's new-style ngettext (`num` defaults to the count), in one call."""
+    variables.setdefault("num", __num)
+    rv = _text(__context)[0].ungettext(__singular, __plural, __num)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 - the catalogue, not input; variables are escaped
+    return rv % variables
 
 
 def _install_fast_gettext(app: Flask) -> None:
-    """Flask-Babel's template callables look the catalogue up on every call; ours once."""
+    """Flask-Babel's template callables look the catalogue up on every call; ours once.
+
+    `_`, `gettext` and `ngettext` answer like Jinja's new-style callables
+    (tests/site/test_i18n.py); the context processor hands them the catalogue.
+    """
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
         ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
@@ -231,6 +291,7 @@ def _install_fast_gettext(app: Flask) -> None:
         npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    app.jinja_env.globals.update(_=_gettext, gettext=_gettext, ngettext=_ngettext)
 
 
 def _vary(response: Response) -> Response:
@@ -248,11 +309,13 @@ def _vary(response: Response) -> Response:
 def _context() -> dict[str, Any]:
     lang = current_lang()
     other = "fr" if lang == "en" else "en"
+    translations = _translations()
     return {
         "lang": lang,
         "other_lang": other,
         "other_lang_name": LANGUAGE_NAMES[other],
         "switch_url": switch_url,
+        _TEXT: (translations, _FINISHED.setdefault(translations, {})),
     }
 
 

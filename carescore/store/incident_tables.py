@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from carescore.store.columns import utc_column
@@ -59,12 +59,23 @@ class Incident(SQLModel, table=True):
 
     __table_args__ = (
         UniqueConstraint("brand_id", "topic", "start_at", name="uq_incident_brand_topic_start"),
-        Index("ix_incident_start", "start_at"),
-        Index("ix_incident_open", "is_open"),
+        # Incidents newest first, of every brand or of one (migration 0015): a page of
+        # them is a seek in the order shown, however many incidents the history holds.
+        Index("ix_incident_recent", "start_at", "id"),
+        Index("ix_incident_brand_start", "brand_id", "start_at", "id"),
+        # What the home and sector pages show: the open incidents (few, so the index
+        # holds them alone) and those closed since a date.
+        Index(
+            "ix_incident_open_now",
+            "is_open",
+            sqlite_where=text("is_open IS 1"),
+            postgresql_where=text("is_open IS true"),
+        ),
+        Index("ix_incident_end", "end_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    brand_id: int = Field(foreign_key="brand.id", index=True, ondelete="CASCADE")
+    brand_id: int = Field(foreign_key="brand.id", ondelete="CASCADE")
     topic: str = Field(
         default="",
         max_length=40,

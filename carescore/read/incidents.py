@@ -11,14 +11,14 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from carescore.errors import BadCursor, NotFound
 from carescore.incidents.detector import RULES, baselines
 from carescore.incidents.hours import hour_of, hour_start
 from carescore.incidents.nbinom import nb_tail
-from carescore.read.posts import PostRef, decode_time_cursor, encode_time_cursor, posts
+from carescore.read.posts import PostRef, before_cursor, encode_time_cursor, posts
 from carescore.read.refs import BrandRef, brand_ref, get_brand
 from carescore.store.columns import utcnow
 from carescore.store.incident_tables import ComplaintHour, Incident, IncidentState
@@ -224,13 +224,7 @@ def find_incidents(
     if until is not None:
         query = query.where(Incident.start_at < until)
     if cursor:
-        start, incident_id = decode_time_cursor(cursor)
-        query = query.where(
-            or_(
-                Incident.start_at < start,
-                and_(Incident.start_at == start, Incident.id < incident_id),
-            )
-        )
+        query = query.where(before_cursor(Incident.start_at, Incident.id, cursor))
     rows = session.execute(
         query.order_by(Incident.start_at.desc(), Incident.id.desc()).limit(limit + 1)
     ).all()

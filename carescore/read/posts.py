@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, literal, or_, select, tuple_, union_all
+from sqlalchemy import ColumnElement, Integer, bindparam, literal, or_, select, tuple_, union_all
 from sqlmodel import Session
 
 from carescore.errors import BadCursor
@@ -66,9 +66,13 @@ def encode_time_cursor(moment: datetime, row_id: int) -> str:
     return encode_cursor([moment.isoformat(), row_id])
 
 
-def decode_time_cursor(cursor: str) -> tuple[datetime, int]:
-    """The (time, id) of `encode_time_cursor`, or `BadCursor`."""
-    return _cursor_key(cursor)
+def before_cursor(moment: Any, row_id: Any, cursor: str) -> ColumnElement[bool]:
+    """The rows after a `encode_time_cursor` cursor, newest first: (time, id) compared as
+    one row value, which both databases seek to in an index on (time, id); the longer
+    `time < t OR (time = t AND id < i)` walked every newer row. Raises `BadCursor` for a
+    cursor this module did not issue."""
+    created, last_id = _cursor_key(cursor)
+    return tuple_(moment, row_id) < tuple_(literal(created, moment.type), literal(last_id, Integer))
 
 
 def _cursor_key(cursor: str) -> tuple[datetime, int]:
@@ -127,11 +131,7 @@ def posts(
     if direction:
         query = query.where(Post.direction == direction)
     if cursor:
-        created, post_id = _cursor_key(cursor)
-        # One comparison of (time, id), not `time < t OR (time = t AND id < i)`: both
-        # databases seek to it in the list's index; the OR walked every newer post.
-        after = tuple_(literal(created, Post.created_at.type), literal(post_id, Integer))
-        query = query.where(tuple_(Post.created_at, Post.id) < after)
+        query = query.where(before_cursor(Post.created_at, Post.id, cursor))
     rows = session.execute(
         query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
     ).all()

@@ -68,6 +68,7 @@ ROUTES = (
     "/api/v1/sectors",
     "/api/v1/search?q=nim",
     "/api/v1/incidents",
+    "/api/v1/incidents?cursor={old}",
     "/api/v1/accuracy",
     "/api/v1/methodology",
     "/api/v1/posts",

@@ -284,12 +284,15 @@ def test_eval_with_a_brand_column_reports_each_brands_true_and_estimated_share(t
     assert shares["brands"]["Acme"]["n"] == 4
     errors = [abs(b["true"] - b["estimated"]) for b in shares["brands"].values()]
     assert shares["mae"] == pytest.approx(sum(errors) / 2, abs=1e-4)
+    fail = report["brand_fail_shares"]
+    assert fail["label"] == "fail" and fail["among"] == "all"
+    assert fail["brands"]["Acme"]["true"] == 0.25 and fail["brands"]["Nimbus"]["true"] == 0.5
     corrected = [abs(b["true"] - b["corrected"]) for b in shares["brands"].values()]
     assert shares["mae_corrected"] == pytest.approx(sum(corrected) / 2, abs=1e-4)
     for entry in shares["brands"].values():
         assert entry["corrected_low"] <= entry["corrected"] <= entry["corrected_high"]
     without = _write(tmp_path / "n.csv", ["text", "label"], [r[:2] for r in rows])
-    assert "brands" not in json.loads(_run("eval", str(without)).output)
+    assert not {"brands", "brand_fail_shares"} & set(json.loads(_run("eval", str(without)).output))
     renamed = _write(tmp_path / "a.csv", ["text", "label", "airline"], rows)
     report = json.loads(_run("eval", str(renamed), "--brand-column", "airline").output)
     assert report["brands"] == shares

@@ -128,7 +128,8 @@ def eval_(file: Path, task: str, strict_questions: bool, brand_column: str) -> N
     `text,complaint` (1/0). With a brand column, the sentiment report adds each brand's
     true share of praise among praise and fail and the two estimates the ranking
     publishes (counted, and corrected for the scorer's measured confusion), with each
-    estimate's mean absolute error (`brands`).
+    estimate's mean absolute error (`brands`), and each brand's share of fail among all
+    its posts, true and counted (`brand_fail_shares`).
     """
     rows = read_labelled(file, task)
     brands = read_brands(file, brand_column) if task == "sentiment" else None

@@ -289,7 +289,9 @@ def evaluate(
     (one per row), a sentiment report adds each brand's true and estimated share of
     praise among praise and fail, estimated both ways the ranking publishes it (counted,
     `satisfaction_raw`; corrected for the measured confusion, `satisfaction_corrected`),
-    and each estimator's mean absolute error (`brand_shares`, `corrected_shares`).
+    and each estimator's mean absolute error (`brand_shares`, `corrected_shares`); and
+    each brand's share of fail among all its posts, counted (`brand_fail_shares`), the
+    per-brand figure the airline set's targets are stated in.
     """
     gold = [g for _, g in rows]
     scores = [scorer(text) for text, _ in rows]
@@ -344,4 +346,5 @@ def evaluate(
         shares["mae_corrected"] = corrected["mae"]
         shares["corrected_covered"] = corrected["covered"]
         report["brands"] = shares
+        report["brand_fail_shares"] = brand_shares(brands, gold, labels_out, "fail")
     return report

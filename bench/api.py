@@ -20,7 +20,7 @@ import argparse
 import os
 from urllib.parse import urlencode
 
-from serving import SLUG, Row, Servers, database, measure, ratio, report, serving_env
+from serving import SLUG, Row, Servers, database, measure, pin, ratio, report, serving_env
 
 # The brand answer's fields in one statement: the brand, its live 90-day score and its
 # official accounts; the live period is the newest 90-day one, as the API chooses it.
@@ -62,6 +62,11 @@ def main() -> None:
     parser.add_argument("--workers", type=int, help="CARESCORE_WORKERS for both gunicorns")
     parser.add_argument("--threads", type=int, help="CARESCORE_THREADS (gthread)")
     parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="servers on the last CPU and wrk on the others (taskset), for a fair p99",
+    )
+    parser.add_argument(
         "--ratelimit-storage",
         default="memory://",
         help="memory:// (the default config) or redis://127.0.0.1:6379/0 (shared count)",
@@ -69,6 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     db = database(args.posts)
     env = serving_env(args.worker_class, args.workers, args.threads)
+    pin(args.pin)
     with Servers(db, args.ratelimit_storage, env) as s:
         brand, rankings = f"/api/v1/brands/{SLUG}", "/api/v1/rankings"
         rows = [

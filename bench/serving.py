@@ -11,7 +11,11 @@
 - `measure` loads each URL with wrk (Debian's `wrk`, or a bounded Python fallback of
   threads when wrk is missing) in interleaved rounds, so a burst of load from other
   programs falls on every row alike, and `report` prints the median req/s, p99 and CPU
-  per request of each row with its ratio to the hello-world of the same run.
+  per request of each row with its ratio to the hello-world of the same run, and the
+  machine's load average before and after, since req/s and p99 move with it.
+- `pin` (`--pin`) runs the servers on the second CPU and wrk on the first (`taskset`), so
+  that on a two-CPU machine the load generator does not take turns with the server for
+  a core: the p99 then measures the server, not the two sharing a CPU.
 """
 
 from __future__ import annotations
@@ -39,6 +43,22 @@ from benchdb import MONTHS, database  # noqa: E402, F401  (bench/api.py, site.py
 
 SLUG = "nimbus-telecom"
 APP = "serving:wsgi_app()"
+# CPU lists for `taskset`: (the servers', wrk's), or None to let the scheduler choose.
+PINNED: tuple[str, str] | None = None
+# The 1-minute load average when `measure` started and ended.
+LOADS: list[float] = []
+
+
+def pin(on: bool) -> None:
+    """Servers on the last CPU, wrk on the others (when there are two or more)."""
+    global PINNED
+    cpus = os.cpu_count() or 1
+    if on and cpus >= 2 and shutil.which("taskset"):
+        PINNED = (str(cpus - 1), f"0-{cpus - 2}")
+
+
+def _pinned(command: list[str], which: int) -> list[str]:
+    return ["taskset", "-c", PINNED[which], *command] if PINNED else command
 
 
 def wsgi_app():
@@ -84,7 +104,7 @@ def start_gunicorn(
     """A gunicorn with the production configuration; returns its base URL."""
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "python:website.gunicorn_conf", APP],
+        _pinned([sys.executable, "-m", "gunicorn", "-c", "python:website.gunicorn_conf", APP], 0),
         cwd=ROOT,
         env={
             **os.environ,
@@ -115,7 +135,7 @@ def start_datasette(db: Path) -> tuple[str, subprocess.Popen] | None:
         return None
     port = free_port()
     server = subprocess.Popen(
-        [str(binary), "serve", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        _pinned([str(binary), "serve", str(db), "--host", "127.0.0.1", "--port", str(port)], 0),
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -141,7 +161,7 @@ def _seconds(value: str, unit: str) -> float:
 def load_wrk(url: str, duration: float, connections: int) -> tuple[float, float, int, int]:
     """req/s, p99 in seconds, non-2xx answers and requests made, measured by wrk."""
     out = subprocess.run(
-        ["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", url],
+        _pinned(["wrk", "-t1", f"-c{connections}", f"-d{duration:g}s", "--latency", url], 1),
         capture_output=True,
         text=True,
         check=True,
@@ -286,13 +306,17 @@ def measure(rows: list[Row], duration: float, connections: int, rounds: int) -> 
     load = load_wrk if shutil.which("wrk") else load_python
     for row in rows:  # warm every worker's connections and caches
         load(row.url, 1, connections)
+    LOADS[:] = [os.getloadavg()[0]]
     for _ in range(rounds):
         for row in rows:
             before = server_cpu_seconds(row.pid)
             rps, p99, errors, done = load(row.url, duration, connections)
             cpu_ms = (server_cpu_seconds(row.pid) - before) * 1000 / max(done, 1)
             row.runs.append((rps, p99, errors, cpu_ms))
-    return load.__name__.removeprefix("load_")
+    LOADS.append(os.getloadavg()[0])
+    return load.__name__.removeprefix("load_") + (
+        f" pinned to CPU {PINNED[1]}, servers to CPU {PINNED[0]}" if PINNED else ""
+    )
 
 
 def ratio(numerator: float, denominator: float) -> str:
@@ -315,3 +339,8 @@ def report(rows: list[Row], reference: Row) -> None:
         "x hello: req/s against the hello-world in the same run; cpu x hello: its CPU per "
         "request / the row's, the capacity ratio with the machine's other load left out"
     )
+    if LOADS:
+        print(
+            f"load average (1 min) {LOADS[0]:.1f} when the rounds began, {LOADS[-1]:.1f} "
+            f"when they ended, on {os.cpu_count()} CPUs: req/s and p99 move with it"
+        )

@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from serving import SLUG, Row, Servers, database, measure, report, serving_env
+from serving import SLUG, Row, Servers, database, measure, pin, report, serving_env
 
 PAGES = {"home": "/", "ranking": "/rankings/telecom", "brand": f"/brands/{SLUG}"}
 
@@ -35,9 +35,15 @@ def main() -> None:
     )
     parser.add_argument("--workers", type=int, help="CARESCORE_WORKERS for both gunicorns")
     parser.add_argument("--threads", type=int, help="CARESCORE_THREADS (gthread)")
+    parser.add_argument(
+        "--pin",
+        action="store_true",
+        help="servers on the last CPU and wrk on the others (taskset), for a fair p99",
+    )
     args = parser.parse_args()
     db = database(args.posts)
     env = serving_env(args.worker_class, args.workers, args.threads)
+    pin(args.pin)
     with Servers(db, env=env) as s:
         rows = [Row("hello-world", f"{s.cached}/hello/", s.cached_pid)]
         for name, path in PAGES.items():

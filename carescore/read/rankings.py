@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from carescore.errors import BadInput, NotFound
 from carescore.read.periods import MonthState, month_state
+from carescore.read.prepared import Prepared
 from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref, latest_period
 from carescore.read.sectors import has_demo_data, sector_slugs
 from carescore.store.columns import utcnow
@@ -87,9 +88,10 @@ def ranking(
     snapshot. One statement reads the period, the rows and the demo flag (two more only
     when the window has no row).
 
-    `columns` names the score columns an answer shows: a score is then a result row of
-    those (and `RANKING_COLUMNS`), which costs a fraction of a whole `BrandScore` with
-    its hundred columns and two JSON documents. None loads whole scores.
+    `columns` names the score columns an answer shows: a score is then a plain row of
+    those (and `RANKING_COLUMNS`), read by a prepared statement (`carescore.read.prepared`),
+    which costs a fraction of a whole `BrandScore` with its hundred columns and two JSON
+    documents. None loads whole scores.
     """
     if sort not in SORT_COLUMNS:
         raise BadInput(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
@@ -98,16 +100,13 @@ def ranking(
     if sector is not None and sector not in sector_slugs(session):
         raise NotFound(f"no sector {sector!r}")
     asked = period
-    statement = _ranking_statement(
-        window,
-        sort,
-        sector is not None,
-        period is not None,
-        None if columns is None else tuple(columns),
-    )
-    values = {"sector": sector, "period": period}
-    rows = session.execute(statement, {k: v for k, v in values.items() if v is not None}).all()
+    shape = (window, sort, sector is not None, period is not None)
+    values = {k: v for k, v in {"sector": sector, "period": period}.items() if v is not None}
     whole = columns is None
+    if whole:
+        rows: list[Any] = session.execute(_ranking_statement(*shape, None), values).all()
+    else:
+        rows = _prepared_ranking(*shape, tuple(columns)).rows(session, **values)
     if rows:
         first = rows[0][0] if whole else rows[0]
         period, is_demo = first.period, bool(rows[0].demo)
@@ -157,6 +156,13 @@ def _ranking_statement(
     if by_sector:
         query = query.where(Brand.sector == bindparam("sector", type_=String))
     return query
+
+
+@lru_cache(maxsize=64)
+def _prepared_ranking(
+    window: str, sort: str, by_sector: bool, named: bool, columns: tuple[str, ...]
+) -> Prepared:
+    return Prepared(_ranking_statement(window, sort, by_sector, named, columns))
 
 
 def _stored(session: Session, window: str, period: str) -> bool:

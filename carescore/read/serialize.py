@@ -31,6 +31,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import IO, Any
 
+import pydantic_core
+
 FORMATS = ("jsonl", "csv", "json")
 CSV_CHUNK = 500
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -51,8 +53,23 @@ def finite(value: float | None) -> float | None:
     return float(value)
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class JSONDocument:
+    """A document whose values are already in the formats above (times through `iso`,
+    figures through `finite`), in the order they are written.
+
+    `to_json` writes it with pydantic's serializer, the one the API's shapes write
+    themselves with, so its text is theirs (floats included: `1e-05` is `0.00001` there,
+    unlike in `json.dumps`), without building and validating a model for trusted data.
+    """
+
+    values: dict[str, Any]
+
+
 def plain(value: Any) -> Any:
     """Any record (dict, dataclass, pydantic model) as JSON values, in the formats above."""
+    if isinstance(value, JSONDocument):
+        return plain(value.values)
     if isinstance(value, datetime):
         return iso(value)
     if isinstance(value, float):
@@ -71,11 +88,14 @@ def plain(value: Any) -> Any:
 def to_json(value: Any, *, compact: bool = True) -> str:
     """JSON text of `plain(value)`, UTF-8 characters as they are.
 
-    A pydantic model writes itself: its serializers give the same text as `plain` (times
-    through `iso`, NaN as null) without walking the document twice in Python.
+    A pydantic model writes itself, and a `JSONDocument` through the same serializer:
+    they give the same text as `plain` (times through `iso`, NaN as null) without walking
+    the document twice in Python.
     """
     if compact and hasattr(value, "model_dump_json"):
         return value.model_dump_json()
+    if compact and isinstance(value, JSONDocument):
+        return pydantic_core.to_json(value.values).decode()
     separators = (",", ":") if compact else None
     return json.dumps(plain(value), ensure_ascii=False, separators=separators)
 

@@ -21,6 +21,8 @@ from carescore.read.brands import (
 )
 from carescore.reply import Missing, brand_reply
 from website.api.build import (
+    METRIC_COLUMNS,
+    brand_document,
     brand_public,
     delay_rows,
     figures_public,
@@ -48,7 +50,6 @@ from website.api.params import (
 )
 from website.api.reply_schemas import brand_reply_public
 from website.api.schemas import (
-    BrandDetailPublic,
     BrandListPublic,
     BrandPublic,
     CompareItemPublic,
@@ -59,16 +60,19 @@ from website.api.views import _answer, _demo, _period_failed, _period_name, bp
 from website.db import get_session
 
 
-def _report(slug: str, q: dict[str, Any]) -> BrandReport:
-    """The brand's figures for the period the query names (no posts, history or accounts)."""
+def _report(slug: str, q: dict[str, Any], accounts: bool = True) -> BrandReport:
+    """The brand's figures for the period the query names, as a plain row of the columns
+    the API shows, and its accounts when asked (no posts or history): one statement."""
     try:
         return brand_report(
             get_session(),
             slug,
             window=q["window"],
             as_of=q["as_of"],
+            accounts=accounts,
             history=False,
             recent=0,
+            columns=METRIC_COLUMNS,
         )
     except BadInput as error:
         raise _period_failed(error, q) from None
@@ -110,23 +114,14 @@ def brand(slug: str, fmt: str | None = None) -> Response:
     if wants_csv(fmt):
         rows = [figures_public(report.brand, report.score)] if report.score else []
         return csv_response(BrandFiguresPublic, rows, name)
-    score = metrics_public(report.score) if report.score else None
-    return json_response(
-        BrandDetailPublic(
-            demo=report.demo,
-            methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
-            brand=brand_public(report.brand, report.accounts),
-            score=score,
-        ),
-        name,
-    )
+    return json_response(brand_document(report), name)
 
 
 def _score_table(
     slug: str, fmt: str | None, table: str, rows: Callable, row: type, envelope: type
 ) -> Response:
     """One table of a brand page's period (topics, delays): rows, period and file name."""
-    report = _report(slug, query())
+    report = _report(slug, query(), accounts=False)
     score = report.score
     return _answer(
         fmt,

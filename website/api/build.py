@@ -6,17 +6,20 @@ written by any version of the ranking renders in the documented types.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
+from carescore import METHODOLOGY_VERSION
+from carescore.read.brands import BrandReport
 from carescore.read.overview import Mover
 from carescore.read.posts import PostRef
-from carescore.read.rankings import RankedBrand
+from carescore.read.rankings import RankedBrand, Ranking
 from carescore.read.refs import AccountRef, BrandRef
 from carescore.read.search import SearchResult
 from carescore.read.sectors import SectorCount
-from carescore.read.serialize import finite
+from carescore.read.serialize import JSONDocument, finite, iso
 from carescore.store.models import BrandScore
 from carescore.vocab import sector_name
 from website.api.figure_shapes import (
@@ -26,7 +29,6 @@ from website.api.figure_shapes import (
     TopicRowPublic,
 )
 from website.api.schemas import (
-    AccountPublic,
     BrandPublic,
     MoverPublic,
     PostPublic,
@@ -34,80 +36,135 @@ from website.api.schemas import (
     SearchRowPublic,
     SectorPublic,
 )
+from website.api.shape_base import UTCTime
 from website.i18n import translate
 
-_TIMES = {"period_start", "period_end", "computed_at"}
 _RAW = {"window", "period", "methodology_version", "rank_overall", "rank_sector", "shrunk_toward"}
+_BRAND = ("slug", "name", "sector", "country", "is_demo")
+
+Plan = tuple[tuple[str, Callable[[Any], Any] | None], ...]
 
 
-def _kinds(shape: type, exclude: set[str]) -> tuple[list[str], list[str], list[str]]:
-    """Float figures, counts, and counts that may be null (absent from 1.0 snapshots)."""
-    floats, ints, maybe_ints = [], [], []
-    for name, info in shape.model_fields.items():
-        if name in exclude:
-            continue
-        if info.annotation in (float | None, float):
-            floats.append(name)
-        elif info.annotation is int:
-            ints.append(name)
-        elif info.annotation == int | None:
-            maybe_ints.append(name)
-    return floats, ints, maybe_ints
+def _count(value: Any) -> int:
+    return int(value or 0)
 
 
-_METRIC_FLOATS, _METRIC_INTS, _METRIC_COUNTS = _kinds(MetricsPublic, _RAW)
-_ROW_FLOATS, _ROW_INTS, _ = _kinds(RankingRowPublic, _RAW | {"position", "is_final"})
-# The score columns a ranking row shows: all the read model needs to load for it.
-RANKING_ROW_COLUMNS = (*_ROW_FLOATS, *_ROW_INTS, "rank_overall", "rank_sector")
+def _maybe_count(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _counts(value: Any) -> dict[str, int]:
+    return {str(k): int(v) for k, v in (value or {}).items()}
+
+
+def _plan(shape: type[BaseModel], skip: tuple[str, ...], times: Callable | None) -> Plan:
+    """Each field of `shape` but `skip`, in order, with how a stored value becomes it:
+    figures through `finite`, counts through `int` (counts absent from 1.0 snapshots stay
+    null), flags through `bool`, times through `times`; text and ranks as stored."""
+    by_type: dict[Any, Callable[[Any], Any] | None] = {
+        bool: bool,
+        float | None: finite,
+        int: _count,
+        int | None: _maybe_count,
+        dict[str, int]: _counts,
+        UTCTime | None: times,
+    }
+    return tuple(
+        (name, None if name in _RAW else by_type.get(info.annotation))
+        for name, info in shape.model_fields.items()
+        if name not in skip
+    )
+
+
+def _values(plan: Plan, source: Any) -> dict[str, Any]:
+    values = {}
+    for name, convert in plan:
+        value = getattr(source, name)
+        values[name] = value if convert is None else convert(value)
+    return values
+
+
+_METRICS = _plan(MetricsPublic, (), None)
+_METRICS_JSON = _plan(MetricsPublic, (), iso)
+_ROW = _plan(RankingRowPublic, ("position", *_BRAND), None)
+# The score columns a brand's figures and a ranking row show: all the read model loads.
+METRIC_COLUMNS = tuple(name for name, _ in _METRICS)
+RANKING_ROW_COLUMNS = tuple(name for name, _ in _ROW)
+
+
+def _account(account: AccountRef) -> dict[str, str]:
+    return {"platform": account.platform, "handle": account.handle}
+
+
+def _brand_values(ref: BrandRef, accounts: list[AccountRef]) -> dict[str, Any]:
+    values: dict[str, Any] = {name: getattr(ref, name) for name in _BRAND}
+    values["accounts"] = [_account(a) for a in accounts]
+    return values
 
 
 def brand_public(ref: BrandRef, accounts: list[AccountRef]) -> BrandPublic:
-    return BrandPublic(
-        slug=ref.slug,
-        name=ref.name,
-        sector=ref.sector,
-        country=ref.country,
-        is_demo=ref.is_demo,
-        accounts=[AccountPublic(platform=a.platform, handle=a.handle) for a in accounts],
-    )
+    return BrandPublic.model_validate(_brand_values(ref, accounts))
 
 
 def metrics_public(score: BrandScore) -> MetricsPublic:
-    values: dict[str, Any] = {name: finite(getattr(score, name)) for name in _METRIC_FLOATS}
-    values |= {name: int(getattr(score, name) or 0) for name in _METRIC_INTS}
-    values |= {
-        name: None if getattr(score, name) is None else int(getattr(score, name))
-        for name in _METRIC_COUNTS
-    }
-    values |= {name: getattr(score, name) for name in _RAW | _TIMES}
-    return MetricsPublic(
-        is_final=bool(score.is_final),
-        ranked=bool(score.ranked),
-        topics={str(k): int(v) for k, v in (score.topics or {}).items()},
-        delay_histogram={str(k): int(v) for k, v in (score.delay_histogram or {}).items()},
-        **values,
+    return MetricsPublic.model_validate(_values(_METRICS, score))
+
+
+def brand_document(report: BrandReport) -> JSONDocument:
+    """`BrandDetailPublic`'s JSON, written from the read model without building the
+    models: the same fields, order and values (tests/api/test_documents.py holds it)."""
+    score = report.score
+    return JSONDocument(
+        {
+            "demo": report.demo,
+            "methodology_version": score.methodology_version if score else METHODOLOGY_VERSION,
+            "brand": _brand_values(report.brand, report.accounts),
+            "score": _values(_METRICS_JSON, score) if score else None,
+        }
     )
 
 
-def ranking_row_public(row: RankedBrand, position: int | None) -> RankingRowPublic:
-    s, b = row.score, row.brand
-    values: dict[str, Any] = {name: finite(getattr(s, name)) for name in _ROW_FLOATS}
-    values |= {name: int(getattr(s, name) or 0) for name in _ROW_INTS}
-    return RankingRowPublic(
-        position=position,
-        slug=b.slug,
-        name=b.name,
-        sector=b.sector,
-        country=b.country,
-        is_demo=b.is_demo,
-        ranked=bool(s.ranked),
-        rank_overall=s.rank_overall,
-        rank_sector=s.rank_sector,
-        window=s.window,
-        period=s.period,
-        is_final=bool(s.is_final),
-        methodology_version=s.methodology_version,
-        **values,
+def _row_values(row: RankedBrand, position: int | None) -> dict[str, Any]:
+    b = row.brand
+    values: dict[str, Any] = {
+        "position": position,
+        "slug": b.slug,
+        "name": b.name,
+        "sector": b.sector,
+        "country": b.country,
+        "is_demo": b.is_demo,
+    }
+    values.update(_values(_ROW, row.score))
+    return values
+
+
+def _ranking_rows(result: Ranking) -> list[dict[str, Any]]:
+    """Ranked brands first, numbered, then those with not enough data."""
+    rows = [_row_values(r, i) for i, r in enumerate(result.ranked, start=1)]
+    return rows + [_row_values(r, None) for r in result.not_enough_data]
+
+
+def ranking_rows_public(result: Ranking) -> list[RankingRowPublic]:
+    return [RankingRowPublic.model_validate(row) for row in _ranking_rows(result)]
+
+
+def ranking_document(result: Ranking) -> JSONDocument:
+    """`RankingPublic`'s JSON, written from the read model without building the models:
+    the same fields, order and values (tests/api/test_documents.py holds it)."""
+    items = _ranking_rows(result)
+    return JSONDocument(
+        {
+            "demo": result.demo,
+            "methodology_version": result.methodology_version or METHODOLOGY_VERSION,
+            "sector": result.sector,
+            "window": result.window,
+            "period": result.period,
+            "is_final": result.is_final,
+            "sort": result.sort,
+            "computed_at": iso(result.computed_at),
+            "count": len(items),
+            "items": items,
+        }
     )
 
 

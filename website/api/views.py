@@ -28,7 +28,8 @@ from website.api.build import (
     RANKING_ROW_COLUMNS,
     mover_public,
     post_public,
-    ranking_row_public,
+    ranking_document,
+    ranking_rows_public,
     search_row_public,
     sector_public,
 )
@@ -54,7 +55,6 @@ from website.api.schemas import (
     PostListPublic,
     PostPublic,
     Public,
-    RankingPublic,
     RankingRowPublic,
     RulePublic,
     SearchPublic,
@@ -146,24 +146,11 @@ def rankings(fmt: str | None = None) -> Response:
         if q["sector"] and q["sector"] not in sector_slugs(session):
             raise BadParameter("sector", "unknown sector; see /api/v1/sectors") from None
         raise
-    rows = [ranking_row_public(r, i) for i, r in enumerate(result.ranked, start=1)]
-    rows += [ranking_row_public(r, None) for r in result.not_enough_data]
     scope = result.sector or "all-sectors"
-    return _answer(
-        fmt,
-        RankingRowPublic,
-        rows,
-        f"ranking-{scope}-{_period_name(result.window, result.period)}",
-        RankingPublic,
-        demo=result.demo,
-        methodology_version=result.methodology_version or METHODOLOGY_VERSION,
-        sector=result.sector,
-        window=result.window,
-        period=result.period,
-        is_final=result.is_final,
-        sort=result.sort,
-        computed_at=result.computed_at,
-    )
+    name = f"ranking-{scope}-{_period_name(result.window, result.period)}"
+    if wants_csv(fmt):
+        return csv_response(RankingRowPublic, ranking_rows_public(result), name)
+    return json_response(ranking_document(result), name)
 
 
 @bp.get("/search")

@@ -1,0 +1,140 @@
+"""The brand and rankings answers are written from plain rows without building their
+pydantic shapes: they must be the very bytes the shapes write, from the very values the
+ORM reads, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from sqlalchemy import update
+from sqlmodel import Session
+
+from carescore import METHODOLOGY_VERSION
+from carescore.errors import NotFound
+from carescore.read.brands import brand_report
+from carescore.read.rankings import ranking
+from carescore.read.serialize import to_json
+from carescore.store.db import engine_for
+from carescore.store.models import Brand, BrandScore
+from website.api.build import (
+    METRIC_COLUMNS,
+    RANKING_ROW_COLUMNS,
+    brand_document,
+    brand_public,
+    metrics_public,
+    ranking_document,
+    ranking_rows_public,
+)
+from website.api.schemas import BrandDetailPublic, RankingPublic
+from website.config import settings
+
+PERIODS = [{}, {"as_of": "2026-06-30"}, {"window": "2026-04"}, {"window": "2026-05"}]
+RANKINGS = [
+    {},
+    {"sector": "telecom"},
+    {"window": "month", "period": "2026-04"},
+    {"period": "2026-06-30", "sort": "median_reply"},
+]
+
+
+def _awkward_figures(app) -> None:
+    """Figures the writers could get wrong: a tiny float (written 0.00001 by pydantic,
+    1e-05 by json.dumps), a figure that is not a number, counts absent from 1.0 snapshots."""
+    with Session(engine_for(settings(app).database_url)) as session:
+        session.execute(
+            update(BrandScore)
+            .where(BrandScore.window == "90d")
+            .values(reply_rate_low=1e-05, within_1h_high=2.5e-7, cases_n=None, recovered_n=None)
+        )
+        if session.get_bind().dialect.name == "postgresql":  # SQLite stores NaN as null
+            session.execute(
+                update(BrandScore).where(BrandScore.period == "2026-05").values(carescore=math.nan)
+            )
+        session.commit()
+
+
+@pytest.fixture
+def awkward_app(app, demo_client):
+    _awkward_figures(app)
+    return app
+
+
+def test_the_brand_answer_is_what_the_orm_and_the_shape_give(awkward_app):
+    scored = 0
+    with Session(engine_for(settings(awkward_app).database_url)) as session:
+        for slug in ("nimbus-telecom", "ondeline"):
+            for period in PERIODS:
+                plain = brand_report(
+                    session, slug, history=False, recent=0, columns=METRIC_COLUMNS, **period
+                )
+                whole = brand_report(session, slug, history=False, recent=0, **period)
+                assert whole.accounts
+                scored += whole.score is not None
+                score = metrics_public(whole.score) if whole.score else None
+                shaped = BrandDetailPublic(
+                    demo=whole.demo,
+                    methodology_version=score.methodology_version if score else METHODOLOGY_VERSION,
+                    brand=brand_public(whole.brand, whole.accounts),
+                    score=score,
+                )
+                written = to_json(brand_document(plain))
+                assert written == shaped.model_dump_json(), (slug, period)
+                assert BrandDetailPublic.model_validate_json(written).model_dump_json() == written
+    assert scored >= 4
+
+
+def test_the_rankings_answer_is_what_the_orm_and_the_shape_give(awkward_app):
+    with Session(engine_for(settings(awkward_app).database_url)) as session:
+        for asked in RANKINGS:
+            plain = ranking(session, columns=RANKING_ROW_COLUMNS, **asked)
+            whole = ranking(session, **asked)
+            assert plain.ranked or plain.not_enough_data
+            written = to_json(ranking_document(plain))
+            shaped = RankingPublic(
+                demo=whole.demo,
+                methodology_version=whole.methodology_version,
+                sector=whole.sector,
+                window=whole.window,
+                period=whole.period,
+                is_final=whole.is_final,
+                sort=whole.sort,
+                computed_at=whole.computed_at,
+                count=len(whole.ranked) + len(whole.not_enough_data),
+                items=ranking_rows_public(whole),
+            )
+            assert written == shaped.model_dump_json(), asked
+            assert RankingPublic.model_validate_json(written).model_dump_json() == written
+
+
+def test_the_api_serves_those_documents(awkward_app):
+    client = awkward_app.test_client()
+    for url, shape in (
+        ("/api/v1/brands/nimbus-telecom", BrandDetailPublic),
+        ("/api/v1/brands/nimbus-telecom?window=2026-05", BrandDetailPublic),
+        ("/api/v1/rankings", RankingPublic),
+        ("/api/v1/rankings?window=month&month=2026-05", RankingPublic),
+    ):
+        body = client.get(url).get_data(as_text=True)
+        assert shape.model_validate_json(body).model_dump_json() == body, url
+    assert '"reply_rate_low":0.00001' in client.get("/api/v1/brands/nimbus-telecom").get_data(
+        as_text=True
+    )
+
+
+def test_a_brand_without_figures_or_accounts(awkward_app):
+    with Session(engine_for(settings(awkward_app).database_url)) as session:
+        session.add(Brand(slug="bare", name='Bare "Ñ" 🚀', sector="telecom", country="FR"))
+        session.commit()
+        plain = brand_report(session, "bare", history=False, recent=0, columns=METRIC_COLUMNS)
+        assert plain.score is None and plain.accounts == [] and plain.demo is True
+        with pytest.raises(NotFound):
+            brand_report(session, "nobody", history=False, recent=0, columns=METRIC_COLUMNS)
+    shaped = BrandDetailPublic(
+        demo=True,
+        methodology_version=METHODOLOGY_VERSION,
+        brand=brand_public(plain.brand, []),
+        score=None,
+    )
+    body = awkward_app.test_client().get("/api/v1/brands/bare").get_data(as_text=True)
+    assert body == to_json(brand_document(plain)) == shaped.model_dump_json()

@@ -67,3 +67,13 @@ def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(session):
     assert type(prepared.value) is type(by_orm.value)
     assert type(prepared.value.orig) is type(by_orm.value.orig)
     assert is_outage(prepared.value) == is_outage(by_orm.value)
+
+
+def test_inside_a_transaction_it_sees_what_the_session_wrote(session):
+    by_slug = Prepared(select(Brand.name).where(Brand.slug == bindparam("slug")))
+    assert by_slug.rows(session, slug="acme") == []
+    session.add(Brand(slug="acme", name="Acme", sector="telecom", country="FR"))
+    session.flush()  # not committed: only the session's own connection sees it
+    assert [tuple(row) for row in by_slug.rows(session, slug="acme")] == [("Acme",)]
+    session.rollback()
+    assert by_slug.rows(session, slug="acme") == []

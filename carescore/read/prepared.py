@@ -4,8 +4,11 @@ The API's built answers (a brand's figures, a ranking) read one statement each. 
 the ORM, or even SQLAlchemy Core, running it cost several times what the database took to
 answer: an execution context, a result's metadata for a hundred columns, a processor per
 value. A `Prepared` statement is compiled once per dialect by SQLAlchemy, so its text
-and parameters are SQLAlchemy's own, then run on the DBAPI cursor of the session's
-connection, inside the session's transaction, and its rows come back as named tuples.
+and parameters are SQLAlchemy's own, then run on a DBAPI cursor, and its rows come back
+as named tuples. The cursor is the session's connection's, inside its transaction, when
+the session has begun one; otherwise a connection of the session's pool, taken for the
+one statement (what a new transaction would see, without building one: about a third of
+the cost of a brand answer's read). Engine events do not see these statements.
 
 Values are decoded as the column types decode them on SQLite and PostgreSQL alike:
 booleans as `bool`, `UTCDateTime` as aware UTC (by the type's own code, without the
@@ -102,11 +105,22 @@ class Prepared:
         return found
 
     def rows(self, session: Session, **values: Any) -> list[Any]:
-        connection = session.connection()
-        dialect = connection.dialect
+        if session.in_transaction():  # what the session has done, this statement sees
+            connection = session.connection()
+            return self._run(connection.dialect, connection.connection, values)
+        # No transaction yet: a pooled connection for this one statement sees what a new
+        # transaction would, without the session's transaction and connection objects.
+        engine = session.get_bind()
+        pooled = engine.raw_connection()
+        try:
+            return self._run(engine.dialect, pooled, values)
+        finally:
+            pooled.close()
+
+    def _run(self, dialect: Any, pooled: Any, values: dict[str, Any]) -> list[Any]:
         compiled = self._compiled(dialect)
         parameters = compiled.parameters(values)
-        driver = connection.connection.driver_connection
+        driver = pooled.driver_connection
         cursor = driver.cursor()
         try:
             cursor.execute(compiled.sql, parameters)
@@ -114,7 +128,7 @@ class Prepared:
         except dialect.loaded_dbapi.Error as error:
             disconnected = dialect.is_disconnect(error, driver, cursor)
             if disconnected:
-                connection.invalidate(error)
+                pooled.invalidate(error)
             raise DBAPIError.instance(
                 compiled.sql,
                 parameters,

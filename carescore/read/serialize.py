@@ -95,7 +95,7 @@ def to_json(value: Any, *, compact: bool = True) -> str:
     if compact and hasattr(value, "model_dump_json"):
         return value.model_dump_json()
     if compact and isinstance(value, JSONDocument):
-        return pydantic_core.to_json(value.values).decode()
+        return pydantic_core.to_json(value.values, inf_nan_mode="null").decode()
     separators = (",", ":") if compact else None
     return json.dumps(plain(value), ensure_ascii=False, separators=separators)
 

@@ -108,8 +108,9 @@ class Recorder:
 
 
 def _detect(url: str) -> None:
-    """Detect the incidents of the database at `url`, unless done already."""
-    from sqlalchemy import func, select
+    """Detect the incidents of the database at `url`, unless done already, and analyse
+    their tables."""
+    from sqlalchemy import func, select, text
     from sqlmodel import Session
 
     from carescore.incidents import refresh_incidents
@@ -121,6 +122,10 @@ def _detect(url: str) -> None:
         if not session.execute(select(func.count()).select_from(IncidentState)).scalar_one():
             refresh_incidents(session, full=True)
             session.commit()
+        # The database's statistics were gathered before there were incidents.
+        for table in ("incident", "incidentstate", "complainthour"):
+            session.execute(text(f"ANALYZE {table}"))
+        session.commit()
     if engine.dialect.name == "sqlite":
         with engine.connect() as conn:
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

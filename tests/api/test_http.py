@@ -81,6 +81,22 @@ def test_tables_as_csv_by_suffix_or_accept(api, path):
     assert len(rows) == len(json_rows)
 
 
+@pytest.mark.parametrize(
+    ("accept", "mimetype"),
+    [
+        ("*/*", "application/json"),
+        ("application/*, image/png", "application/json"),
+        ("", "application/json"),
+        ("TEXT/CSV", "text/csv"),
+        ("text/*", "text/csv"),
+        ("application/json;q=0.1, */*", "text/csv"),
+    ],
+)
+def test_the_accept_header_chooses_csv_only_when_it_prefers_it(api, accept, mimetype):
+    """The header is read only when it could prefer CSV: these are the edges of that."""
+    assert api.get("/api/v1/sectors", headers={"Accept": accept}).mimetype == mimetype
+
+
 def test_csv_pages_of_posts_go_beyond_the_json_cap_with_a_next_link(api):
     big = api.get("/api/v1/posts.csv?limit=300")
     rows = list(csv.DictReader(io.StringIO(big.get_data(as_text=True))))

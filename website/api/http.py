@@ -27,6 +27,11 @@ def wants_csv(fmt: str | None) -> bool:
     """`.csv` in the path, or an Accept header that prefers CSV to JSON."""
     if fmt == "csv":
         return True
+    accept = request.environ.get("HTTP_ACCEPT", "")
+    if "text/" not in accept.lower() and ";" not in accept:
+        # Without a text type or a quality, JSON (listed first) wins or nothing matches:
+        # the header need not be parsed, as it is for almost every client.
+        return False
     best = request.accept_mimetypes.best_match(["application/json", "text/csv"])
     return best == "text/csv"
 

@@ -11,7 +11,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, bindparam, or_, select
 from sqlmodel import Session
 
 from carescore.errors import BadCursor, NotFound
@@ -146,8 +146,8 @@ class FeedEntry:
     incident: IncidentView
 
 
-def _ref(brand: Brand) -> BrandRef:
-    return brand_ref(brand)
+def _ref(brand: Brand | BrandRef) -> BrandRef:
+    return brand if isinstance(brand, BrandRef) else brand_ref(brand)
 
 
 def key_of(start: datetime, topic: str | None = None) -> str:
@@ -155,7 +155,7 @@ def key_of(start: datetime, topic: str | None = None) -> str:
     return start.strftime(KEY_FORMAT) + (f".{topic}" if topic else "")
 
 
-def _view(incident: Incident, brand: Brand) -> IncidentView:
+def _view(incident: Incident, brand: Brand | BrandRef) -> IncidentView:
     return IncidentView(
         brand=_ref(brand),
         topic=incident.topic or None,
@@ -254,22 +254,39 @@ def broken_now(
 def brand_incidents(session: Session, slug: str, limit: int = 50) -> BrandIncidents:
     """A brand's incidents (newest first) and its hourly timeline of the last two weeks."""
     brand = get_brand(session, slug)
-    rows = session.execute(
-        select(Incident)
-        .where(Incident.brand_id == brand.id)
-        .order_by(Incident.start_at.desc(), Incident.id.desc())
-        .limit(limit)
-    ).scalars()
-    items = [_view(i, brand) for i in rows]
     state = session.get(IncidentState, brand.id)
+    hours = (state.first_hour, state.through) if state is not None else None
+    return incidents_of(session, brand.id, _ref(brand), hours, limit)
+
+
+# Built once (building a statement costs about as much as running it), bound on use.
+_BRAND_INCIDENTS = (
+    select(Incident)
+    .where(Incident.brand_id == bindparam("brand", type_=Integer))
+    .order_by(Incident.start_at.desc(), Incident.id.desc())
+    .limit(bindparam("limit", type_=Integer))
+)
+
+
+def incidents_of(
+    session: Session,
+    brand_id: int,
+    brand: BrandRef,
+    state: tuple[int, int] | None,
+    limit: int = 50,
+) -> BrandIncidents:
+    """`brand_incidents` for a caller that has read the brand and where incident
+    detection stands for it (`state`: `IncidentState.first_hour` and `.through`, None
+    before detection ever ran): one statement, two with the timeline."""
+    rows = session.execute(_BRAND_INCIDENTS, {"brand": brand_id, "limit": limit}).scalars()
+    items = [_view(i, brand) for i in rows]
     timeline = None
     if state is not None:
-        end = state.through + 1
+        first_hour, through = state
+        end = through + 1
         together = [v for v in items if v.topic is None]
-        timeline = _timeline(
-            session, brand.id, state.first_hour, end - TIMELINE_DAYS * 24, end, together
-        )
-    return BrandIncidents(_ref(brand), items, timeline)
+        timeline = _timeline(session, brand_id, first_hour, end - TIMELINE_DAYS * 24, end, together)
+    return BrandIncidents(brand, items, timeline)
 
 
 def incident_detail(session: Session, slug: str, key: str) -> IncidentDetail:

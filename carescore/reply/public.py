@@ -87,24 +87,31 @@ _STATEMENTS = (
 )
 
 
-def _disputes(*where: Any) -> Any:
+def _disputes(brand: Any, *where: Any) -> Any:
     return (
         select(func.count())
         .select_from(Dispute)
-        .where(Dispute.brand_id == _BRAND, *where)
+        .where(Dispute.brand_id == brand, *where)
         .scalar_subquery()
     )
 
 
-# The customer posts are kept with the ranking run and topped up with later posts, so
-# the figure does not walk the brand's history (carescore.store.tally).
-_FIGURES = select(
-    inbound_posts_expression(_BRAND),
-    _disputes(),
-    _disputes(Dispute.status == "pending"),
-    _disputes(Dispute.status == "accepted"),
-    _disputes(Dispute.status == "rejected"),
-)
+def dispute_figure_columns(brand: Any) -> list[Any]:
+    """The `DisputeFigures` counts, in its order, as scalar SQL expressions of `brand` (a
+    bound parameter, or the brand id column of a statement that reads them beside other
+    columns, as the brand page does). The customer posts are kept with the ranking run
+    and topped up with later posts, so the figure does not walk the brand's history
+    (carescore.store.tally)."""
+    return [
+        inbound_posts_expression(brand),
+        _disputes(brand),
+        _disputes(brand, Dispute.status == "pending"),
+        _disputes(brand, Dispute.status == "accepted"),
+        _disputes(brand, Dispute.status == "rejected"),
+    ]
+
+
+_FIGURES = select(*dispute_figure_columns(_BRAND))
 _CORRECTIONS = (
     select(Dispute, Post.url)
     .join(Post, Post.id == Dispute.post_id)
@@ -123,10 +130,12 @@ def brand_reply(
     brand_id: int | None = None,
     statements: int = LATEST_STATEMENTS,
     examples: int = CORRECTION_EXAMPLES,
+    figures: tuple[int, int, int, int, int] | None = None,
 ) -> BrandReply:
     """Latest statements (newest first, withdrawn ones left out), dispute figures, and
-    the newest accepted corrections: three queries when the caller knows `brand_id`.
-    Raises `Missing` for an unknown slug."""
+    the newest accepted corrections: three queries when the caller knows `brand_id`, two
+    when it read the `figures` too (`dispute_figure_columns`). Raises `Missing` for an
+    unknown slug."""
     if brand_id is None:
         brand_id = session.execute(select(Brand.id).where(Brand.slug == slug)).scalar_one_or_none()
         if brand_id is None:
@@ -134,8 +143,10 @@ def brand_reply(
     bound = {"brand": brand_id, "statements": statements, "examples": examples}
     rows = session.execute(_STATEMENTS, bound).scalars()
     views = [StatementView(s.id, s.text, s.link, s.refers_to, s.created_at) for s in rows]
-    posts, filed, pending, accepted, rejected = session.execute(_FIGURES, bound).one()
-    figures = DisputeFigures(posts, filed, pending, accepted, rejected)
+    if figures is None:
+        posts, filed, pending, accepted, rejected = session.execute(_FIGURES, bound).one()
+        figures = (posts, filed, pending, accepted, rejected)
+    counts = DisputeFigures(*figures)
     decided = session.execute(_CORRECTIONS, bound).all()
     corrections = [
         Correction(
@@ -150,4 +161,4 @@ def brand_reply(
         )
         for d, url in decided
     ]
-    return BrandReply(slug, views, figures, corrections)
+    return BrandReply(slug, views, counts, corrections)

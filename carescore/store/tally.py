@@ -63,10 +63,16 @@ def untally(session: Session, post_ids: Sequence[int]) -> None:
 
 def inbound_posts_expression(brand_id: int | ColumnElement[int]) -> ColumnElement[int]:
     """A scalar SQL expression: the brand's customer posts stored now (`brand_id` a
-    value or a bound parameter)."""
+    value, a bound parameter, or the brand id column of the statement reading it)."""
     mine = BrandPostTally.brand_id == brand_id
     counted = select(BrandPostTally.inbound_posts).where(mine).scalar_subquery()
-    through = select(BrandPostTally.through_post_id).where(mine).scalar_subquery()
+    # Nested in the count below: told to take a brand id column from the outer statement.
+    through = (
+        select(BrandPostTally.through_post_id)
+        .where(mine)
+        .correlate_except(BrandPostTally)
+        .scalar_subquery()
+    )
     since = (
         select(func.count())
         .select_from(Post)

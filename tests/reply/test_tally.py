@@ -8,6 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from carescore.ranking.snapshots import rank_brands
+from carescore.read.brand_page import brand_page
 from carescore.reply import accept_dispute, file_dispute
 from carescore.reply.keys import authenticate, issue_key
 from carescore.reply.public import brand_reply
@@ -28,7 +29,11 @@ def _stored(session, slug: str) -> int:
 
 
 def _agrees(session) -> dict[str, int]:
-    shown = {slug: brand_reply(session, slug).figures.inbound_posts for slug in ("acme", "bolt")}
+    """The count equals the posts stored, in the right of reply's answer and on the brand
+    page, which reads the figures inside its brand statement (one brand among several)."""
+    figures = {slug: brand_reply(session, slug).figures for slug in ("acme", "bolt")}
+    assert {slug: brand_page(session, slug).reply.figures for slug in figures} == figures
+    shown = {slug: f.inbound_posts for slug, f in figures.items()}
     assert shown == {slug: _stored(session, slug) for slug in shown}
     return shown
 

@@ -17,9 +17,10 @@ EXPECTED = {
     "/": 7,
     "/rankings/telecom": 7,
     "/rankings/telecom/{month}": 5,
-    # 3 of them: statements, dispute figures, corrections; 4: incidents and their timeline;
-    # 3: the recent complaints, praise and posts not judged
-    "/brands/nimbus-telecom": 12,
+    # the brand, its score, the period, the dispute figures and incident detection's state
+    # in one; then the accounts, the history, the recent posts, the statements, the
+    # corrections, the incidents and their timeline's hours (carescore.read.brand_page)
+    "/brands/nimbus-telecom": 9,
     "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
     "/badge/nimbus-telecom.svg": 1,
     "/embed/brands/nimbus-telecom": 3,

@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from carescore.read.brands import (
-    MAX_COMPARED,
-    brand_choices,
-    brand_report,
-    compare_brands,
-    parse_slugs,
-)
-from carescore.read.incidents import brand_incidents
+from carescore.read.brand_page import brand_page
+from carescore.read.brands import MAX_COMPARED, brand_choices, compare_brands, parse_slugs
 from website.db import get_session
 from website.pages import bp
+from website.pages.brand_parts import kept_parts
 
 
 @bp.get("/brands/<slug>")
 def brand(slug: str):
-    report = brand_report(
+    report = brand_page(
         get_session(), slug, window=request.args.get("window"), as_of=request.args.get("as_of")
     )
-    incidents = brand_incidents(get_session(), slug)
-    return render_template("brand.html", report=report, score=report.score, incidents=incidents)
+    return render_template(
+        "brand.html",
+        report=report,
+        score=report.score,
+        incidents=report.incidents,
+        kept=kept_parts(report),
+    )
 
 
 @bp.get("/compare")

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, g, has_request_context, request
-from flask.globals import _cv_request
+from flask import Flask, has_request_context, request
+from flask.globals import _cv_app, _cv_request
 
 from website.config import settings
 
@@ -68,7 +68,7 @@ class Site(Flask):
             endpoint,
             ctx.url_adapter.script_name if ctx.url_adapter is not None else None,
             ctx.request.blueprint if endpoint[:1] == "." else None,
-            g.get("explicit_lang"),
+            getattr(_cv_app.get().g, "explicit_lang", None),
             *values.items(),
         )
         paths = self.__dict__.get("_paths")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, String, bindparam, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput
@@ -19,9 +19,10 @@ from carescore.read.periods import (
     latest_ranked_period,
     month_state,
     resolve_period,
+    stored_months,
 )
-from carescore.read.rankings import final_months, snapshot_months
-from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref
+from carescore.read.rankings import final_months
+from carescore.read.refs import BrandRef, brand_ref
 from carescore.store.columns import utcnow
 from carescore.store.models import Brand, BrandScore
 
@@ -113,9 +114,43 @@ class FeedEntry:
     changes: list[RankChange]
 
 
+# The digests' statements, built once on the tables' columns and run on the session's
+# connection: building them and the ORM's execution cost more than SQLite's answers.
+_BRAND = Brand.__table__.c
+_SCORE = BrandScore.__table__.c
+_BRAND_COLUMNS = (_BRAND.slug, _BRAND.name, _BRAND.sector, _BRAND.country, _BRAND.is_demo)
+_BRANDS = select(*_BRAND_COLUMNS).order_by(_BRAND.sector, _BRAND.name)
+_LIGHT_SCORES = (
+    select(
+        _SCORE.period,
+        _SCORE.carescore,
+        _SCORE.ranked,
+        _SCORE.rank_sector,
+        _SCORE.computed_at,
+        _SCORE.methodology_version,
+        _SCORE.is_final,
+        _BRAND.id.label("brand_id"),
+        *_BRAND_COLUMNS,
+    )
+    .join(Brand.__table__, _BRAND.id == _SCORE.brand_id)
+    .where(
+        _SCORE.window == bindparam("window", type_=String),
+        _SCORE.period.in_(bindparam("periods", expanding=True)),
+    )
+    .order_by(
+        _SCORE.period,
+        _BRAND.sector,
+        _SCORE.ranked.desc(),
+        _SCORE.carescore.is_(None),
+        _SCORE.carescore.desc(),
+        _BRAND.name,
+    )
+)
+
+
 def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     grouped: dict[str, list[BrandRef]] = {}
-    for row in session.execute(select(*BRAND_COLUMNS).order_by(Brand.sector, Brand.name)):
+    for row in session.connection().execute(_BRANDS):
         grouped.setdefault(row.sector, []).append(brand_ref(row))
     return grouped
 
@@ -128,31 +163,8 @@ def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row
     """
     if not periods:
         return []
-    return list(
-        session.execute(
-            select(
-                BrandScore.period,
-                BrandScore.carescore,
-                BrandScore.ranked,
-                BrandScore.rank_sector,
-                BrandScore.computed_at,
-                BrandScore.methodology_version,
-                BrandScore.is_final,
-                Brand.id.label("brand_id"),
-                *BRAND_COLUMNS,
-            )
-            .join(Brand, Brand.id == BrandScore.brand_id)
-            .where(BrandScore.window == window, BrandScore.period.in_(periods))
-            .order_by(
-                BrandScore.period,
-                Brand.sector,
-                BrandScore.ranked.desc(),
-                BrandScore.carescore.is_(None),
-                BrandScore.carescore.desc(),
-                Brand.name,
-            )
-        ).all()
-    )
+    values = {"window": window, "periods": periods}
+    return list(session.connection().execute(_LIGHT_SCORES, values).all())
 
 
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:
@@ -161,7 +173,7 @@ def movers(session: Session, limit: int = 5, months: list[str] | None = None) ->
     Brands unranked in either month are left out: a change from "not enough data" is not
     a movement anyone could cite. `months` are final months, newest first.
     """
-    months = final_months(snapshot_months(session)) if months is None else months
+    months = final_months(stored_months(session)) if months is None else months
     if len(months) < 2:
         return []
     current, previous = months[0], months[1]
@@ -240,7 +252,7 @@ def overview(
     chosen, sectors = sector_digest(session, window, as_of, per_sector)
     kind, period = chosen.window, chosen.period
     ranked = any(summary.best for summary in sectors)
-    stored = snapshot_months(session)
+    stored = stored_months(session)
     months = final_months(stored)
     newest_final = months[0] if months else ""
     pending = None
@@ -275,7 +287,7 @@ def ranking_changes(
     keeps the months over by that day: the feed as it read then, for a historical
     import or a citation. Raises `BadInput` for a day that is not one.
     """
-    periods = final_months(snapshot_months(session))
+    periods = final_months(stored_months(session))
     if as_of:
         try:
             month = date.fromisoformat(as_of).strftime("%Y-%m")

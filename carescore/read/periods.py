@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, String, bindparam, cast, func, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput
@@ -25,6 +25,18 @@ from carescore.ranking.windows import month_final_at
 from carescore.store.models import BrandScore
 
 _MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# Built once on the table's columns and run on the session's connection: pages ask for
+# the newest period and the months on every request, and building a statement and the
+# ORM's execution cost several times what the database takes to answer.
+_SCORE = BrandScore.__table__.c
+_NEWEST = select(func.max(_SCORE.period)).where(_SCORE.window == bindparam("window", type_=String))
+_NEWEST_RANKED = _NEWEST.where(_SCORE.ranked.is_(True))
+_MONTHS = (
+    select(_SCORE.period, func.min(cast(_SCORE.is_final, Integer)))
+    .where(_SCORE.window == "month")
+    .group_by(_SCORE.period)
+    .order_by(_SCORE.period.desc())
+)
 
 
 @dataclass(frozen=True)
@@ -70,9 +82,7 @@ def resolve_period(session: Session, window: str | None, as_of: str | None) -> P
     """The stored snapshot a request names (the newest one of its window when unsaid)."""
     kind, period = parse_period(window, as_of)
     if period is None:
-        period = session.execute(
-            select(func.max(BrandScore.period)).where(BrandScore.window == kind)
-        ).scalar()
+        period = session.connection().execute(_NEWEST, {"window": kind}).scalar()
     return Period(kind, period)
 
 
@@ -80,14 +90,17 @@ def latest_ranked_period(session: Session) -> Period | None:
     """The newest snapshot with at least one ranked brand: a month first, else `all`,
     else a rolling window. What the home page points to when the live window is empty."""
     for kind in ("month", "all", "90d"):
-        period = session.execute(
-            select(func.max(BrandScore.period)).where(
-                BrandScore.window == kind, BrandScore.ranked.is_(True)
-            )
-        ).scalar()
+        period = session.connection().execute(_NEWEST_RANKED, {"window": kind}).scalar()
         if period is not None:
             return Period(kind, period)
     return None
+
+
+def stored_months(session: Session) -> list[tuple[str, bool]]:
+    """Months with snapshots, newest first, each with whether it is final (month over):
+    what the pages offer and cite (the same as `rankings.snapshot_months`, read on the
+    session's connection with a statement built once)."""
+    return [(period, bool(flag)) for period, flag in session.connection().execute(_MONTHS)]
 
 
 def available_periods(session: Session, window: str, limit: int = 24) -> list[str]:

@@ -1,4 +1,9 @@
-"""Sectors and the demo flag: what every page and answer needs to say around its figures."""
+"""Sectors and the demo flag: what every page and answer needs to say around its figures.
+
+Every page reads the demo flag and most read the sectors, so their statements are built
+once, on the table's columns, and run on the session's connection: building a statement
+and going through the ORM's execution cost four times what SQLite takes to answer them.
+"""
 
 from __future__ import annotations
 
@@ -18,9 +23,14 @@ class SectorCount:
     brand_count: int
 
 
+_BRAND = Brand.__table__.c
+_SECTORS = select(_BRAND.sector).distinct().order_by(_BRAND.sector)
+_DEMO = select(exists().where(_BRAND.is_demo.is_(True)))
+
+
 def sector_slugs(session: Session) -> list[str]:
     """The sectors that have brands, alphabetically."""
-    return list(session.execute(select(Brand.sector).distinct().order_by(Brand.sector)).scalars())
+    return list(session.connection().execute(_SECTORS).scalars())
 
 
 def list_sectors(session: Session) -> list[SectorCount]:
@@ -33,4 +43,4 @@ def list_sectors(session: Session) -> list[SectorCount]:
 
 def has_demo_data(session: Session) -> bool:
     """True when the database holds the fictional demo brands, which every page must say."""
-    return bool(session.execute(select(exists().where(Brand.is_demo.is_(True)))).scalar())
+    return bool(session.connection().execute(_DEMO).scalar())

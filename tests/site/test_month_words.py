@@ -27,7 +27,11 @@ NOW = datetime(2026, 12, 2, 12, tzinfo=UTC)
 
 
 def _at(monkeypatch, now: datetime) -> None:
-    for name in ("carescore.read.overview", "carescore.read.rankings"):
+    for name in (
+        "carescore.read.overview",
+        "carescore.read.rankings",
+        "carescore.read.sector_page",
+    ):
         monkeypatch.setattr(sys.modules[name], "utcnow", lambda: now)
 
 

@@ -31,10 +31,10 @@ def make(site_app):
 
 def _count_renders(monkeypatch) -> list[int]:
     calls: list[int] = []
-    real = website.pages.rankings.sector_ranking
+    real = website.pages.rankings.sector_page
     monkeypatch.setattr(
         website.pages.rankings,
-        "sector_ranking",
+        "sector_page",
         lambda *a, **k: calls.append(1) or real(*a, **k),
     )
     return calls

@@ -9,9 +9,9 @@ from flask import abort, redirect, render_template, request, url_for
 from carescore.read.incidents import broken_now
 from carescore.read.overview import overview
 from carescore.read.periods import resolve_period
-from carescore.read.rankings import sector_ranking
 from carescore.read.refs import latest_period
 from carescore.read.search import find_brands
+from carescore.read.sector_page import sector_page
 from carescore.vocab import SORTS
 from website.db import get_session
 from website.pages import bp
@@ -45,7 +45,7 @@ def sector(sector: str):
     chosen = resolve_period(get_session(), window, request.args.get("as_of"))
     if chosen.window == "month":
         return redirect(url_for(".snapshot", sector=sector, period=chosen.period, sort=_sort()))
-    view = sector_ranking(get_session(), sector, chosen.window, chosen.period, sort=_sort())
+    view = sector_page(get_session(), sector, chosen.window, chosen.period, sort=_sort())
     broken = broken_now(get_session(), sector)
     return render_template("rankings.html", view=view, ranking=view.ranking, broken=broken)
 
@@ -55,7 +55,7 @@ def snapshot(sector: str, period: str):
     """A monthly snapshot: final once the month is over, so its permalink can be cited."""
     if not MONTH.fullmatch(period):
         abort(404)
-    view = sector_ranking(get_session(), sector, "month", period, sort=_sort())
+    view = sector_page(get_session(), sector, "month", period, sort=_sort())
     return render_template("rankings.html", view=view, ranking=view.ranking)
 
 

@@ -55,7 +55,7 @@ def gunicorn(db_url: str, workers: int = 2, extra_env: dict | None = None) -> It
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120
         while True:
             try:
                 if httpx.get(f"{base}/healthz", timeout=2).status_code in (200, 503):

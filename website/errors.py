@@ -108,14 +108,14 @@ def _unavailable(cause: BaseException):
 
 def _handle_not_found(exc: NotFound):
     if _wants_problem():
-        return problem(404, PageNotFound.name, str(exc))
-    return render_template("error.html", code=404, title=PageNotFound.name), 404
+        return problem(404, PageNotFound().name, str(exc))
+    return render_template("error.html", code=404, title=PageNotFound().name), 404
 
 
 def _handle_bad_input(exc: BadInput):
     if _wants_problem():
-        return problem(400, BadRequest.name, str(exc))
-    return render_template("error.html", code=400, title=BadRequest.name), 400
+        return problem(400, BadRequest().name, str(exc))
+    return render_template("error.html", code=400, title=BadRequest().name), 400
 
 
 def _handle_unexpected(exc: Exception):

@@ -25,14 +25,12 @@ from sqlmodel import Session
 from carescore.errors import NotFound
 from carescore.read.incidents import BrandIncidents, incidents_of
 from carescore.read.periods import parse_period
-from carescore.read.posts import PostRef, recent_posts
+from carescore.read.posts import RECENT_POSTS, PostRef, recent_posts
 from carescore.read.refs import BRAND_COLUMNS, AccountRef, BrandRef, accounts_of, brand_ref
 from carescore.read.trend import TrendPoint, trend_points
 from carescore.reply.public import BrandReply, brand_reply, dispute_figure_columns
 from carescore.store.incident_tables import IncidentState
 from carescore.store.models import Brand, BrandScore
-
-RECENT_POSTS = 5
 
 _SCORE = BrandScore.__table__
 ScoreRow = namedtuple("ScoreRow", [c.name for c in _SCORE.c])  # type: ignore[misc]

@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from carescore.errors import BadCursor, BadInput, NotFound
 from carescore.read.periods import Period, parse_period, resolve_period
-from carescore.read.posts import PostRef, recent_posts
+from carescore.read.posts import RECENT_POSTS, PostRef, recent_posts
 from carescore.read.prepared import Prepared
 from carescore.read.refs import (
     BRAND_COLUMNS,
@@ -35,7 +35,6 @@ from carescore.read.trend import TrendPoint, trend_points
 from carescore.reply.public import BrandReply, brand_reply
 from carescore.store.models import Brand, BrandAccount, BrandScore
 
-RECENT_POSTS = 5
 MAX_COMPARED = 4
 
 

@@ -168,6 +168,9 @@ def _refs(rows) -> list[PostRef]:
 # (building a statement cost about as much as running it) and bound on use to the brand
 # and the length: each list's newest ids (each keeps its own index), then their posts.
 _BRAND = bindparam("brand", type_=Integer)
+RECENT_POSTS = 5
+"""How many recent posts of each kind a brand shows, on its page and in its report."""
+
 _RECENT_ORDER = (Post.created_at.desc(), Post.id.desc())
 _RECENT_KINDS = (Post.label == "praise", Post.label == "fail", Post.label.is_(None))
 

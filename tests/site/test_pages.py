@@ -123,6 +123,8 @@ def test_unknown_things_are_friendly_404s(site_client, url):
     assert response.status_code == 404
     assert "could not find" in text(response) or "introuvable" in text(response)
     assert "Traceback" not in text(response)
+    assert "object at 0x" not in response.get_data(as_text=True)
+    assert "<title>404 Not Found" in response.get_data(as_text=True)
 
 
 def test_brand_page_shows_metrics_samples_trend_posts_and_accounts(site_client):

@@ -8,7 +8,7 @@ import pytest
 
 from carescore.scoring.classifier import features, load_model, word_features, words_of
 from carescore.scoring.cues import CUE_FAMILIES, FAULT_FAMILIES, find_cues
-from carescore.scoring.score import SCORER_VERSION, Score, decide, score_text
+from carescore.scoring.score import SCORER_VERSION, Score, score_text
 from carescore.scoring.textfold import MAX_CHARS, fold
 from carescore.scoring.topics import TAXONOMY, TOPIC_CODES, find_topics
 from carescore.vocab import LABELS
@@ -104,24 +104,6 @@ def test_thanks_and_fixes_are_praise(post):
 )
 def test_french_information_requests_are_questions(post):
     assert score_text(post).label == "question"
-
-
-def test_a_post_that_asks_but_is_surely_praise_is_praise():
-    """Reviews that praise the information they got ("bien renseigné", "une question,
-    réponse immédiate") hold the question cue; the praise head, past its bar, wins."""
-    cues = frozenset({"question"})
-    bars = {"fail": 0.5, "praise": 0.5, "question_fr": 0.8, "asked_praise_fr": 0.99}
-    assert decide(0.1, 0.995, cues, bars, "fr") == "praise"
-    assert decide(0.1, 0.9, cues, bars, "fr") == "question"
-    assert decide(0.9, 0.995, cues, bars, "fr") == "fail"
-    assert decide(0.1, 0.995, cues | {"waiting"}, bars, "fr") != "praise"
-    assert decide(0.1, 0.995, cues, bars, "en") == "question"
-    for review in (
-        "Conseillère très aimable, bien renseigné et rapide, je recommande vivement",
-        "une question sur mon contrat, réponse immédiate et claire, service au top",
-    ):
-        assert "question" in find_cues(fold(review).folded)
-        assert score_text(review).label == "praise", review
 
 
 def test_a_question_that_names_a_fault_is_a_fail():

@@ -7,12 +7,10 @@ and complaint vocabulary, which the Free tweets (nearly all complaints) lack: sc
 trained without them, learned that French means fail.
 
 C and the decision thresholds are chosen on out-of-fold predictions: each train row is
-predicted by a model fitted on the four other folds. The Free labels of `fr-dev` train
-like the `tune` ones (`TRAINED_PARTS`): out of fold, all 630 of them in training read the
-Free tweets better than 234 in training and 396 only choosing bars (docs/research).
-Thresholds are chosen per language, English on the English sets and French on the
-French ones, so calibration follows the language. The test parts are never read here
-except to be written out as `carescore eval` files.
+predicted by a model fitted on the four other folds, and each `fr-dev` row by the mean of
+the five models (it gives no weight). Thresholds are chosen per language, English on the
+English sets and French on the French ones, so calibration follows the language. The
+test parts are never read here except to be written out as `carescore eval` files.
 
 The run also rewrites carescore/scoring/confusion.json, the out-of-fold confusion of
 true and predicted labels per language (format in carescore/scoring/confusion.py), and
@@ -51,9 +49,6 @@ DEFAULT_FR_LABELS = ROOT / "tests" / "fixtures" / "scoring" / "fr-free-labels.cs
 MODEL_PATH = ROOT / "carescore" / "scoring" / "model.json"
 CONFUSION_PATH = ROOT / "carescore" / "scoring" / "confusion.json"
 
-# The parts that give weight: every source's train part, and the Free labels once used
-# only to choose bars (`fr-dev`); the held-out parts never.
-TRAINED_PARTS = ("fr-dev",)
 # How much one row of each source counts. The Free labels are few and are the kind of
 # post the site scores; the reviews are many, long and formal.
 SOURCE_WEIGHT = {
@@ -90,15 +85,9 @@ C_VALUES = {"en": (0.25, 0.5), "fr": (0.5,)}
 LANGUAGES = ("en", "fr")
 # The praise head learns praise against neutral only: a complaint is the fail head's.
 OPINION = ("praise", "neutral")
-# Bars of the languages not in WEIGHTED (French). Scorer 2.1 chose the lowest of both
-# (0.35, 0.2); the grids reach lower since (docs/research/scoring-notes.md).
-FAIL_BARS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
-PRAISE_BARS = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
+FAIL_BARS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+PRAISE_BARS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 QUESTION_BARS = {"en": (0.0, 0.7, 0.8, 0.9), "fr": (0.0, 0.7, 0.8, 0.9, 0.95, 1.0)}
-# P(praise) above which a post that asks is praise (`score.decide`); 2.0 never. French
-# only: reviews that praise the information they got ("bien renseigné") hold the
-# question cue, and no review is a question.
-ASKED_PRAISE_BARS = {"en": (2.0,), "fr": (2.0, 0.99, 0.97, 0.95, 0.9)}
 # Languages labelled by the most likely class, fail and praise weighted (see
 # `carescore.scoring.score.decide`), instead of a fail bar then a praise bar. In English,
 # out of fold, the weights beat the best bars on every recipe measured (objective
@@ -257,20 +246,15 @@ def _probabilities(model: Model, row: Row) -> tuple[float, float]:
     return model.probabilities(feats, row.words, row.model_lang)
 
 
-def training_rows(parts: dict[str, list[Row]]) -> list[Row]:
-    """The rows that give weight (see `TRAINED_PARTS`)."""
-    return [r for name, rs in parts.items() if name.endswith("-train") for r in rs] + [
-        r for name in TRAINED_PARTS for r in parts[name]
-    ]
-
-
 def out_of_fold(
-    design: Design, lang: str, c_value: float, verbose: bool = False
+    design: Design, lang: str, c_value: float, dev: list[Row], verbose: bool = False
 ) -> dict[int, tuple[float, float]]:
     """One language's out-of-fold probabilities: each of its train rows' from a model
-    fitted on the other folds."""
+    fitted on the other folds, and each of its dev rows' (numbered after the train rows),
+    averaged over the five models (none of which trained on it)."""
     rows = design.rows
     probs: dict[int, tuple[float, float]] = {}
+    dev_sums = {j: [0.0, 0.0] for j, row in enumerate(dev) if row.model_lang == lang}
     folds = [_fold(r.key) for r in rows]
     for k in range(FOLDS):
         chosen = [i for i, f in enumerate(folds) if f != k]
@@ -280,6 +264,11 @@ def out_of_fold(
         for i, row in enumerate(rows):
             if folds[i] == k and row.model_lang == lang:
                 probs[i] = _probabilities(model, row)
+        for j, sums in dev_sums.items():
+            p_fail, p_praise = _probabilities(model, dev[j])
+            sums[0] += p_fail / FOLDS
+            sums[1] += p_praise / FOLDS
+    probs.update({len(rows) + j: (a, b) for j, (a, b) in dev_sums.items()})
     return probs
 
 
@@ -311,12 +300,13 @@ def train(data: Path, fr_labels: Path, verbose: bool = True) -> tuple[Model, dic
     """
     started = time.perf_counter()
     parts = load_rows(data, fr_labels)
-    rows = training_rows(parts)
-    featurize(rows)
+    rows = [r for name, rs in parts.items() if name.endswith("-train") for r in rs]
+    dev = parts["fr-dev"]
+    featurize(rows + dev)
     design = Design(rows)
     if verbose:
-        print(f"featurized {len(rows)} train rows", flush=True)
-    everyone = rows
+        print(f"featurized {len(rows)} train rows and {len(dev)} dev rows", flush=True)
+    everyone = rows + dev
     probs: dict[int, tuple[float, float]] = {}
     thresholds = {"fail": 0.5, "praise": 0.5}
     chosen_c: dict[str, float] = {}
@@ -326,7 +316,7 @@ def train(data: Path, fr_labels: Path, verbose: bool = True) -> tuple[Model, dic
     for lang in LANGUAGES:
         best = (-1.0, 0.0, thresholds, {})
         for c_value in C_VALUES[lang]:
-            mine = out_of_fold(design, lang, c_value, verbose)
+            mine = out_of_fold(design, lang, c_value, dev, verbose)
             candidate = {**probs, **mine}
             oof = by_source(everyone, [candidate.get(i, (0.0, 0.0)) for i in range(len(everyone))])
             found = _choose_bars(oof, c_value, thresholds, lang, (-1.0, c_value, thresholds))
@@ -339,13 +329,10 @@ def train(data: Path, fr_labels: Path, verbose: bool = True) -> tuple[Model, dic
         oof = by_source(everyone, [probs.get(i, (0.0, 0.0)) for i in range(len(everyone))])
         best_q = (-1.0, thresholds)
         for t_question in QUESTION_BARS[lang]:
-            for t_asked in ASKED_PRAISE_BARS[lang]:
-                candidate_t = {**thresholds, f"question_{lang}": t_question}
-                if t_asked <= 1.0:
-                    candidate_t[f"asked_praise_{lang}"] = t_asked
-                score = objective(oof, candidate_t, lang, questions=True)
-                if score > best_q[0]:
-                    best_q = (score, candidate_t)
+            candidate_t = {**thresholds, f"question_{lang}": t_question}
+            score = objective(oof, candidate_t, lang, questions=True)
+            if score > best_q[0]:
+                best_q = (score, candidate_t)
         thresholds = best_q[1]
     oof = by_source(everyone, [probs[i] for i in range(len(everyone))])
     if verbose:

@@ -10,9 +10,9 @@ Sources and their labels:
 - `airline` (English tweets to airlines): praise / fail / neutral.
 - `complaints` (English tweets, mostly to brands): complaint / other.
 - `fr` (our hand labels of Free tweets, tests/fixtures/scoring/fr-free-labels.csv, labelled
-  with the guideline of issue #22): praise / fail / question / neutral. The `tune` split
-  and `fr-dev` (heldout-1 and pending) give weight; heldout and heldout-2 are test
-  splits.
+  with the guideline of issue #22): praise / fail / question / neutral. Only the `tune`
+  split gives weight; `fr-dev` (heldout-1 and pending) helps choose thresholds; heldout
+  and heldout-2 are test splits.
 - `insurance` and `fintech` (French reviews with the reviewers' stars): 1-2 stars fail,
   4-5 praise; 3 stars is neither, and is left out.
 - `deft` (French tweets on climate and politics): negative -> fail, positive -> praise,

@@ -134,7 +134,7 @@ def confusion_file(oof, thresholds: dict[str, float], version: str) -> dict:
         sets[source] = {"n": len(rows), "counts": _counts(gold, predict(probs, rows, thresholds))}
     return {
         "scorer_version": version,
-        "method": "out of fold (5 folds) on the train parts (fr: tune and fr-dev)",
+        "method": "out of fold (5 folds) on the train parts; fr also on fr-dev (mean of 5 models)",
         "labels": list(LABELS),
         "languages": languages,
         "sets": sets,

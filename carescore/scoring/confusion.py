@@ -10,7 +10,7 @@ rewrites model.json; both carry the same `scorer_version`.
 Format (JSON object):
 
     {
-      "scorer_version": "2.2",           # SCORER_VERSION of the model measured
+      "scorer_version": "2.0",           # SCORER_VERSION of the model measured
       "method": "out of fold ...",       # how the predictions were made
       "labels": ["praise", "fail", "question", "neutral"],   # the predicted labels
       "languages": {
@@ -39,8 +39,8 @@ French), which is what the site scores. Predicted labels are always the four abo
 post in another language is not judged and appears in no count.
 
 Sets: `airline` is Twitter US Airline Sentiment (train part, out of fold); `fr` is our
-hand labels of Free tweets (the `tune` and `fr-dev` splits, out of fold); see
-tools/trainingdata.py for every source.
+hand labels of Free tweets (the `tune` split out of fold and the `fr-dev` split predicted
+by models that never trained on it); see tools/trainingdata.py for every source.
 """
 
 from __future__ import annotations

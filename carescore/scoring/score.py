@@ -20,7 +20,7 @@ from carescore.scoring.textfold import fold
 from carescore.scoring.topics import find_topics
 from carescore.vocab import ACTIONABLE_LABELS, JUDGED_LANGUAGES
 
-SCORER_VERSION = "2.2"
+SCORER_VERSION = "2.1"
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +68,6 @@ def decide(
     their weights, the largest wins (a tie goes to fail, then praise). A post the model
     finds barely more likely a complaint than not, but surely an opinion, is then weighed
     against praise as well as against neutral.
-
-    A post that asks something, names no fault and stays under the fail bar, but that the
-    praise head is all but sure of (`asked_praise_fr`: "conseillère au top, très bien
-    renseigné"), is praise, not a question: a review that praises the information it got
-    asks for none.
     """
     if "fixed" in cues and "thanks" in cues and not cues & {"sarcasm", "waiting"}:
         return "praise"
@@ -81,13 +76,6 @@ def decide(
     if "offer" in cues and not cues & FAULT_FAMILIES and not cues & {"thanks", "question"}:
         return "neutral"
     asks = "question" in cues
-    if (
-        asks
-        and not cues & FAULT_FAMILIES
-        and p_praise >= thresholds.get(f"asked_praise_{lang}", 2.0)
-        and p_fail < thresholds.get(f"fail_{lang}", thresholds["fail"])
-    ):
-        return "praise"
     if asks and not cues & FAULT_FAMILIES and p_fail < thresholds.get(f"question_{lang}", 0.0):
         return "question"
     fail_weight = thresholds.get(f"fail_weight_{lang}")

@@ -16,7 +16,7 @@ from sqlalchemy import Integer, Select, String, bindparam, cast, exists, func, s
 from sqlmodel import Session
 
 from carescore.errors import BadInput, NotFound
-from carescore.read.periods import MonthState, month_state
+from carescore.read.periods import MonthState, month_state, stored_months
 from carescore.read.prepared import Prepared
 from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref, latest_period
 from carescore.read.sectors import has_demo_data, sector_slugs
@@ -218,11 +218,15 @@ def sector_ranking(
     period: str | None = None,
     sort: str = "carescore",
     now: datetime | None = None,
+    columns: Sequence[str] | None = None,
 ) -> SectorRanking:
     """A sector's ranking (raises `NotFound`, `BadInput`) with the months on offer and,
-    for a month, whether it is over and when it is final (as of `now`, default now)."""
-    result = ranking(session, sector=sector, window=window, period=period, sort=sort)
-    months = snapshot_months(session)
+    for a month, whether it is over and when it is final (as of `now`, default now).
+    `columns` is passed to `ranking`."""
+    result = ranking(
+        session, sector=sector, window=window, period=period, sort=sort, columns=columns
+    )
+    months = stored_months(session)
     finals = final_months(months)
     state = None
     if window == "month" and result.period:

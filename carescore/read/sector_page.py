@@ -13,10 +13,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from carescore.read.periods import month_state, stored_months
-from carescore.read.rankings import SectorRanking, final_months, ranking
-from carescore.read.sectors import sector_slugs
-from carescore.store.columns import utcnow
+from carescore.read.rankings import SectorRanking, sector_ranking
 
 # The score columns the ranking page shows (templates/rankings.html).
 PAGE_COLUMNS = (
@@ -45,18 +42,4 @@ def sector_page(
 ) -> SectorRanking:
     """`rankings.sector_ranking` with each score a row of `PAGE_COLUMNS` (raises
     `NotFound`, `BadInput` alike)."""
-    result = ranking(
-        session, sector=sector, window=window, period=period, sort=sort, columns=PAGE_COLUMNS
-    )
-    months = stored_months(session)
-    finals = final_months(months)
-    state = None
-    if window == "month" and result.period:
-        state = month_state(result.period, result.period in finals, now or utcnow())
-    return SectorRanking(
-        result,
-        [month for month, _final in months],
-        finals,
-        sector_slugs(session),
-        state,
-    )
+    return sector_ranking(session, sector, window, period, sort, now, columns=PAGE_COLUMNS)

@@ -30,7 +30,6 @@ def _at(monkeypatch, now: datetime) -> None:
     for name in (
         "carescore.read.overview",
         "carescore.read.rankings",
-        "carescore.read.sector_page",
     ):
         monkeypatch.setattr(sys.modules[name], "utcnow", lambda: now)
 

@@ -98,8 +98,8 @@ def latest_ranked_period(session: Session) -> Period | None:
 
 def stored_months(session: Session) -> list[tuple[str, bool]]:
     """Months with snapshots, newest first, each with whether it is final (month over):
-    what the pages offer and cite (the same as `rankings.snapshot_months`, read on the
-    session's connection with a statement built once)."""
+    what the pages and the API offer and cite, read on the session's connection with a
+    statement built once."""
     return [(period, bool(flag)) for period, flag in session.connection().execute(_MONTHS)]
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, String, bindparam, cast, exists, func, select
+from sqlalchemy import Select, String, bindparam, exists, func, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput, NotFound
@@ -172,22 +172,6 @@ def _stored(session: Session, window: str, period: str) -> bool:
         ).first()
         is not None
     )
-
-
-def snapshot_months(session: Session) -> list[tuple[str, bool]]:
-    """Months with snapshots, newest first, each with whether it is final (month over).
-
-    Only final months can be cited, compared or announced: the current month's figures
-    change every day until it ends.
-    """
-    final = func.min(cast(BrandScore.is_final, Integer))
-    rows = session.execute(
-        select(BrandScore.period, final)
-        .where(BrandScore.window == "month")
-        .group_by(BrandScore.period)
-        .order_by(BrandScore.period.desc())
-    )
-    return [(period, bool(flag)) for period, flag in rows]
 
 
 def final_months(months: list[tuple[str, bool]]) -> list[str]:

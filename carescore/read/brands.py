@@ -78,21 +78,28 @@ def _history(session: Session, brand_id: int) -> list[BrandScore]:
     )
 
 
+def _score_of_period(kind: str, named: bool) -> tuple[Any, Any, Any]:
+    """The period (bound, or the newest of the window), the demo flag and the join of a
+    brand to its score for that period: shared by the report's and the answer's statements."""
+    newest = select(func.max(BrandScore.period)).where(BrandScore.window == kind).scalar_subquery()
+    chosen = bindparam("period", type_=String) if named else newest
+    demo = exists().where(Brand.is_demo.is_(True))
+    on = (
+        (BrandScore.brand_id == Brand.id)
+        & (BrandScore.window == kind)
+        & (BrandScore.period == chosen)
+    )
+    return chosen, demo, on
+
+
 @cache
 def _brand_and_score_statement(kind: str, named: bool) -> Select:
     """Built once per kind of window and way of naming the period: building a statement
     costs about as much as running it. The slug and a named period are bound on use."""
-    newest = select(func.max(BrandScore.period)).where(BrandScore.window == kind).scalar_subquery()
-    chosen = bindparam("period", type_=String) if named else newest
-    demo = exists().where(Brand.is_demo.is_(True))
+    chosen, demo, on = _score_of_period(kind, named)
     return (
         select(Brand, BrandScore, chosen.label("period"), demo.label("demo"))
-        .outerjoin(
-            BrandScore,
-            (BrandScore.brand_id == Brand.id)
-            & (BrandScore.window == kind)
-            & (BrandScore.period == chosen),
-        )
+        .outerjoin(BrandScore, on)
         .where(Brand.slug == bindparam("slug", type_=String))
         .limit(1)
     )
@@ -118,9 +125,7 @@ def _brand_figures_statement(
 ) -> Prepared:
     """The brand, the score columns named, the period, the demo flag and (one row each,
     at least one row) the official accounts: one prepared statement per shape of request."""
-    newest = select(func.max(BrandScore.period)).where(BrandScore.window == kind).scalar_subquery()
-    chosen = bindparam("period", type_=String) if named else newest
-    demo = exists().where(Brand.is_demo.is_(True))
+    chosen, demo, on = _score_of_period(kind, named)
     score = BrandScore.__table__.c
     accounts = (BrandAccount.platform, BrandAccount.handle) if with_accounts else ()
     statement = (
@@ -133,12 +138,7 @@ def _brand_figures_statement(
             demo.label("demo"),
             *accounts,
         )
-        .outerjoin(
-            BrandScore,
-            (BrandScore.brand_id == Brand.id)
-            & (BrandScore.window == kind)
-            & (BrandScore.period == chosen),
-        )
+        .outerjoin(BrandScore, on)
         .where(Brand.slug == bindparam("slug", type_=String))
     )
     if with_accounts:

@@ -64,7 +64,7 @@ def main() -> None:
     parser.add_argument(
         "--pin",
         action="store_true",
-        help="servers on the last CPU and wrk on the others (taskset), for a fair p99",
+        help="servers on the last CPU and h2load on the others (taskset), for a fair p99",
     )
     parser.add_argument(
         "--ratelimit-storage",

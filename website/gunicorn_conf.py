@@ -5,6 +5,7 @@ once when gunicorn loads this file; gunicorn's own `GUNICORN_CMD_ARGS` still ove
 them, so one file serves a laptop and a host.
 """
 
+import gc
 import os
 import shutil
 import tempfile
@@ -79,6 +80,24 @@ def on_starting(server):
     os.makedirs(_metrics_dir, exist_ok=True)
     for name in os.listdir(_metrics_dir):
         os.unlink(os.path.join(_metrics_dir, name))
+
+
+def when_ready(server):
+    # With preload_app the master has imported the app and forks every worker from here on:
+    # what it loads now, each worker starts with (website/warm.py). Frozen, the master's
+    # ~140,000 objects leave the collector's generations, so a worker's full collection
+    # scans only what the worker made: measured in process on the demo, 160 ms with them
+    # and 23 ms without, each collection landing on some request. It also keeps the
+    # inherited pages shared, since a collection writes to every object it scans.
+    if preload_app:
+        from flask import Flask
+
+        from website.warm import warm
+
+        app = server.app.wsgi()
+        if isinstance(app, Flask):
+            warm(app)
+    gc.freeze()
 
 
 def post_fork(server, worker):

@@ -204,6 +204,15 @@ def _catalogue(lang: str) -> Translations:
     return Translations.load(TRANSLATIONS, [lang])
 
 
+def warm() -> None:
+    """Load each language's catalogue and number symbols before the first request needs
+    them (website/warm.py)."""
+    for lang in LANGUAGES:
+        if lang != "en":
+            _catalogue(lang)
+        _number_symbols(lang)
+
+
 def translate(message: str, lang: str) -> str:
     """`message` in `lang` from the catalogue, outside any request's own language (the API
     sends the French and English names of a sector side by side)."""

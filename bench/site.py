@@ -6,8 +6,11 @@
 On bench/serving.py's database (10,000 demo posts by default: the demo; `--posts 1000000`
 multiplies them), with its servers: the home page, the telecom ranking and a brand page
 from the gunicorn with the page cache on (the default configuration) and from the one with
-it off (every page rendered), and the hello-world served by the same gunicorn. Prints
-each row's median req/s, p99 and CPU per request and their ratios to the hello-world.
+it off (every page rendered), and the hello-world served by the same gunicorn; and a mixed
+row, where each connection asks for three hello-worlds and then a rendered brand page, whose
+p99 shows how long a page being rendered holds up the cheap requests of its worker (compare
+`--workers`). Prints each row's median req/s, p99 and CPU per request and their ratios to
+the hello-world.
 
 The machine may be shared: read the figures as +-20%, and compare rows of the same run.
 """
@@ -49,6 +52,10 @@ def main() -> None:
         for name, path in PAGES.items():
             rows.append(Row(f"{name}, page cache", s.cached + path, s.cached_pid))
             rows.append(Row(f"{name}, rendered", s.uncached + path, s.uncached_pid))
+        # Head-of-line blocking: a worker rendering a page holds up the cheap requests it
+        # also serves. Each connection asks for three hello-worlds, then a rendered page.
+        mix = [f"{s.uncached}/hello/"] * 3 + [s.uncached + PAGES["brand"]]
+        rows.append(Row("mix: 3 hello, 1 brand rendered", " ".join(mix), s.uncached_pid))
         tool = measure(rows, args.duration, args.connections, args.rounds)
     print(
         f"{args.posts:,} posts, gunicorn_conf.py ({s.workers}), {tool}, "

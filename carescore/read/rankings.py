@@ -85,8 +85,8 @@ def ranking(
     `period=None` means the newest computed period of the window; otherwise a month
     (YYYY-MM) or the as-of day of a 90d or all snapshot. Raises `BadInput` for an unknown
     sort or window, `NotFound` for an unknown sector or a period asked for that has no
-    snapshot. One statement reads the period, the rows and the demo flag (two more only
-    when the window has no row).
+    snapshot. One statement reads the period, the rows and the demo flag (two or three more
+    only when the window has no row: whether the sector exists, the period, the flag).
 
     `columns` names the score columns an answer shows: a score is then a plain row of
     those (and `RANKING_COLUMNS`), read by a prepared statement (`carescore.read.prepared`),
@@ -97,8 +97,6 @@ def ranking(
         raise BadInput(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
     if window not in WINDOWS:
         raise BadInput(f"unknown window {window!r}; expected one of {', '.join(WINDOWS)}")
-    if sector is not None and sector not in sector_slugs(session):
-        raise NotFound(f"no sector {sector!r}")
     asked = period
     shape = (window, sort, sector is not None, period is not None)
     values = {k: v for k, v in {"sector": sector, "period": period}.items() if v is not None}
@@ -107,9 +105,11 @@ def ranking(
         rows: list[Any] = session.execute(_ranking_statement(*shape, None), values).all()
     else:
         rows = _prepared_ranking(*shape, tuple(columns)).rows(session, **values)
-    if rows:
+    if rows:  # a sector with rows has brands: only an empty answer asks whether it exists
         first = rows[0][0] if whole else rows[0]
         period, is_demo = first.period, bool(rows[0].demo)
+    elif sector is not None and sector not in sector_slugs(session):
+        raise NotFound(f"no sector {sector!r}")
     else:  # nothing in this window and sector: name the period and the flag all the same
         period = period or latest_period(session, window)
         is_demo = has_demo_data(session)

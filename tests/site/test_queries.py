@@ -15,8 +15,8 @@ from website.config import settings
 # page -> statements: the demo flag, then the view's own reads (see each domain function).
 EXPECTED = {
     "/": 7,
-    "/rankings/telecom": 6,
-    "/rankings/telecom/{month}": 4,
+    "/rankings/telecom": 5,
+    "/rankings/telecom/{month}": 3,
     # the brand, its score, the period, the dispute figures and incident detection's state
     # in one; then the accounts, the history, the recent posts, the statements, the
     # corrections, the incidents and their timeline's hours (carescore.read.brand_page)

@@ -9,8 +9,9 @@ period, and whether the data is the fictional demo.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
-from sqlalchemy import and_, exists, func, literal, select
+from sqlalchemy import Select, String, and_, bindparam, exists, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -50,14 +51,13 @@ class BadgeFigures:
         return "middle"
 
 
-def badge_figures(
-    session: Session, slug: str, window: str | None = None, as_of: str | None = None
-) -> BadgeFigures:
-    """A brand's badge for the period `window` / `as_of` name (default the live 90 days):
-    one statement. `NotFound` for an unknown slug, `BadInput` for a bad period."""
-    kind, period = parse_period(window, as_of)
+@lru_cache(maxsize=2)
+def _statement(named: bool) -> Select:
+    """The badge's statement, built once per shape (the period named or the newest):
+    building it cost far more than running it. Binds `slug`, `kind` and `period`."""
+    kind = bindparam("kind", type_=String)
     newest = select(func.max(BrandScore.period)).where(BrandScore.window == kind).scalar_subquery()
-    chosen = literal(period) if period is not None else newest
+    chosen = bindparam("period", type_=String) if named else newest
     peer, peer_score = aliased(Brand), aliased(BrandScore)
     ranked_in_sector = (
         select(func.count())
@@ -71,7 +71,7 @@ def badge_figures(
         )
         .scalar_subquery()
     )
-    row = session.execute(
+    return (
         select(
             Brand.slug,
             Brand.name,
@@ -91,9 +91,21 @@ def badge_figures(
                 BrandScore.period == chosen,
             ),
         )
-        .where(Brand.slug == slug)
+        .where(Brand.slug == bindparam("slug", type_=String))
         .limit(1)
-    ).first()
+    )
+
+
+def badge_figures(
+    session: Session, slug: str, window: str | None = None, as_of: str | None = None
+) -> BadgeFigures:
+    """A brand's badge for the period `window` / `as_of` name (default the live 90 days):
+    one statement. `NotFound` for an unknown slug, `BadInput` for a bad period."""
+    kind, period = parse_period(window, as_of)
+    values = {"slug": slug, "kind": kind}
+    if period is not None:
+        values["period"] = period
+    row = session.execute(_statement(period is not None), values).first()
     if row is None:
         raise NotFound(f"no brand {slug!r}")
     ranked = bool(row.ranked) and row.carescore is not None

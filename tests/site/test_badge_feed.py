@@ -18,13 +18,20 @@ from website.charts import STANDING_COLOURS, standing_colour
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-def _live(session, slug: str, carescore: float | None, rank: int | None) -> None:
+def _live(
+    session,
+    slug: str,
+    carescore: float | None,
+    rank: int | None,
+    window: str = "90d",
+    period: str = "2026-12-01",
+) -> None:
     brand_id = session.execute(select(Brand.id).where(Brand.slug == slug)).scalar_one()
     session.add(
         BrandScore(
             brand_id=brand_id,
-            window="90d",
-            period="2026-12-01",
+            window=window,
+            period=period,
             methodology_version="2.0",
             computed_at=COMPUTED,
             carescore=carescore,
@@ -82,6 +89,27 @@ def test_badge_names_the_place_the_period_and_colours_by_place(engine, client):
     assert colour == standing_colour(None) and "not enough data" in texts[1]
     _root, _colour, french = badge("beta", "fr")
     assert french[1] == "80,5/100 · 2/3 du secteur · 90 jours au 1 déc. 2026"
+
+
+def test_a_badge_for_a_named_month_shows_that_month_and_its_place(engine, client):
+    with Session(engine) as session:
+        _brands(session)
+        _live(session, "alpha", 70.0, 2, window="month", period="2026-10")
+        _live(session, "beta", 75.0, 1, window="month", period="2026-10")
+        _live(session, "alpha", 90.0, 1, window="month", period="2026-11")
+        session.commit()
+        october = badge_figures(session, "alpha", "2026-10")
+        november = badge_figures(session, "alpha", "2026-11")
+    assert (october.period, october.carescore, october.rank) == ("2026-10", 70.0, 2)
+    assert october.ranked_in_sector == 2
+    assert (november.period, november.carescore, november.ranked_in_sector) == ("2026-11", 90.0, 1)
+    texts = [
+        t.text
+        for t in parse_xml(client.get("/badge/alpha.svg?window=2026-10&lang=en").get_data()).iter(
+            f"{SVG}text"
+        )
+    ]
+    assert texts[1] == "70.0/100 · #2 of 2 · Oct 2026"
 
 
 def test_the_badge_and_the_feeds_say_demo_on_demo_data(site_client):

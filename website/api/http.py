@@ -50,7 +50,11 @@ def json_response(shape: Public, filename: str | None = None) -> Response:
 
 
 def document_response(document: Any) -> Response:
-    body = to_json(document).encode()
+    return bytes_response(to_json(document).encode())
+
+
+def bytes_response(body: bytes) -> Response:
+    """JSON already written (a document that never changes within a process)."""
     response = Response(body, mimetype="application/json")
     response.set_etag(_etag(body))
     return response

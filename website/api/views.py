@@ -34,9 +34,9 @@ from website.api.build import (
     sector_public,
 )
 from website.api.cache import edge_cacheable
-from website.api.http import csv_response, document_response, json_response, wants_csv
+from website.api.http import bytes_response, csv_response, json_response, wants_csv
 from website.api.methodology import RULES
-from website.api.openapi import document
+from website.api.openapi import document_json
 from website.api.params import (
     POSTS_QUERY,
     RANKINGS_QUERY,
@@ -223,7 +223,7 @@ def methodology() -> Response:
 @bp.get("/openapi.json")
 @edge_cacheable
 def openapi() -> Response:
-    return document_response(document())
+    return bytes_response(document_json())
 
 
 from website.api import (  # noqa: E402, F401  (register their routes on bp)

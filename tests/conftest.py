@@ -71,15 +71,75 @@ def pg_url() -> Iterator[str]:
     eng = make_engine(url)
     upgrade(eng)
     eng.dispose()
+    # Copied now, while nothing is connected to it: later copies (pg_copy) start from this
+    # migrated template instead of migrating again.
+    _admin_sql(f'DROP DATABASE IF EXISTS "{name}_tpl" WITH (FORCE)')
+    _admin_sql(f'CREATE DATABASE "{name}_tpl" TEMPLATE "{name}"')
     yield url
     from carescore.store.db import engine_for, web_engine
 
     engine_for.cache_clear()
     web_engine.cache_clear()
+    for made in [*_PG_COPIES, f"{name}_tpl", name]:
+        _admin_sql(f'DROP DATABASE IF EXISTS "{made}" WITH (FORCE)')
+    _PG_COPIES.clear()
+
+
+_PG_COPIES: list[str] = []
+
+
+def _admin_sql(statement: str) -> None:
+    """Run one statement on the server's default database, outside a transaction (CREATE
+    and DROP DATABASE refuse to run inside one)."""
+    base = make_url(os.environ.get("CARESCORE_TEST_DATABASE_URL", DEFAULT_PG))
     admin = make_engine(base.render_as_string(hide_password=False))
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+def pg_copy(pg_url: str, source: str | None = None) -> str:
+    """A new PostgreSQL database of this process's own, copied from `source` (a database
+    name made by this function) or from the migrated template; returns its URL.
+
+    CREATE DATABASE ... TEMPLATE copies files: a second or two, against many seconds to
+    migrate and load demo data again. The copies are dropped with `pg_url` at session end,
+    or earlier by `pg_drop`. Nothing may be connected to the source while it is copied.
+    """
+    url = make_url(pg_url)
+    name = f"{url.database}_c{len(_PG_COPIES)}"
+    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    _admin_sql(f'CREATE DATABASE "{name}" TEMPLATE "{source or url.database + "_tpl"}"')
+    _PG_COPIES.append(name)
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def pg_drop(url: str) -> None:
+    """Drop a database made by `pg_copy`, with the cached engines that point at it."""
+    from carescore.store.db import engine_for, web_engine
+
+    engine_for(url).dispose()
+    web_engine(url).dispose()
+    name = make_url(url).database
+    _admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    if name in _PG_COPIES:
+        _PG_COPIES.remove(name)
+
+
+def replace_sqlite_file(url: str, source: Path) -> None:
+    """Put a copy of the SQLite file `source` where `url` points, for a test whose app was
+    made over an empty database: the cached engines are disposed first and a stale WAL
+    removed, so no connection reads the old file (a copy instead of loading data again)."""
+    from carescore.store.db import engine_for, web_engine
+
+    engine_for(url).dispose()
+    web_engine(url).dispose()
+    path = Path(url.removeprefix("sqlite:///"))
+    for stale in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        stale.unlink(missing_ok=True)
+    shutil.copy(source, path)
 
 
 def _truncate(engine: Engine) -> None:

@@ -1,7 +1,7 @@
 """A small demo site for page tests: demo brands and posts, a live ranking, monthly snapshots.
 
-Built with the production functions (`build_demo`, `rank_brands`), once per test on each
-database, like the rest of the suite.
+Built with the production functions (`build_demo`, `rank_brands`) once per test process
+and database, then copied for each module or test that takes it.
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ from datetime import UTC, date, datetime, time
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from carescore.demo import build_demo
 from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands
 from carescore.store.db import engine_for, make_engine, web_engine
-from tests.conftest import _truncate
+from tests.conftest import pg_copy, pg_drop, replace_sqlite_file
 from tests.site.snapshots import make_monthly_snapshots
 from website.config import settings
 
@@ -38,10 +39,60 @@ def build_site(session: Session, n_posts: int = DEMO_POSTS, months: int = 3) -> 
     return periods
 
 
+@pytest.fixture(scope="session")
+def site_templates(sqlite_template, tmp_path_factory) -> dict:
+    """The demo site built once per test process, copied for each module that reads it.
+
+    Building it takes 10-25 s on a loaded machine; copying a SQLite file, or a PostgreSQL
+    database with CREATE DATABASE ... TEMPLATE, takes well under a second or two. The
+    PostgreSQL copy is made on first use, so SQLite-only runs never need a server.
+    """
+    path = tmp_path_factory.mktemp("site-template") / "site.db"
+    shutil.copy(sqlite_template, path)
+    engine = make_engine(f"sqlite:///{path}")
+    with Session(engine) as session:
+        months = build_site(session)
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return {"sqlite": path, "months": months}
+
+
+def _pg_site_template(request) -> str:
+    """This process's PostgreSQL copy of the demo site (built once), as a database name."""
+    templates = request.getfixturevalue("site_templates")
+    if "postgres" not in templates:
+        url = pg_copy(request.getfixturevalue("pg_url"))
+        engine = make_engine(url)
+        with Session(engine) as session:
+            months = build_site(session)
+        engine.dispose()
+        assert months == templates["months"], "the demo site is deterministic"
+        templates["postgres"] = make_url(url).database
+    return templates["postgres"]
+
+
+def site_copy(request, kind: str, folder) -> str:
+    """The URL of a fresh copy of the demo site on `kind`, for one module or one test."""
+    if kind == "sqlite":
+        path = folder / "site.db"
+        shutil.copy(request.getfixturevalue("site_templates")["sqlite"], path)
+        return f"sqlite:///{path}"
+    return pg_copy(request.getfixturevalue("pg_url"), _pg_site_template(request))
+
+
 @pytest.fixture
-def site(app) -> list[str]:
-    """The app's database filled with the demo site; returns the snapshot months."""
-    with Session(engine_for(settings(app).database_url)) as session:
+def site(request, app) -> list[str]:
+    """The app's database filled with the demo site; returns the snapshot months.
+
+    On SQLite the built site's file replaces the app's empty one (its engines disposed
+    first, so no connection reads the old file); PostgreSQL builds it in place.
+    """
+    url = settings(app).database_url
+    if url.startswith("sqlite:///"):
+        replace_sqlite_file(url, request.getfixturevalue("site_templates")["sqlite"])
+        return list(request.getfixturevalue("site_templates")["months"])
+    with Session(engine_for(url)) as session:
         return build_site(session)
 
 
@@ -51,20 +102,12 @@ def site(app) -> list[str]:
 def site_app(request, tmp_path_factory):
     """One demo site per test module and database, for tests that only read.
 
-    Building the demo takes seconds, so read-only tests share it; tests that write take
-    the function-scoped `app` and `site` fixtures instead.
+    Each module reads its own copy of the session's demo site, so a module that writes
+    (the page cache's generation) never shows in another; tests that write take the
+    function-scoped `app` and `site` fixtures instead.
     """
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("site") / "site.db"
-        shutil.copy(request.getfixturevalue("sqlite_template"), path)
-        url = f"sqlite:///{path}"
-    else:
-        url = request.getfixturevalue("pg_url")
-        admin = make_engine(url)
-        _truncate(admin)
-        admin.dispose()
-    with Session(engine_for(url)) as session:
-        months = build_site(session)
+    url = site_copy(request, request.param, tmp_path_factory.mktemp("site"))
+    months = list(request.getfixturevalue("site_templates")["months"])
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CARESCORE_DATABASE_URL", url)
         from carescore.settings import load_settings
@@ -74,6 +117,9 @@ def site_app(request, tmp_path_factory):
         application.config["SITE_MONTHS"] = months
         yield application
     engine_for(url).dispose()
+    web_engine(url).dispose()
+    if request.param == "postgres":
+        pg_drop(url)
 
 
 @pytest.fixture

@@ -37,7 +37,7 @@ def _at(monkeypatch, now: datetime) -> None:
 @pytest.fixture
 def december(engine) -> None:
     with Session(engine) as session:
-        build_demo(session, DAY, n_posts=8000)
+        build_demo(session, DAY, n_posts=1500)
         for period in ("2026-09", "2026-10", "2026-11", "2026-12"):
             rank_brands(session, period, DAY, now=NOW)
         session.commit()

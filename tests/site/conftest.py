@@ -20,7 +20,7 @@ from carescore.demo import build_demo
 from carescore.incidents import refresh_incidents
 from carescore.ranking.snapshots import rank_brands
 from carescore.store.db import engine_for, make_engine, web_engine
-from tests.conftest import pg_copy, pg_drop, replace_sqlite_file
+from tests.conftest import pg_copy, pg_drop
 from tests.site.snapshots import make_monthly_snapshots
 from website.config import settings
 
@@ -82,18 +82,25 @@ def site_copy(request, kind: str, folder) -> str:
 
 
 @pytest.fixture
-def site(request, app) -> list[str]:
-    """The app's database filled with the demo site; returns the snapshot months.
+def db_url(db_url, request, tmp_path) -> Iterator[str]:
+    """The root conftest's empty database, or, for a test that takes `site`, a copy of the
+    built demo site of the same kind (its own PostgreSQL database, dropped after it)."""
+    if "site" not in request.fixturenames:
+        yield db_url
+        return
+    kind = "sqlite" if db_url.startswith("sqlite") else "postgres"
+    folder = tmp_path / "with-site"
+    folder.mkdir()
+    url = site_copy(request, kind, folder)
+    yield url
+    if kind == "postgres":
+        pg_drop(url)
 
-    On SQLite the built site's file replaces the app's empty one (its engines disposed
-    first, so no connection reads the old file); PostgreSQL builds it in place.
-    """
-    url = settings(app).database_url
-    if url.startswith("sqlite:///"):
-        replace_sqlite_file(url, request.getfixturevalue("site_templates")["sqlite"])
-        return list(request.getfixturevalue("site_templates")["months"])
-    with Session(engine_for(url)) as session:
-        return build_site(session)
+
+@pytest.fixture
+def site(request, db_url) -> list[str]:
+    """The demo site in the test's database (db_url copies it); returns the snapshot months."""
+    return list(request.getfixturevalue("site_templates")["months"])
 
 
 @pytest.fixture(

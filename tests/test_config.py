@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 import pytest
 from click.testing import CliRunner
 
@@ -38,7 +40,8 @@ def test_defaults_when_nothing_is_set():
         [],
     )
     assert s.base_url == "http://127.0.0.1:8000"
-    assert s.workers >= 3
+    assert s.workers == multiprocessing.cpu_count()  # gevent: one worker per CPU
+    assert load_settings({"CARESCORE_WORKER_CLASS": "sync"}).workers == s.workers * 2 + 1
 
 
 def test_the_given_environment_replaces_the_process_one(monkeypatch):

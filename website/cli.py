@@ -15,7 +15,9 @@ APP = "website:create_app()"
 
 @click.command("serve")
 @click.option("--bind", default=None, help="address:port (default 127.0.0.1:8000)")
-@click.option("--workers", type=int, default=None, help="default: 2 x CPUs + 1")
+@click.option(
+    "--workers", type=int, default=None, help="default: one per CPU (gevent), else 2 x CPUs + 1"
+)
 def serve(bind: str | None, workers: int | None) -> None:
     """Serve the site with gunicorn and website/gunicorn_conf.py.
 

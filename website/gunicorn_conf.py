@@ -27,6 +27,7 @@ if worker_class == "gevent":
     # after the import, as the worker does by itself, leaves already imported modules
     # holding the blocking socket and threading functions.
     from gevent import monkey
+    from gevent import sleep as _gevent_sleep
 
     monkey.patch_all()
 
@@ -118,9 +119,7 @@ def post_request(worker, req, environ, resp):
     # hello-world 142 -> 38 ms, of cached answers 142-149 -> 26-34 ms, of built ones
     # 331-341 -> 70-81 ms; docs/performance.md).
     if worker_class == "gevent":
-        from gevent import sleep
-
-        sleep(0)
+        _gevent_sleep(0)
 
 
 def child_exit(server, worker):

@@ -13,6 +13,7 @@ import tempfile
 from prometheus_client import values as _prometheus_values
 
 from carescore.settings import load_settings
+from website.access_log import ACCESS_LOG_FORMAT
 
 _settings = load_settings()
 
@@ -59,12 +60,11 @@ preload_app = _settings.preload
 max_requests = 20000
 max_requests_jitter = 2000
 accesslog = _settings.access_log_file
+# gunicorn's lines, building only the atoms the format names (website/access_log.py).
+logger_class = "website.access_log.AccessLogger"
 errorlog = "-"
 loglevel = _settings.log_level
-access_log_format = (
-    '{"remote":"%(h)s","method":"%(m)s","path":"%(U)s","status":%(s)s,'
-    '"bytes":%(B)s,"duration_us":%(D)s,"request_id":"%({x-request-id}o)s"}'
-)
+access_log_format = ACCESS_LOG_FORMAT
 # Workers share Prometheus counters through files in this directory.
 _metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or tempfile.mkdtemp(
     prefix="carescore-metrics-"

@@ -24,6 +24,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -269,7 +270,7 @@ class Row:
     name: str
     url: str
     pid: int
-    runs: list[tuple[float, float, int, float]] = field(default_factory=list)
+    runs: list[tuple[float, float, int, float, float]] = field(default_factory=list)
 
     @property
     def rps(self) -> float:
@@ -286,6 +287,10 @@ class Row:
     @property
     def cpu_ms(self) -> float:
         return statistics.median(r[3] for r in self.runs)
+
+    @property
+    def client_ms(self) -> float:
+        return statistics.median(r[4] for r in self.runs)
 
 
 def serving_env(
@@ -336,6 +341,12 @@ class Servers:
             stop(server)
 
 
+def _children_cpu_seconds() -> float:
+    """CPU time of the finished child processes: h2load's, once each run has ended."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
 def measure(rows: list[Row], duration: float, connections: int, rounds: int) -> str:
     """Every row once per round, in turns; returns the load generator's name."""
     load = load_h2load if shutil.which("h2load") else load_python
@@ -347,9 +358,11 @@ def measure(rows: list[Row], duration: float, connections: int, rounds: int) -> 
     for _ in range(rounds):
         for row in rows:
             before = server_cpu_seconds(row.pid)
+            client = _children_cpu_seconds()
             rps, p99, errors, done = load(row.url, duration, connections)
             cpu_ms = (server_cpu_seconds(row.pid) - before) * 1000 / max(done, 1)
-            row.runs.append((rps, p99, errors, cpu_ms))
+            client_ms = (_children_cpu_seconds() - client) * 1000 / max(done, 1)
+            row.runs.append((rps, p99, errors, cpu_ms, client_ms))
     LOADS.append(os.getloadavg()[0])
     return load.__name__.removeprefix("load_") + (
         f" pinned to CPU {PINNED[1]}, servers to CPU {PINNED[0]}" if PINNED else ""
@@ -364,17 +377,19 @@ def report(rows: list[Row], reference: Row) -> None:
     """The table: each row's median req/s and CPU per request against the reference's."""
     print(
         f"{'row':28} {'req/s':>7} {'x hello':>7} {'p99 ms':>7} {'errors':>6} "
-        f"{'cpu ms/req':>10} {'cpu x hello':>11}"
+        f"{'cpu ms/req':>10} {'cpu x hello':>11} {'client ms/req':>13}"
     )
     for row in rows:
         print(
             f"{row.name:28} {row.rps:7.0f} {ratio(row.rps, reference.rps):>7} "
             f"{row.p99_ms:7.1f} {row.errors:6d} {row.cpu_ms:10.2f} "
-            f"{ratio(reference.cpu_ms, row.cpu_ms):>11}"
+            f"{ratio(reference.cpu_ms, row.cpu_ms):>11} {row.client_ms:13.3f}"
         )
     print(
         "x hello: req/s against the hello-world in the same run; cpu x hello: its CPU per "
-        "request / the row's, the capacity ratio with the machine's other load left out"
+        "request / the row's, the capacity ratio with the machine's other load left out; "
+        "client ms/req: the load generator's CPU per request (h2load's; 0 without it), "
+        "which takes the same CPUs unless --pin, and grows with the answer's bytes"
     )
     if LOADS:
         print(

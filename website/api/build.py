@@ -57,13 +57,23 @@ def _counts(value: Any) -> dict[str, int]:
     return {str(k): int(v) for k, v in (value or {}).items()}
 
 
-def _plan(shape: type[BaseModel], skip: tuple[str, ...], times: Callable | None) -> Plan:
+def _plan(
+    shape: type[BaseModel],
+    skip: tuple[str, ...],
+    times: Callable | None,
+    figures: Callable | None = finite,
+) -> Plan:
     """Each field of `shape` but `skip`, in order, with how a stored value becomes it:
-    figures through `finite`, counts through `int` (counts absent from 1.0 snapshots stay
-    null), flags through `bool`, times through `times`; text and ranks as stored."""
+    figures through `figures`, counts through `int` (counts absent from 1.0 snapshots stay
+    null), flags through `bool`, times through `times`; text and ranks as stored.
+
+    A document written by pydantic's serializer needs no `finite`: the score columns are
+    floats on both databases, and the serializer writes NaN and infinity as null, as
+    `finite` would (tests/api/test_documents.py). A rankings answer saves a call per
+    figure of every row."""
     by_type: dict[Any, Callable[[Any], Any] | None] = {
         bool: bool,
-        float | None: finite,
+        float | None: figures,
         int: _count,
         int | None: _maybe_count,
         dict[str, int]: _counts,
@@ -85,8 +95,8 @@ def _values(plan: Plan, source: Any) -> dict[str, Any]:
 
 
 _METRICS = _plan(MetricsPublic, (), None)
-_METRICS_JSON = _plan(MetricsPublic, (), iso)
-_ROW = _plan(RankingRowPublic, ("position", *_BRAND), None)
+_METRICS_JSON = _plan(MetricsPublic, (), iso, figures=None)
+_ROW = _plan(RankingRowPublic, ("position", *_BRAND), None, figures=None)
 # The score columns a brand's figures and a ranking row show: all the read model loads.
 METRIC_COLUMNS = tuple(name for name, _ in _METRICS)
 RANKING_ROW_COLUMNS = tuple(name for name, _ in _ROW)

@@ -22,10 +22,14 @@ from urllib.parse import urlencode
 
 from serving import SLUG, Row, Servers, database, measure, pin, ratio, report, serving_env
 
-# The brand answer's fields in one statement: the brand, its live 90-day score and its
-# official accounts; the live period is the newest 90-day one, as the API chooses it.
-BRAND_SQL = """
-select brand.*, brandscore.*,
+from website.api.build import METRIC_COLUMNS, RANKING_ROW_COLUMNS
+
+# The brand answer's fields in one statement: the brand, the columns the answer shows of
+# its live 90-day score, and its official accounts; the live period is the newest 90-day
+# one, as the API chooses it.
+BRAND_SQL = f"""
+select brand.slug, brand.name, brand.sector, brand.country, brand.is_demo,
+  {", ".join(f"brandscore.{name}" for name in METRIC_COLUMNS)},
   (select json_group_array(json_object('platform', platform, 'handle', handle))
      from brandaccount where brandaccount.brand_id = brand.id) as accounts
 from brand left join brandscore on brandscore.brand_id = brand.id
@@ -33,8 +37,10 @@ from brand left join brandscore on brandscore.brand_id = brand.id
   and brandscore.period = (select max(period) from brandscore where window = '90d')
 where brand.slug = :slug
 """
-RANKINGS_SQL = """
-select brand.slug, brand.name, brand.sector, brand.country, brandscore.*
+# The rankings answer's fields: each row's brand and the score columns it shows.
+RANKINGS_SQL = f"""
+select brand.slug, brand.name, brand.sector, brand.country, brand.is_demo,
+  {", ".join(f"brandscore.{name}" for name in RANKING_ROW_COLUMNS)}
 from brandscore join brand on brand.id = brandscore.brand_id
 where brandscore.window = '90d'
   and brandscore.period = (select max(period) from brandscore where window = '90d')

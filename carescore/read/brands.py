@@ -229,16 +229,53 @@ def brand_report(
 
 @dataclass
 class BrandTimeline:
-    """A brand's monthly snapshots, oldest first: its history as the API serves it."""
+    """A brand's monthly snapshots, oldest first: its history as the API serves it.
+
+    A snapshot is the whole `BrandScore`, or a plain row of the columns the caller asked
+    for."""
 
     brand: BrandRef
-    snapshots: list[BrandScore]
+    snapshots: list[BrandScore | Any]
+    # Whether the database holds the fictional demo brands (every answer says so).
+    demo: bool = False
 
 
-def brand_timeline(session: Session, slug: str) -> BrandTimeline:
-    """A brand's monthly snapshots, oldest first; `NotFound` when the brand is unknown."""
-    brand = get_brand(session, slug)
-    return BrandTimeline(brand_ref(brand), _history(session, brand.id))
+@cache
+def _timeline_statement(columns: tuple[str, ...]) -> Prepared:
+    """The brand, the demo flag and its monthly snapshots' columns named, one row per month
+    (one row without a score when it has none): one prepared statement per set of columns."""
+    score = BrandScore.__table__.c
+    on = (BrandScore.brand_id == Brand.id) & (BrandScore.window == "month")
+    demo = exists().where(Brand.is_demo.is_(True))
+    return Prepared(
+        select(
+            *BRAND_COLUMNS,
+            score.id.label("score_key"),
+            *(score[name] for name in columns),
+            demo.label("demo"),
+        )
+        .outerjoin(BrandScore, on)
+        .where(Brand.slug == bindparam("slug", type_=String))
+        .order_by(BrandScore.period)
+    )
+
+
+def brand_timeline(
+    session: Session, slug: str, columns: Sequence[str] | None = None
+) -> BrandTimeline:
+    """A brand's monthly snapshots, oldest first; `NotFound` when the brand is unknown.
+
+    `columns` names the score columns an answer shows: the brand, the demo flag and each
+    month's row of those columns are then one prepared statement. None loads whole
+    `BrandScore` rows (two statements, and no demo flag)."""
+    if columns is None:
+        brand = get_brand(session, slug)
+        return BrandTimeline(brand_ref(brand), _history(session, brand.id))
+    rows = _timeline_statement(tuple(columns)).rows(session, slug=slug)
+    if not rows:
+        raise NotFound(f"no brand {slug!r}")
+    snapshots = [row for row in rows if row.score_key is not None]
+    return BrandTimeline(brand_ref(rows[0]), snapshots, demo=rows[0].demo)
 
 
 def parse_slugs(raw: list[str]) -> list[str]:

@@ -12,8 +12,9 @@ from sqlmodel import Session
 
 from carescore import METHODOLOGY_VERSION
 from carescore.errors import NotFound
-from carescore.read.brands import brand_report
+from carescore.read.brands import brand_report, brand_timeline
 from carescore.read.rankings import ranking
+from carescore.read.sectors import has_demo_data
 from carescore.read.serialize import to_json
 from carescore.store.db import engine_for
 from carescore.store.models import Brand, BrandScore
@@ -22,11 +23,12 @@ from website.api.build import (
     RANKING_ROW_COLUMNS,
     brand_document,
     brand_public,
+    history_document,
     metrics_public,
     ranking_document,
     ranking_rows_public,
 )
-from website.api.schemas import BrandDetailPublic, RankingPublic
+from website.api.schemas import BrandDetailPublic, HistoryPublic, RankingPublic
 from website.config import settings
 
 PERIODS = [{}, {"as_of": "2026-06-30"}, {"window": "2026-04"}, {"window": "2026-05"}]
@@ -105,6 +107,32 @@ def test_the_rankings_answer_is_what_the_orm_and_the_shape_give(awkward_app):
             )
             assert written == shaped.model_dump_json(), asked
             assert RankingPublic.model_validate_json(written).model_dump_json() == written
+
+
+def test_the_history_answer_is_what_the_orm_and_the_shape_give(awkward_app):
+    client = awkward_app.test_client()
+    with Session(engine_for(settings(awkward_app).database_url)) as session:
+        session.add(Brand(slug="bare", name="Bare", sector="telecom", country="FR"))
+        session.commit()
+        for slug, months in (("nimbus-telecom", 2), ("ondeline", 2), ("bare", 0)):
+            plain = brand_timeline(session, slug, columns=METRIC_COLUMNS)
+            whole = brand_timeline(session, slug)
+            assert len(plain.snapshots) == len(whole.snapshots) >= months
+            items = [metrics_public(snapshot) for snapshot in whole.snapshots]
+            shaped = HistoryPublic(
+                demo=has_demo_data(session),
+                methodology_version=items[-1].methodology_version if items else METHODOLOGY_VERSION,
+                brand=slug,
+                count=len(items),
+                items=items,
+            )
+            written = to_json(history_document(plain))
+            assert written == shaped.model_dump_json(), slug
+            served = client.get(f"/api/v1/brands/{slug}/history").get_data(as_text=True)
+            assert served == written, slug
+        with pytest.raises(NotFound):
+            brand_timeline(session, "nobody", columns=METRIC_COLUMNS)
+    assert client.get("/api/v1/brands/nobody/history").status_code == 404
 
 
 def test_the_api_serves_those_documents(awkward_app):

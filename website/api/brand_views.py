@@ -26,6 +26,7 @@ from website.api.build import (
     brand_public,
     delay_rows,
     figures_public,
+    history_document,
     metrics_public,
     topic_rows,
 )
@@ -54,7 +55,6 @@ from website.api.schemas import (
     BrandPublic,
     CompareItemPublic,
     ComparePublic,
-    HistoryPublic,
 )
 from website.api.views import _answer, _demo, _period_failed, _period_name, bp
 from website.db import get_session
@@ -167,18 +167,12 @@ def reply(slug: str) -> Response:
 @bp.get("/brands/<slug>/history.csv", defaults={"fmt": "csv"})
 @edge_cacheable
 def history(slug: str, fmt: str | None = None) -> Response:
-    timeline = brand_timeline(get_session(), slug)
-    items = [metrics_public(s) for s in timeline.snapshots]
-    version = items[-1].methodology_version if items else METHODOLOGY_VERSION
-    return _answer(
-        fmt,
-        MetricsPublic,
-        items,
-        f"{slug}-history",
-        HistoryPublic,
-        methodology_version=version,
-        brand=slug,
-    )
+    timeline = brand_timeline(get_session(), slug, columns=METRIC_COLUMNS)
+    name = f"{slug}-history"
+    if wants_csv(fmt):
+        rows = [metrics_public(snapshot) for snapshot in timeline.snapshots]
+        return csv_response(MetricsPublic, rows, name)
+    return json_response(history_document(timeline), name)
 
 
 @bp.get("/compare")

@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from carescore import METHODOLOGY_VERSION
-from carescore.read.brands import BrandReport
+from carescore.read.brands import BrandReport, BrandTimeline
 from carescore.read.overview import Mover
 from carescore.read.posts import PostRef
 from carescore.read.rankings import RankedBrand, Ranking
@@ -130,6 +130,23 @@ def brand_document(report: BrandReport) -> JSONDocument:
             "methodology_version": score.methodology_version if score else METHODOLOGY_VERSION,
             "brand": _brand_values(report.brand, report.accounts),
             "score": _values(_METRICS_JSON, score) if score else None,
+        }
+    )
+
+
+def history_document(timeline: BrandTimeline) -> JSONDocument:
+    """`HistoryPublic`'s JSON, written from plain rows without building the models: the
+    same fields, order and values (tests/api/test_documents.py holds it)."""
+    items = [_values(_METRICS_JSON, snapshot) for snapshot in timeline.snapshots]
+    return JSONDocument(
+        {
+            "demo": timeline.demo,
+            "methodology_version": (
+                items[-1]["methodology_version"] if items else METHODOLOGY_VERSION
+            ),
+            "brand": timeline.brand.slug,
+            "count": len(items),
+            "items": items,
         }
     )
 

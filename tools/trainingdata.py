@@ -12,7 +12,11 @@ Sources and their labels:
 - `fr` (our hand labels of Free tweets, tests/fixtures/scoring/fr-free-labels.csv, labelled
   with the guideline of issue #22): praise / fail / question / neutral. Only the `tune`
   split gives weight; `fr-dev` (heldout-1 and pending) helps choose thresholds; heldout
-  and heldout-2 are test splits.
+  and heldout-2 are test splits. The 600 labels of splits `heldout-3` and `tune-2` were
+  drawn by `python -m tools.frdraw` with seed 20261203 (600 of the 1,769 unlabelled
+  customer tweets with a text, Free's official accounts left out) and labelled blind,
+  from their text alone, before any scorer ran on them; the half with the lower
+  sha1("fr-split-3:<tweet_id>") is `heldout-3`.
 - `insurance` and `fintech` (French reviews with the reviewers' stars): 1-2 stars fail,
   4-5 praise; 3 stars is neither, and is left out.
 - `deft` (French tweets on climate and politics): negative -> fail, positive -> praise,

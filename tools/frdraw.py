@@ -12,7 +12,7 @@ with the guideline of issue #22, before any scorer runs on it). Each drawn tweet
 is set by `split_of`: the half with the lower hash of the tweet_id is `heldout-3`, the
 other `tune-2`.
 
-The round of scorer 2.1 -> 2.2-next (issue #22) used seed 20261203 and n 600.
+The round of scorer 2.1 -> 2.4 (issue #22) used seed 20261203 and n 600.
 """
 
 from __future__ import annotations

@@ -14,7 +14,11 @@ test parts are never read here except to be written out as `carescore eval` file
 
 The run also rewrites carescore/scoring/confusion.json, the out-of-fold confusion of
 true and predicted labels per language (format in carescore/scoring/confusion.py), and
-prints every figure it chose by, so the model card can quote them.
+prints every figure it chose by, so the model card can quote them. For experiments,
+`--dry-run` writes nothing, `--languages fr` refits the French heads only (the English
+ones predicted by the packaged model), `--fr-role SPLIT=ROLE` trains on a Free label
+split or keeps it for the bars only, and `--oof-out FILE` writes the French rows'
+out-of-fold probabilities.
 scikit-learn (a dev dependency) fits the heads; scoring reads model.json in plain Python.
 """
 
@@ -33,6 +37,7 @@ from carescore.scoring.textfold import fold
 from tools.trainingdata import (
     AIRLINE,
     COMPLAINTS,
+    FR_SPLIT_ROLES,
     FR_TWEETS,
     NOT_TO_BRANDS,
     Row,
@@ -293,15 +298,32 @@ def _choose_bars(oof, c_value: float, base: dict[str, float], lang: str, best: t
     return best
 
 
-def train(data: Path, fr_labels: Path, verbose: bool = True) -> tuple[Model, dict]:
+def _kept(model: Model, lang: str) -> tuple[dict, dict[str, float]]:
+    """A packaged model's weights and thresholds of one language (`--languages`)."""
+    weights = {k: v for k, v in model.weights.items() if k.startswith(lang + "|")}
+    suffix = "_" + lang
+    thresholds = {k: v for k, v in model.thresholds.items() if k.endswith(suffix)}
+    return weights, thresholds
+
+
+def train(
+    data: Path,
+    fr_labels: Path,
+    verbose: bool = True,
+    languages: tuple[str, ...] = LANGUAGES,
+    oof_out: Path | None = None,
+) -> tuple[Model, dict]:
     """Choose each language's C and thresholds out of fold, then refit on the train parts.
 
+    `languages` leaves the others' weights and thresholds as the packaged model has them
+    (their rows are predicted by that model, in sample: an experiment on one language,
+    not a release). `oof_out` gets each French row's out-of-fold probabilities as CSV.
     Returns the model and the confusion file's content (out-of-fold figures).
     """
     started = time.perf_counter()
     parts = load_rows(data, fr_labels)
     rows = [r for name, rs in parts.items() if name.endswith("-train") for r in rs]
-    dev = parts["fr-dev"]
+    dev = parts.get("fr-dev", [])
     featurize(rows + dev)
     design = Design(rows)
     if verbose:
@@ -310,10 +332,24 @@ def train(data: Path, fr_labels: Path, verbose: bool = True) -> tuple[Model, dic
     probs: dict[int, tuple[float, float]] = {}
     thresholds = {"fail": 0.5, "praise": 0.5}
     chosen_c: dict[str, float] = {}
+    kept_weights: dict = {}
+    if set(languages) != set(LANGUAGES):
+        from carescore.scoring.classifier import load_model
+
+        packaged = load_model()
+        for lang in LANGUAGES:
+            if lang in languages:
+                continue
+            weights, kept_thresholds = _kept(packaged, lang)
+            kept_weights.update(weights)
+            thresholds.update(kept_thresholds)
+            for i, row in enumerate(everyone):
+                if row.model_lang == lang:
+                    probs[i] = _probabilities(packaged, row)
     # A row is predicted by the model of the language it is read in, which is not always
     # its source's (an airline tweet read as French): each language's choice is judged
     # with the languages chosen before it in place.
-    for lang in LANGUAGES:
+    for lang in languages:
         best = (-1.0, 0.0, thresholds, {})
         for c_value in C_VALUES[lang]:
             mine = out_of_fold(design, lang, c_value, dev, verbose)
@@ -339,10 +375,41 @@ def train(data: Path, fr_labels: Path, verbose: bool = True) -> tuple[Model, dic
         print(f"chosen C={chosen_c}, thresholds={thresholds}")
         print_figures(oof, thresholds)
         print(f"out of fold done after {time.perf_counter() - started:.0f} s", flush=True)
+    if oof_out is not None:
+        _write_oof(oof_out, everyone, probs, len(rows))
     model = fit(design, list(range(len(rows))), chosen_c, thresholds)
+    model.weights.update(kept_weights)
     if verbose:
         print(f"training took {time.perf_counter() - started:.0f} s")
     return model, confusion_file(oof, thresholds, SCORER_VERSION)
+
+
+def _write_oof(
+    path: Path, everyone: list[Row], probs: dict[int, tuple[float, float]], n_train: int
+) -> None:
+    """Each French-source row's out-of-fold P(fail) and P(praise), with what `decide`
+    reads (cues, language) and the text it was read from, for experiments on the rules."""
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            ["source", "key", "label", "p_fail", "p_praise", "cues", "lang", "role", "text"]
+        )
+        for i, row in enumerate(everyone):
+            if SOURCE_LANGUAGE[row.source] == "fr":
+                writer.writerow(
+                    [
+                        row.source,
+                        row.key,
+                        row.label,
+                        *probs.get(i, (0.0, 0.0)),
+                        " ".join(sorted(row.cues)),
+                        row.lang,
+                        "train" if i < n_train else "dev",
+                        row.text[:TRAIN_CHARS],
+                    ]
+                )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -350,8 +417,41 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--fr-labels", type=Path, default=DEFAULT_FR_LABELS)
     parser.add_argument("--heldout-dir", type=Path, default=ROOT / "var" / "eval")
+    parser.add_argument(
+        "--languages",
+        nargs="+",
+        choices=LANGUAGES,
+        default=list(LANGUAGES),
+        help="refit these languages only (with --dry-run); the others keep the packaged"
+        " weights and bars",
+    )
+    parser.add_argument("--oof-out", type=Path, help="write the French rows' out-of-fold CSV")
+    parser.add_argument(
+        "--fr-role",
+        action="append",
+        default=[],
+        metavar="SPLIT=ROLE",
+        help="give a Free label split another role than FR_SPLIT_ROLES's (train or dev)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="print the figures, write no model or files"
+    )
     args = parser.parse_args(argv)
-    model, confusion = train(args.data, args.fr_labels)
+    if set(args.languages) != set(LANGUAGES) and not args.dry_run:
+        # The other languages' rows would be predicted in sample: not a confusion to publish.
+        parser.error("--languages with fewer than all languages needs --dry-run")
+    for item in args.fr_role:
+        split, _, role = item.partition("=")
+        if split not in FR_SPLIT_ROLES or FR_SPLIT_ROLES[split] not in ("train", "dev"):
+            parser.error(f"--fr-role: {split} is not a train or dev split")
+        if role not in ("train", "dev"):
+            parser.error(f"--fr-role: {role} is neither train nor dev")
+        FR_SPLIT_ROLES[split] = role
+    model, confusion = train(
+        args.data, args.fr_labels, languages=tuple(args.languages), oof_out=args.oof_out
+    )
+    if args.dry_run:
+        return
     MODEL_PATH.write_text(json.dumps(model.to_json(), separators=(",", ":")) + "\n")
     CONFUSION_PATH.write_text(json.dumps(confusion, indent=1, sort_keys=True) + "\n")
     size_kb = MODEL_PATH.stat().st_size // 1024

@@ -34,16 +34,26 @@ class SearchResult:
     methodology_version: str | None = None
 
 
+def contains_pattern(text: str) -> str | None:
+    """The LIKE pattern (escape character `/`) of `name_or_slug_contains` for a bound
+    parameter: None when nothing is left of `text` once folded."""
+    needle = fold(text)
+    if not needle:
+        return None
+    escaped = needle.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"
+
+
 def name_or_slug_contains(text: str) -> ColumnElement[bool]:
     """Brands whose name or slug contains `text`, ignoring case, accents and punctuation.
 
-    `%`, `_` and `\\` in `text` match themselves, not as LIKE wildcards. A query with
+    `%`, `_` and `/` in `text` match themselves, not as LIKE wildcards. A query with
     nothing left once folded (only punctuation) matches no brand.
     """
-    needle = fold(text)
-    if not needle:
+    pattern = contains_pattern(text)
+    if pattern is None:
         return false()
-    return Brand.search_key.contains(needle, autoescape=True)
+    return Brand.search_key.like(pattern, escape="/")
 
 
 def find_brands(session: Session, query: str, limit: int = 50) -> list[SearchResult]:

@@ -12,7 +12,7 @@ from sqlmodel import Session
 
 from carescore import METHODOLOGY_VERSION
 from carescore.errors import NotFound
-from carescore.read.brands import brand_report, brand_timeline
+from carescore.read.brands import brand_directory, brand_report, brand_timeline
 from carescore.read.rankings import ranking
 from carescore.read.sectors import has_demo_data
 from carescore.read.serialize import to_json
@@ -23,12 +23,18 @@ from website.api.build import (
     RANKING_ROW_COLUMNS,
     brand_document,
     brand_public,
+    directory_document,
     history_document,
     metrics_public,
     ranking_document,
     ranking_rows_public,
 )
-from website.api.schemas import BrandDetailPublic, HistoryPublic, RankingPublic
+from website.api.schemas import (
+    BrandDetailPublic,
+    BrandListPublic,
+    HistoryPublic,
+    RankingPublic,
+)
 from website.config import settings
 
 PERIODS = [{}, {"as_of": "2026-06-30"}, {"window": "2026-04"}, {"window": "2026-05"}]
@@ -133,6 +139,27 @@ def test_the_history_answer_is_what_the_orm_and_the_shape_give(awkward_app):
         with pytest.raises(NotFound):
             brand_timeline(session, "nobody", columns=METRIC_COLUMNS)
     assert client.get("/api/v1/brands/nobody/history").status_code == 404
+
+
+def test_the_brand_list_is_what_the_shape_gives(awkward_app):
+    client = awkward_app.test_client()
+    with Session(engine_for(settings(awkward_app).database_url)) as session:
+        demo = has_demo_data(session)
+        for asked in ({}, {"sector": "telecom", "limit": 2}, {"text": "nimbus"}, {"text": "zzz"}):
+            page = brand_directory(session, **asked)
+            shaped = BrandListPublic(
+                demo=demo,
+                methodology_version=METHODOLOGY_VERSION,
+                count=len(page.items),
+                next_cursor=page.next_cursor,
+                items=[brand_public(item.brand, item.accounts) for item in page.items],
+            )
+            written = to_json(directory_document(page))
+            assert written == shaped.model_dump_json(), asked
+            query = {"q" if k == "text" else k: v for k, v in asked.items()}
+            served = client.get("/api/v1/brands", query_string=query).get_data(as_text=True)
+            assert served == written, asked
+    assert '"next_cursor":null' in to_json(directory_document(page))
 
 
 def test_the_api_serves_those_documents(awkward_app):

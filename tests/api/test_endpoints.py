@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import re
 
+from sqlmodel import Session, select
+
+from carescore.read.refs import accounts_of
+from carescore.store.db import engine_for
+from carescore.store.models import Brand, BrandAccount
+from website.config import settings
+
 ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
 
@@ -109,3 +116,35 @@ def test_post_records_carry_the_cues_their_label_rests_on(demo_client):
     assert all(isinstance(p["cues"], list) for p in items)
     assert sum(bool(p["cues"]) for p in items) >= len(items) * 0.8
     assert all(isinstance(c, str) and c for p in items for c in p["cues"])
+
+
+def test_brands_carry_every_account_and_filters_combine(app, demo_client):
+    """One statement lists a page of brands with their accounts: a brand with several
+    accounts is one item, a brand with none is listed with none, a cursor continues a
+    filtered list, and a search folds punctuation (LIKE's wildcards) away."""
+    with Session(engine_for(settings(app).database_url)) as session:
+        brands = {b.slug: b.id for b in session.exec(select(Brand))}
+        nimbus = brands["nimbus-telecom"]
+        session.add(
+            BrandAccount(
+                brand_id=nimbus, platform="x", handle="Nimbus_Second", handle_key="nimbus_second"
+            )
+        )
+        session.add(Brand(slug="zz-bare", name="Bare 100%_/x", sector="telecom", country="FR"))
+        session.commit()
+        expected = accounts_of(session, list(brands.values()))
+    items = demo_client.get("/api/v1/brands?limit=200").get_json()["items"]
+    shown = {b["slug"]: [(a["platform"], a["handle"]) for a in b["accounts"]] for b in items}
+    assert len(items) == len(shown) == len(brands) + 1
+    for slug, brand_id in brands.items():
+        assert shown[slug] == [(a.platform, a.handle) for a in expected.get(brand_id, [])]
+    assert len(shown["nimbus-telecom"]) >= 2 and shown["zz-bare"] == []
+    telecoms = [b["slug"] for b in items if b["sector"] == "telecom"]
+    first = demo_client.get("/api/v1/brands?sector=telecom&limit=2").get_json()
+    rest = demo_client.get(
+        f"/api/v1/brands?sector=telecom&limit=200&cursor={first['next_cursor']}"
+    ).get_json()
+    assert [b["slug"] for b in first["items"] + rest["items"]] == telecoms
+    for query, found in (("BARE 100%", ["zz-bare"]), ("100_x", ["zz-bare"]), ("%", []), ("_", [])):
+        listed = demo_client.get("/api/v1/brands", query_string={"q": query}).get_json()
+        assert [b["slug"] for b in listed["items"]] == found, query

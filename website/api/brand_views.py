@@ -25,6 +25,7 @@ from website.api.build import (
     brand_document,
     brand_public,
     delay_rows,
+    directory_document,
     figures_public,
     history_document,
     metrics_public,
@@ -51,7 +52,6 @@ from website.api.params import (
 )
 from website.api.reply_schemas import brand_reply_public
 from website.api.schemas import (
-    BrandListPublic,
     BrandPublic,
     CompareItemPublic,
     ComparePublic,
@@ -97,8 +97,10 @@ def brands(fmt: str | None = None) -> Response:
         raise BadParameter("cursor", str(exc)) from exc
     except NotFound as exc:
         raise BadParameter("sector", "unknown sector; see /api/v1/sectors") from exc
-    items = [brand_public(listing.brand, listing.accounts) for listing in page.items]
-    return _answer(fmt, BrandPublic, items, "brands", BrandListPublic, next_cursor=page.next_cursor)
+    if wants_csv(fmt):
+        items = [brand_public(listing.brand, listing.accounts) for listing in page.items]
+        return csv_response(BrandPublic, items, "brands")
+    return json_response(directory_document(page), "brands")
 
 
 @bp.get("/brands/<slug>")

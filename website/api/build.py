@@ -12,7 +12,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from carescore import METHODOLOGY_VERSION
-from carescore.read.brands import BrandReport, BrandTimeline
+from carescore.read.brands import BrandPage, BrandReport, BrandTimeline
 from carescore.read.overview import Mover
 from carescore.read.posts import PostRef
 from carescore.read.rankings import RankedBrand, Ranking
@@ -118,6 +118,20 @@ def brand_public(ref: BrandRef, accounts: list[AccountRef]) -> BrandPublic:
 
 def metrics_public(score: BrandScore) -> MetricsPublic:
     return MetricsPublic.model_validate(_values(_METRICS, score))
+
+
+def directory_document(page: BrandPage) -> JSONDocument:
+    """`BrandListPublic`'s JSON, written from the read model without building the models:
+    the same fields, order and values (tests/api/test_documents.py holds it)."""
+    return JSONDocument(
+        {
+            "demo": page.demo,
+            "methodology_version": METHODOLOGY_VERSION,
+            "count": len(page.items),
+            "next_cursor": page.next_cursor,
+            "items": [_brand_values(item.brand, item.accounts) for item in page.items],
+        }
+    )
 
 
 def brand_document(report: BrandReport) -> JSONDocument:

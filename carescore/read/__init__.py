@@ -4,7 +4,8 @@ One read model per resource, shared by every front end so a figure reads the sam
 page, in JSON and in a CSV download:
 
     rankings   `ranking`, `sector_ranking`       a window's brands in order
-    brands     `brand_report`, `compare_brands`, `brand_directory`, `brand_timeline`
+    brands     `brand_report`, `compare_brands`, `brand_timeline`
+    directory  `brand_directory`                 brands by slug with their accounts
     posts      `find_posts`, `public_handle`     newest first, keyset-paginated
     search     `find_brands`                     the search box, with each live score
     sectors    `list_sectors`, `has_demo_data`
@@ -15,13 +16,8 @@ page, in JSON and in a CSV download:
 Each function loads only what its answer shows, in a fixed number of queries.
 """
 
-from carescore.read.brands import (
-    BrandReport,
-    brand_directory,
-    brand_report,
-    brand_timeline,
-    compare_brands,
-)
+from carescore.read.brands import BrandReport, brand_report, brand_timeline, compare_brands
+from carescore.read.directory import brand_directory
 from carescore.read.overview import overview, ranking_changes
 from carescore.read.posts import PostRef, find_posts, public_handle
 from carescore.read.rankings import ranking, sector_ranking

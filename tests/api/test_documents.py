@@ -12,7 +12,8 @@ from sqlmodel import Session
 
 from carescore import METHODOLOGY_VERSION
 from carescore.errors import NotFound
-from carescore.read.brands import brand_directory, brand_report, brand_timeline
+from carescore.read.brands import brand_report, brand_timeline
+from carescore.read.directory import brand_directory
 from carescore.read.rankings import ranking
 from carescore.read.sectors import has_demo_data
 from carescore.read.serialize import to_json

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-from carescore.read.brands import brand_directory
+from carescore.read.directory import brand_directory
 from carescore.read.search import find_brands
 from carescore.store.brands import parse_registry, upsert_brands
 from carescore.store.folding import fold

@@ -13,12 +13,12 @@ from carescore.errors import BadCursor, BadInput, NotFound
 from carescore.read.brands import (
     MAX_COMPARED,
     BrandReport,
-    brand_directory,
     brand_report,
     brand_timeline,
     compare_brands,
     parse_slugs,
 )
+from carescore.read.directory import brand_directory
 from carescore.reply import Missing, brand_reply
 from website.api.build import (
     METRIC_COLUMNS,

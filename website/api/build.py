@@ -12,7 +12,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from carescore import METHODOLOGY_VERSION
-from carescore.read.brands import BrandPage, BrandReport, BrandTimeline
+from carescore.read.brands import BrandReport, BrandTimeline
+from carescore.read.directory import BrandPage
 from carescore.read.overview import Mover
 from carescore.read.posts import PostRef
 from carescore.read.rankings import RankedBrand, Ranking

@@ -140,7 +140,8 @@ def brand_page(
     `BadInput` for a period that is not one."""
     kind, period = parse_period(window, as_of)
     values = {"slug": slug} if period is None else {"slug": slug, "period": period}
-    row = session.execute(_statement(kind, period is not None), values).first()
+    connection = session.connection()
+    row = connection.execute(_statement(kind, period is not None), values).first()
     if row is None:
         raise NotFound(f"no brand {slug!r}")
     brand_id = row[0]
@@ -160,7 +161,7 @@ def brand_page(
         reply=brand_reply(session, slug, brand_id=brand_id, figures=figures),
         incidents=incidents_of(session, brand_id, ref, state),
         accounts=accounts_of(session, [brand_id]).get(brand_id, []),
-        history=list(session.execute(_HISTORY, {"brand": brand_id}).all()),
+        history=list(connection.execute(_HISTORY, {"brand": brand_id}).all()),
         praise=praise,
         fails=fails,
         unjudged=unjudged,

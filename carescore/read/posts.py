@@ -141,27 +141,46 @@ def posts(
     return PostPage(items, next_cursor)
 
 
+def _ref(p: Any, slug: str | None) -> PostRef:
+    """A post as shown, from a `Post` or a row of the columns of `_SHOWN`."""
+    return PostRef(
+        platform=p.platform,
+        external_id=p.external_id,
+        url=p.url,
+        author_handle=p.author_handle,
+        created_at=p.created_at,
+        text=p.text,
+        lang=p.lang,
+        label=p.label,
+        topics=[t for t in p.topics.split(",") if t],
+        sentiment=p.sentiment,
+        first_reply_seconds=p.first_reply_seconds,
+        brand_slug=slug,
+        label_source=p.label_source,
+        # A reviewer's label rests on the reviewer, not on the scorer's cues.
+        cues=main_cues(p.text, p.lang) if p.label and p.label_source != "human" else [],
+    )
+
+
 def _refs(rows) -> list[PostRef]:
-    return [
-        PostRef(
-            platform=p.platform,
-            external_id=p.external_id,
-            url=p.url,
-            author_handle=p.author_handle,
-            created_at=p.created_at,
-            text=p.text,
-            lang=p.lang,
-            label=p.label,
-            topics=[t for t in p.topics.split(",") if t],
-            sentiment=p.sentiment,
-            first_reply_seconds=p.first_reply_seconds,
-            brand_slug=slug,
-            label_source=p.label_source,
-            # A reviewer's label rests on the reviewer, not on the scorer's cues.
-            cues=main_cues(p.text, p.lang) if p.label and p.label_source != "human" else [],
-        )
-        for p, slug in rows
-    ]
+    return [_ref(p, slug) for p, slug in rows]
+
+
+# The columns a `PostRef` shows.
+_SHOWN = (
+    Post.platform,
+    Post.external_id,
+    Post.url,
+    Post.author_handle,
+    Post.created_at,
+    Post.text,
+    Post.lang,
+    Post.label,
+    Post.topics,
+    Post.sentiment,
+    Post.first_reply_seconds,
+    Post.label_source,
+)
 
 
 # A brand page's three lists of recent customer posts in one statement, built once
@@ -187,8 +206,10 @@ def _newest_ids(kind: Any) -> Any:
 
 
 _RECENT_IDS = union_all(*(_newest_ids(kind) for kind in _RECENT_KINDS)).subquery()
+# Plain rows of the shown columns, run on the session's connection: loading the posts as
+# ORM objects cost more than the statement.
 _RECENT = (
-    select(Post, Brand.slug)
+    select(*_SHOWN, Brand.slug.label("brand_slug"))
     .join(Brand, Brand.id == Post.brand_id)
     .where(Post.id.in_(select(_RECENT_IDS.c.id)))
     .order_by(*_RECENT_ORDER)
@@ -200,12 +221,13 @@ def recent_posts(
 ) -> tuple[list[PostRef], list[PostRef], list[PostRef]]:
     """The brand's newest praise, complaints and unjudged customer posts, as `posts` would
     list them on their first page; one statement."""
-    rows = session.execute(_RECENT, {"brand": brand_id, "limit": limit}).all()
+    rows = session.connection().execute(_RECENT, {"brand": brand_id, "limit": limit})
     praise, fails, unjudged = [], [], []
     for row in rows:
-        label = row[0].label
-        (praise if label == "praise" else fails if label == "fail" else unjudged).append(row)
-    return _refs(praise), _refs(fails), _refs(unjudged)
+        label = row.label
+        kind = praise if label == "praise" else fails if label == "fail" else unjudged
+        kind.append(_ref(row, row.brand_slug))
+    return praise, fails, unjudged
 
 
 def find_posts(session: Session, *, brand: str | None = None, **filters) -> PostPage:

@@ -75,7 +75,7 @@ def accounts_of(session: Session, brand_ids: list[int]) -> dict[int, list[Accoun
     found: dict[int, list[AccountRef]] = {}
     if not brand_ids:
         return found
-    rows = session.execute(_ACCOUNTS, {"ids": brand_ids})
+    rows = session.connection().execute(_ACCOUNTS, {"ids": brand_ids})
     for brand_id, platform, handle in rows:
         found.setdefault(brand_id, []).append(AccountRef(platform, handle))
     return found

@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Integer, bindparam, or_, select
+from sqlalchemy import Integer, String, bindparam, or_, select
 from sqlmodel import Session
 
 from carescore.errors import BadCursor, NotFound
@@ -19,7 +20,7 @@ from carescore.incidents.detector import RULES, baselines
 from carescore.incidents.hours import hour_of, hour_start
 from carescore.incidents.nbinom import nb_tail
 from carescore.read.posts import PostRef, before_cursor, encode_time_cursor, posts
-from carescore.read.refs import BrandRef, brand_ref, get_brand
+from carescore.read.refs import BRAND_COLUMNS, BrandRef, brand_ref, get_brand
 from carescore.store.columns import utcnow
 from carescore.store.incident_tables import ComplaintHour, Incident, IncidentState
 from carescore.store.models import Brand
@@ -155,7 +156,8 @@ def key_of(start: datetime, topic: str | None = None) -> str:
     return start.strftime(KEY_FORMAT) + (f".{topic}" if topic else "")
 
 
-def _view(incident: Incident, brand: Brand | BrandRef) -> IncidentView:
+def _view(incident: Any, brand: Brand | BrandRef) -> IncidentView:
+    """An `Incident`, or a row of its columns, as shown."""
     return IncidentView(
         brand=_ref(brand),
         topic=incident.topic or None,
@@ -233,19 +235,33 @@ def find_incidents(
     return IncidentPage(items, encode_time_cursor(last.start_at, last.id) if last else None)
 
 
+# An incident's columns, read as a plain row whose names are the model's attributes:
+# `_view` reads it as it reads an `Incident`.
+_INCIDENT = Incident.__table__.c
+# The home and sector pages' open and recent incidents, with each one's brand (the row
+# carries `BRAND_COLUMNS` too); built once, bound on use to the horizon and the sector.
+_BROKEN = (
+    select(*_INCIDENT, *BRAND_COLUMNS)
+    .join(Brand, Brand.id == Incident.brand_id)
+    .where(
+        or_(
+            Incident.is_open.is_(True),
+            Incident.end_at >= bindparam("horizon", type_=_INCIDENT.end_at.type),
+        )
+    )
+)
+_BROKEN_IN_SECTOR = _BROKEN.where(Brand.sector == bindparam("sector", type_=String))
+
+
 def broken_now(
     session: Session, sector: str | None = None, now: datetime | None = None
 ) -> BrokenNow:
     """What the home and sector pages show: open incidents, then last week's closed ones."""
-    horizon = (now or utcnow()) - RECENT
-    query = (
-        select(Incident, Brand)
-        .join(Brand, Brand.id == Incident.brand_id)
-        .where(or_(Incident.is_open.is_(True), Incident.end_at >= horizon))
-    )
+    values = {"horizon": (now or utcnow()) - RECENT}
     if sector is not None:
-        query = query.where(Brand.sector == sector)
-    views = [_view(i, b) for i, b in session.execute(query).all()]
+        values["sector"] = sector
+    query = _BROKEN if sector is None else _BROKEN_IN_SECTOR
+    views = [_view(row, brand_ref(row)) for row in session.connection().execute(query, values)]
     opened = sorted((v for v in views if v.is_open), key=lambda v: (-v.excess, v.brand.slug))
     closed = sorted((v for v in views if not v.is_open), key=lambda v: v.end_at, reverse=True)
     return BrokenNow(opened, closed)
@@ -261,7 +277,7 @@ def brand_incidents(session: Session, slug: str, limit: int = 50) -> BrandIncide
 
 # Built once (building a statement costs about as much as running it), bound on use.
 _BRAND_INCIDENTS = (
-    select(Incident)
+    select(*_INCIDENT)
     .where(Incident.brand_id == bindparam("brand", type_=Integer))
     .order_by(Incident.start_at.desc(), Incident.id.desc())
     .limit(bindparam("limit", type_=Integer))
@@ -278,8 +294,8 @@ def incidents_of(
     """`brand_incidents` for a caller that has read the brand and where incident
     detection stands for it (`state`: `IncidentState.first_hour` and `.through`, None
     before detection ever ran): one statement, two with the timeline."""
-    rows = session.execute(_BRAND_INCIDENTS, {"brand": brand_id, "limit": limit}).scalars()
-    items = [_view(i, brand) for i in rows]
+    values = {"brand": brand_id, "limit": limit}
+    items = [_view(row, brand) for row in session.connection().execute(_BRAND_INCIDENTS, values)]
     timeline = None
     if state is not None:
         first_hour, through = state

@@ -61,9 +61,10 @@ def _outage(*_args, **_kwargs):
 def test_a_database_outage_is_a_503_with_retry_after_and_one_log_line(
     app, client, monkeypatch, caplog, path
 ):
-    from sqlalchemy.orm import Session
+    from sqlalchemy.engine import Connection
 
-    monkeypatch.setattr(Session, "execute", _outage)
+    # every statement fails, whether run through the ORM session or on its connection
+    monkeypatch.setattr(Connection, "execute", _outage)
     records: list[logging.LogRecord] = []
     keep = logging.Handler()
     keep.emit = records.append

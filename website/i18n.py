@@ -33,8 +33,8 @@ from babel.support import Translations
 from flask import Flask, Response, g, request, url_for
 from flask.globals import _cv_app
 from flask_babel import Babel, format_date, format_time, get_locale, get_translations
-from jinja2 import pass_context
-from jinja2.runtime import Context
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
 from markupsafe import Markup, escape
 
 from carescore.vocab import (
@@ -265,26 +265,35 @@ def _translations():
     return found
 
 
-# Template context key of this request's catalogue and its language's finished strings.
-_TEXT = "_carescore_text"
 # Per catalogue: a message without variables, translated, as Markup and %-formatted, the
 # way Jinja's i18n extension returns it. A page shows the same hundred such messages on
 # every request; each cost a catalogue lookup, a Markup and a formatting.
 _FINISHED: WeakKeyDictionary[Any, dict[str, Markup]] = WeakKeyDictionary()
 
 
-def _text(context: Context) -> tuple[Any, dict[str, Markup] | None]:
-    found = context.get(_TEXT)
-    return found if found is not None else (_translations(), None)
+def _text() -> tuple[Any, dict[str, Markup]]:
+    """This request's catalogue and its language's finished strings, looked up once per
+    request and kept on `g` (outside a request, looked up on every call)."""
+    ctx = _cv_app.get(None)
+    found = getattr(ctx.g, "_carescore_text", None) if ctx is not None else None
+    if found is None:
+        translations = _translations()
+        found = (translations, _FINISHED.setdefault(translations, {}))
+        if ctx is not None:
+            ctx.g._carescore_text = found
+    return found
 
 
-@pass_context
-def _gettext(__context: Context, __string: str, **variables: Any) -> str:
+# The callables take the evaluation context, not the template context: Jinja passes a
+# template context by deriving a new one for every call made inside a loop or a block
+# that sets variables, which cost more than the translation.
+@pass_eval_context
+def _gettext(__eval_ctx: EvalContext, __string: str, **variables: Any) -> str:
     """Jinja's new-style gettext (escaped variables, always %-formatted), in one call
     instead of three (the `_` alias, the wrapper and the catalogue callable)."""
-    translations, finished = _text(__context)
-    autoescape = __context.eval_ctx.autoescape
-    if not variables and finished is not None and autoescape:
+    translations, finished = _text()
+    autoescape = __eval_ctx.autoescape
+    if not variables and autoescape:
         rv = finished.get(__string)
         if rv is None:
             # the catalogue is part of the code base; Jinja's callables trust it alike
@@ -296,23 +305,24 @@ def _gettext(__context: Context, __string: str, **variables: Any) -> str:
     return rv % variables
 
 
-@pass_context
+@pass_eval_context
 def _ngettext(
-    __context: Context, __singular: str, __plural: str, __num: int, **variables: Any
+    __eval_ctx: EvalContext, __singular: str, __plural: str, __num: int, **variables: Any
 ) -> str:
     """Jinja's new-style ngettext (`num` defaults to the count), in one call."""
     variables.setdefault("num", __num)
-    rv = _text(__context)[0].ungettext(__singular, __plural, __num)
-    if __context.eval_ctx.autoescape:
+    rv = _text()[0].ungettext(__singular, __plural, __num)
+    if __eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 - the catalogue, not input; variables are escaped
     return rv % variables
 
 
 def _install_fast_gettext(app: Flask) -> None:
-    """Flask-Babel's template callables look the catalogue up on every call; ours once.
+    """Flask-Babel's template callables look the catalogue up on every call; ours once
+    per request.
 
     `_`, `gettext` and `ngettext` answer like Jinja's new-style callables
-    (tests/site/test_i18n.py); the context processor hands them the catalogue.
+    (tests/site/test_i18n.py).
     """
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: _translations().ugettext(s),
@@ -339,13 +349,11 @@ def _vary(response: Response) -> Response:
 def _context() -> dict[str, Any]:
     lang = current_lang()
     other = "fr" if lang == "en" else "en"
-    translations = _translations()
     return {
         "lang": lang,
         "other_lang": other,
         "other_lang_name": LANGUAGE_NAMES[other],
         "switch_url": switch_url,
-        _TEXT: (translations, _FINISHED.setdefault(translations, {})),
     }
 
 

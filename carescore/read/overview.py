@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Row, String, bindparam, select
+from sqlalchemy import Row, Select, String, bindparam, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput
@@ -120,32 +121,40 @@ _BRAND = Brand.__table__.c
 _SCORE = BrandScore.__table__.c
 _BRAND_COLUMNS = (_BRAND.slug, _BRAND.name, _BRAND.sector, _BRAND.country, _BRAND.is_demo)
 _BRANDS = select(*_BRAND_COLUMNS).order_by(_BRAND.sector, _BRAND.name)
-_LIGHT_SCORES = (
-    select(
-        _SCORE.period,
-        _SCORE.carescore,
-        _SCORE.ranked,
-        _SCORE.rank_sector,
-        _SCORE.computed_at,
-        _SCORE.methodology_version,
-        _SCORE.is_final,
-        _BRAND.id.label("brand_id"),
-        *_BRAND_COLUMNS,
-    )
-    .join(Brand.__table__, _BRAND.id == _SCORE.brand_id)
-    .where(
-        _SCORE.window == bindparam("window", type_=String),
-        _SCORE.period.in_(bindparam("periods", expanding=True)),
-    )
-    .order_by(
-        _SCORE.period,
-        _BRAND.sector,
-        _SCORE.ranked.desc(),
-        _SCORE.carescore.is_(None),
-        _SCORE.carescore.desc(),
-        _BRAND.name,
-    )
+_LIGHT_COLUMNS = (
+    _SCORE.period,
+    _SCORE.carescore,
+    _SCORE.ranked,
+    _SCORE.rank_sector,
+    _SCORE.methodology_version,
+    _SCORE.is_final,
+    _BRAND.id.label("brand_id"),
+    *_BRAND_COLUMNS,
 )
+
+
+@cache
+def _light_statement(periods: int, timed: bool) -> Select:
+    """The light score rows of `periods` periods (bound as `period0`, `period1`...), with
+    `computed_at` when `timed` (the feed's entries are dated by it; the home page shows no
+    time). Built once per shape: an expanding IN is written again on every execution."""
+    chosen = [bindparam(f"period{i}", type_=String) for i in range(periods)]
+    return (
+        select(*_LIGHT_COLUMNS, *((_SCORE.computed_at,) if timed else ()))
+        .join(Brand.__table__, _BRAND.id == _SCORE.brand_id)
+        .where(
+            _SCORE.window == bindparam("window", type_=String),
+            _SCORE.period == chosen[0] if periods == 1 else _SCORE.period.in_(chosen),
+        )
+        .order_by(
+            _SCORE.period,
+            _BRAND.sector,
+            _SCORE.ranked.desc(),
+            _SCORE.carescore.is_(None),
+            _SCORE.carescore.desc(),
+            _BRAND.name,
+        )
+    )
 
 
 def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
@@ -155,16 +164,20 @@ def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     return grouped
 
 
-def _light_scores(session: Session, window: str, periods: list[str]) -> list[Row]:
-    """The few score columns the digests need, with the brand, for whole periods.
+def _light_scores(
+    session: Session, window: str, periods: list[str], timed: bool = False
+) -> list[Row]:
+    """The few score columns the digests need, with the brand, for whole periods
+    (`computed_at` too when `timed`).
 
     Digests read three figures of every brand; hydrating full score rows (some sixty
     columns and two JSON documents each) for every brand cost most of the home page.
     """
     if not periods:
         return []
-    values = {"window": window, "periods": periods}
-    return list(session.connection().execute(_LIGHT_SCORES, values).all())
+    values = {"window": window} | {f"period{i}": period for i, period in enumerate(periods)}
+    statement = _light_statement(len(periods), timed)
+    return list(session.connection().execute(statement, values).all())
 
 
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:
@@ -296,7 +309,7 @@ def ranking_changes(
         periods = [period for period in periods if period < month]
     periods = periods[: max_months + 1]
     grouped: dict[tuple[str, str], list[Row]] = {}
-    for row in _light_scores(session, "month", periods):
+    for row in _light_scores(session, "month", periods, timed=True):
         grouped.setdefault((row.sector, row.period), []).append(row)
     ordered = sorted(periods)
     entries = []

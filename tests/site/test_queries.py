@@ -12,15 +12,17 @@ from carescore.store.db import engine_for
 from tests.site.conftest import AS_OF, build_site
 from website.config import settings
 
-# page -> statements: the demo flag, then the view's own reads (see each domain function).
+# page -> statements: the demo flag (unless the view read it), then the view's own reads
+# (see each domain function).
 EXPECTED = {
     "/": 7,
     "/rankings/telecom": 5,
     "/rankings/telecom/{month}": 3,
-    # the brand, its score, the period, the dispute figures and incident detection's state
-    # in one; then the accounts, the history, the recent posts, the statements, the
-    # corrections, the incidents and their timeline's hours (carescore.read.brand_page)
-    "/brands/nimbus-telecom": 9,
+    # the brand, its score, the period, the demo flag, the dispute figures and incident
+    # detection's state in one; then the accounts, the history, the recent posts, the
+    # statements, the corrections, the incidents and their timeline's hours
+    # (carescore.read.brand_page)
+    "/brands/nimbus-telecom": 8,
     "/compare?brands=nimbus-telecom,ondeline,cirrus-mobile": 4,
     "/badge/nimbus-telecom.svg": 1,
     "/embed/brands/nimbus-telecom": 3,

@@ -53,24 +53,43 @@ def period_args(window: str, period: str | None) -> dict[str, str]:
     return Period(window, period).params
 
 
+class _DemoFlag:
+    """Whether the site shows the fictional demo data, read when a template first asks
+    (`{% if demo %}`), at most once per request. A page whose view has read the flag
+    already (the brand page) passes it and runs no statement for it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self) -> None:
+        self._value: bool | None = None
+
+    def __bool__(self) -> bool:
+        if self._value is None:
+            try:
+                self._value = has_demo_data(get_session())
+            except Exception:  # the error page must render even when the database is down
+                self._value = False
+        return self._value
+
+
+@bp.record_once
+def _site_globals(state) -> None:
+    """What every template may use and no request changes."""
+    state.app.jinja_env.globals.update(
+        current_methodology=METHODOLOGY_VERSION,
+        post_rel=POST_REL,
+        charts=charts,
+        incident_chart=incident_chart,
+        api_link=api_link,
+        period_args=period_args,
+        sorts=SORTS,
+    )
+
+
 @bp.app_context_processor
 def _site_context() -> dict[str, Any]:
-    """Every page says when it shows the fictional demo data."""
-    try:
-        demo = has_demo_data(get_session())
-    except Exception:  # the error page must render even when the database is down
-        demo = False
-    return {
-        "demo": demo,
-        "current_methodology": METHODOLOGY_VERSION,
-        "post_rel": POST_REL,
-        "charts": charts,
-        "incident_chart": incident_chart,
-        "api_link": api_link,
-        "period_args": period_args,
-        "today": utcnow().date(),
-        "sorts": SORTS,
-    }
+    """Every page says when it shows the fictional demo data, and cites today's date."""
+    return {"demo": _DemoFlag(), "today": utcnow().date()}
 
 
 @bp.app_template_filter("safe_url")

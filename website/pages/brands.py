@@ -22,6 +22,7 @@ def brand(slug: str):
         score=report.score,
         incidents=report.incidents,
         kept=kept_parts(report),
+        demo=report.demo,
     )
 
 

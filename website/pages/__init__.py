@@ -21,6 +21,7 @@ from carescore.store.columns import utcnow
 from carescore.vocab import SORTS
 from website import charts, incident_chart
 from website.db import get_session
+from website.pages.site_parts import site_part
 
 bp = Blueprint("pages", __name__)
 
@@ -83,6 +84,7 @@ def _site_globals(state) -> None:
         api_link=api_link,
         period_args=period_args,
         sorts=SORTS,
+        site_part=site_part,
     )
 
 

@@ -68,7 +68,10 @@ class Site(Flask):
             endpoint,
             ctx.url_adapter.script_name if ctx.url_adapter is not None else None,
             ctx.request.blueprint if endpoint[:1] == "." else None,
-            getattr(_cv_app.get().g, "explicit_lang", None),
+            # read from g's own attributes: `getattr(g, name, None)` raises and catches an
+            # AttributeError when the name is unset, which it is unless a language was
+            # chosen by URL
+            _cv_app.get().g.__dict__.get("explicit_lang"),
             *values.items(),
         )
         paths = self.__dict__.get("_paths")

@@ -31,7 +31,7 @@ from babel.dates import format_date as babel_format_date
 from babel.numbers import format_percent, get_decimal_symbol, get_group_symbol
 from babel.support import Translations
 from flask import Flask, Response, g, request, url_for
-from flask.globals import _cv_app
+from flask.globals import _cv_app, _cv_request
 from flask_babel import Babel, format_date, format_time, get_locale, get_translations
 from jinja2 import pass_eval_context
 from jinja2.nodes import EvalContext
@@ -85,10 +85,12 @@ def _keep_lang(endpoint: str, values: dict[str, Any]) -> None:
 
 def switch_url(lang: str) -> str:
     """This page in another language (the home page when the page has no endpoint)."""
-    if request.endpoint is None or request.endpoint == "static":
+    asked = _cv_request.get().request  # once, not through the `request` proxy each time
+    endpoint = asked.endpoint
+    if endpoint is None or endpoint == "static":
         return url_for("pages.home", lang=lang)
-    args = {k: v for k, v in request.args.items() if k != "lang"}
-    return url_for(request.endpoint, **(request.view_args or {}), **args, lang=lang)
+    args = {k: v for k, v in asked.args.items() if k != "lang"}
+    return url_for(endpoint, **(asked.view_args or {}), **args, lang=lang)
 
 
 def duration(seconds: float | None) -> str:

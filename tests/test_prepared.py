@@ -7,9 +7,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import Column, Integer, MetaData, Numeric, Table, bindparam, select
 from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session
 
 from carescore.read.prepared import Prepared
-from carescore.store.db import is_outage
+from carescore.store.db import is_outage, make_engine
 from carescore.store.models import Brand, BrandScore
 
 AT = datetime(2026, 5, 1, 9, 30, 15, 123_456, tzinfo=UTC)
@@ -67,6 +68,19 @@ def test_a_driver_error_is_raised_as_sqlalchemy_raises_it(session):
     assert type(prepared.value) is type(by_orm.value)
     assert type(prepared.value.orig) is type(by_orm.value.orig)
     assert is_outage(prepared.value) == is_outage(by_orm.value)
+
+
+def test_a_database_it_cannot_reach_is_an_outage():
+    """The pool hands on the driver's own error when it cannot connect; a prepared
+    statement raises SQLAlchemy's, so the site answers 503 as for any other statement."""
+    engine = make_engine("postgresql+psycopg://postgres@127.0.0.1:1/unreachable")
+    with Session(engine) as unreachable, pytest.raises(DBAPIError) as prepared:
+        Prepared(select(Brand.id)).rows(unreachable)
+    with Session(engine) as unreachable, pytest.raises(DBAPIError) as by_orm:
+        unreachable.execute(select(Brand.id))
+    engine.dispose()
+    assert type(prepared.value) is type(by_orm.value)
+    assert is_outage(prepared.value) and is_outage(by_orm.value)
 
 
 def test_inside_a_transaction_it_sees_what_the_session_wrote(session):

@@ -16,7 +16,8 @@ generic parser SQLite's dialect would run first), JSON documents as Python value
 (SQLite hands text, psycopg the document). Any other type whose driver value needs a
 processor is refused when the statement is compiled, so a new column cannot come back
 undecoded. A driver error is raised as SQLAlchemy raises it (`DBAPIError` and its
-subclasses, the connection invalidated on a disconnect), so an outage still answers 503.
+subclasses, the connection invalidated on a disconnect), so an outage still answers 503;
+so is a failure to take a connection from the pool, which the pool hands on unwrapped.
 """
 
 from __future__ import annotations
@@ -111,7 +112,21 @@ class Prepared:
         # No transaction yet: a pooled connection for this one statement sees what a new
         # transaction would, without the session's transaction and connection objects.
         engine = session.get_bind()
-        pooled = engine.raw_connection()
+        dialect = engine.dialect
+        try:
+            pooled = engine.raw_connection()
+        except dialect.loaded_dbapi.Error as error:
+            # Unlike a Connection, the pool hands on the driver's own error: raised as
+            # SQLAlchemy raises it, a refused or timed-out connection is an outage (503).
+            raise DBAPIError.instance(
+                None,
+                None,
+                error,
+                dialect.loaded_dbapi.Error,
+                hide_parameters=True,
+                dialect=dialect,
+                connection_invalidated=dialect.is_disconnect(error, None, None),
+            ) from error
         try:
             return self._run(engine.dialect, pooled, values)
         finally:

@@ -57,14 +57,19 @@ def _outage(*_args, **_kwargs):
     raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
 
-@pytest.mark.parametrize("path", ["/", "/api/v1/brands"])
+@pytest.mark.parametrize(
+    "path", ["/", "/api/v1/brands", "/api/v1/brands/nimbus-telecom", "/api/v1/rankings"]
+)
 def test_a_database_outage_is_a_503_with_retry_after_and_one_log_line(
     app, client, monkeypatch, caplog, path
 ):
     from sqlalchemy.engine import Connection
 
-    # every statement fails, whether run through the ORM session or on its connection
+    from carescore.read.prepared import Prepared
+
+    # every statement fails: through the ORM session, on its connection, or prepared
     monkeypatch.setattr(Connection, "execute", _outage)
+    monkeypatch.setattr(Prepared, "rows", _outage)
     records: list[logging.LogRecord] = []
     keep = logging.Handler()
     keep.emit = records.append

@@ -1,8 +1,9 @@
-"""Instructions per request of the rendered pages, in process, caches off, under callgrind.
+"""Instructions per request of the rendered pages and the API's answers, in process,
+caches off, under callgrind.
 
     valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file=/tmp/cg/callgrind.%p \\
         .venv/bin/python bench/instructions.py --dumps /tmp/cg [--requests 200] [--warm 50]
-        [--only PATH]
+        [--api] [--posts 1000000] [--only PATH]
 
 Instruction counts do not move with whatever else the machine runs, unlike seconds: on a
 shared machine they tell a change that saves 5% from noise. Uses bench/serving.py's
@@ -30,6 +31,15 @@ from profile_routes import call  # noqa: E402
 from serving import SLUG, database  # noqa: E402
 
 PAGES = ("/", "/rankings/telecom", f"/brands/{SLUG}", f"/brands/{SLUG}?lang=fr")
+API = (
+    f"/api/v1/brands/{SLUG}",
+    "/api/v1/rankings",
+    "/api/v1/brands",
+    f"/api/v1/brands/{SLUG}/history",
+    "/api/v1/posts",
+    "/api/v1/sectors",
+    "/api/v1/incidents",
+)
 
 
 def _callgrind(*args: str) -> str:
@@ -56,6 +66,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=10_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warm", type=int, default=50)
+    parser.add_argument("--api", action="store_true", help="the API's answers too")
     parser.add_argument("--only", action="append", help="measure only these paths")
     parser.add_argument(
         "--dumps", type=Path, default=Path("."), help="the directory of --callgrind-out-file"
@@ -75,7 +86,7 @@ def main() -> None:
         log_level="warning",
     )
     app = create_app(settings)
-    for path in args.only or PAGES:
+    for path in args.only or (PAGES + API if args.api else PAGES):
         for _ in range(args.warm):
             status, _body = call(app, path)
         if not status.startswith("200"):

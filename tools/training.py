@@ -45,6 +45,7 @@ from tools.trainingdata import (
     write_heldout,
 )
 from tools.trainingfigures import by_source, confusion_file, objective, print_figures
+from tools.trainingfit import Design, fit
 
 __all__ = ["AIRLINE", "COMPLAINTS", "FR_TWEETS", "NOT_TO_BRANDS", "load_rows", "train"]
 
@@ -54,16 +55,6 @@ DEFAULT_FR_LABELS = ROOT / "tests" / "fixtures" / "scoring" / "fr-free-labels.cs
 MODEL_PATH = ROOT / "carescore" / "scoring" / "model.json"
 CONFUSION_PATH = ROOT / "carescore" / "scoring" / "confusion.json"
 
-# How much one row of each source counts. The Free labels are few and are the kind of
-# post the site scores; the reviews are many, long and formal.
-SOURCE_WEIGHT = {
-    "fr": 3.0,
-    "complaints": 1.0,
-    "airline": 1.0,
-    "insurance": 0.5,
-    "fintech": 0.5,
-    "deft": 1.0,
-}
 SOURCE_LANGUAGE = {
     "fr": "fr",
     "complaints": "en",
@@ -72,11 +63,6 @@ SOURCE_LANGUAGE = {
     "fintech": "fr",
     "deft": "fr",
 }
-# Words, word pairs and grams seen fewer than MIN_COUNT times get no weight.
-MIN_COUNT = 3
-_COUNTED = ("w:", "b:", "g:")  # after the language prefix "en|" / "fr|"
-# Weights smaller than this in both heads are dropped from model.json.
-MIN_WEIGHT = 0.004
 FOLDS = 5
 # Training reads each text's first TRAIN_CHARS characters: every tweet whole, the long
 # reviews cut (a review says whether it is praise in its first lines, and their tails
@@ -88,8 +74,6 @@ TRAIN_CHARS = 600
 # accuracy and 0.012 macro-F1 to it (docs/research/scoring-notes.md).
 C_VALUES = {"en": (0.25, 0.5), "fr": (0.5,)}
 LANGUAGES = ("en", "fr")
-# The praise head learns praise against neutral only: a complaint is the fail head's.
-OPINION = ("praise", "neutral")
 FAIL_BARS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 PRAISE_BARS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6)
 QUESTION_BARS = {"en": (0.0, 0.7, 0.8, 0.9), "fr": (0.0, 0.7, 0.8, 0.9, 0.95, 1.0)}
@@ -114,129 +98,6 @@ def featurize(rows: list[Row]) -> None:
         row.words = words_of(folded.tokens)
         row.feats.update(word_features(row.words, lang))
         row.model_lang = lang
-
-
-def _fail_target(row: Row) -> int:
-    return int(row.label in ("fail", "complaint"))
-
-
-def _vocabulary(rows: list[Row]) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for row in rows:
-        for name in row.feats or {}:
-            counts[name] = counts.get(name, 0) + 1
-    kept = sorted(n for n, c in counts.items() if c >= MIN_COUNT or not n[3:].startswith(_COUNTED))
-    return {name: i for i, name in enumerate(kept)}
-
-
-def _matrix(rows: list[Row], vocab: dict[str, int]):
-    from scipy.sparse import csr_matrix
-
-    data, indices, indptr = [], [], [0]
-    for row in rows:
-        for name, value in (row.feats or {}).items():
-            j = vocab.get(name)
-            if j is not None:
-                indices.append(j)
-                data.append(value)
-        indptr.append(len(indices))
-    return csr_matrix((data, indices, indptr), shape=(len(rows), len(vocab)))
-
-
-def _nb_ratio(matrix, target: list[int]):
-    """Naive Bayes log-count ratio per feature (Wang and Manning 2012, "NBSVM")."""
-    import numpy as np
-
-    y = np.asarray(target)
-    p = 1.0 + np.asarray(matrix[y == 1].sum(axis=0)).ravel()
-    q = 1.0 + np.asarray(matrix[y == 0].sum(axis=0)).ravel()
-    return np.log((p / p.sum()) / (q / q.sum()))
-
-
-def _head(matrix, target: list[int], weight: list[float], c_value: float):
-    """One head: the mean of a plain logistic regression and one over NB-scaled inputs.
-
-    Both are linear in the features, so their mean is one weight per feature and scoring
-    stays a sum of lookups.
-    """
-    import numpy as np
-    from scipy.sparse import diags
-    from sklearn.linear_model import LogisticRegression
-
-    plain = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear", dual=True, tol=1e-3)
-    plain.fit(matrix, target, sample_weight=weight)
-    ratio = _nb_ratio(matrix, target)
-    scaled = LogisticRegression(C=c_value, max_iter=3000, solver="liblinear", dual=True, tol=1e-3)
-    scaled.fit(matrix @ diags(ratio), target, sample_weight=weight)
-    coef = (plain.coef_[0] + scaled.coef_[0] * ratio) / 2.0
-    bias = (plain.intercept_[0] + scaled.intercept_[0]) / 2.0
-    return np.asarray(coef), float(bias)
-
-
-class Design:
-    """The rows' feature matrix, built once: every fit takes a subset of its rows.
-
-    The vocabulary (which names get a column) is counted over all train rows, labels
-    unseen; a fold's model may therefore hold a zero-information column for a word seen
-    only in its held-out fold, which moves no prediction. Building it once instead of per
-    fit saves most of the training time on the long reviews.
-    """
-
-    def __init__(self, rows: list[Row]) -> None:
-        self.rows = rows
-        self.vocab = _vocabulary(rows)
-        self.matrix = _matrix(rows, self.vocab)
-        self.names = sorted(self.vocab, key=self.vocab.__getitem__)
-
-
-def _language_weights(
-    design: Design, chosen: list[int], lang: str, c_value: float
-) -> dict[str, tuple[float, float]]:
-    """Both heads of one language, fitted on its rows among `chosen` (indices into
-    `design.rows`) over its own columns; the intercepts go to the language's bias input,
-    and weights under MIN_WEIGHT in both heads are dropped."""
-    rows = design.rows
-    mine = [i for i in chosen if rows[i].model_lang == lang]
-    if not mine:
-        return {}
-    columns = [j for j, name in enumerate(design.names) if name.startswith(lang + "|")]
-    matrix = design.matrix[:, columns]
-    fail_coef, fail_bias = _head(
-        matrix[mine],
-        [_fail_target(rows[i]) for i in mine],
-        [SOURCE_WEIGHT[rows[i].source] for i in mine],
-        c_value,
-    )
-    opinion = [i for i in mine if rows[i].label in OPINION]
-    praise_coef, praise_bias = _head(
-        matrix[opinion],
-        [int(rows[i].label == "praise") for i in opinion],
-        [SOURCE_WEIGHT[rows[i].source] for i in opinion],
-        c_value,
-    )
-    bias = design.vocab[lang + "|bias"]
-    weights = {}
-    for k, j in enumerate(columns):
-        pair = [float(fail_coef[k]), float(praise_coef[k])]
-        if j == bias:
-            pair = [pair[0] + fail_bias, pair[1] + praise_bias]
-        pair = (round(pair[0], 3), round(pair[1], 3))
-        if abs(pair[0]) >= MIN_WEIGHT or abs(pair[1]) >= MIN_WEIGHT:
-            weights[design.names[j]] = pair
-    return weights
-
-
-def fit(
-    design: Design,
-    chosen: list[int],
-    c_values: dict[str, float],
-    thresholds: dict[str, float],
-) -> Model:
-    """The heads of each language in `c_values` (its C), on the rows `chosen`."""
-    weights = {}
-    for lang, c_value in c_values.items():
-        weights.update(_language_weights(design, chosen, lang, c_value))
-    return Model(SCORER_VERSION, (0.0, 0.0), weights, dict(thresholds))
 
 
 def _fold(key: str) -> int:

@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from profile_routes import call  # noqa: E402
-from serving import SLUG, database  # noqa: E402
+from profile_routes import call, uncached_app  # noqa: E402
+from serving import SLUG  # noqa: E402
 
 PAGES = ("/", "/rankings/telecom", f"/brands/{SLUG}", f"/brands/{SLUG}?lang=fr")
 API = (
@@ -74,18 +74,7 @@ def main() -> None:
     args = parser.parse_args()
     under_valgrind = "vgpreload" in os.environ.get("LD_PRELOAD", "")
 
-    db = database(args.posts)
-    from carescore.settings import load_settings
-    from website import create_app
-
-    settings = load_settings(
-        database_url=f"sqlite:///{db}",
-        api_cache_seconds=0,
-        page_cache_seconds=0,
-        ratelimit="100000000 per minute",
-        log_level="warning",
-    )
-    app = create_app(settings)
+    app = uncached_app(args.posts)
     for path in args.only or (PAGES + API if args.api else PAGES):
         for _ in range(args.warm):
             status, _body = call(app, path)

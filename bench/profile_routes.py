@@ -98,6 +98,22 @@ def call(app, path: str) -> tuple[str, bytes]:
     return sent[0], body
 
 
+def uncached_app(posts: int):
+    """The Carescore app on bench/serving.py's database of `posts` posts, with the answer
+    and page caches off, so every request builds its answer."""
+    from carescore.settings import load_settings
+    from website import create_app
+
+    settings = load_settings(
+        database_url=f"sqlite:///{database(posts)}",
+        api_cache_seconds=0,
+        page_cache_seconds=0,
+        ratelimit="100000000 per minute",
+        log_level="warning",
+    )
+    return create_app(settings)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--posts", type=int, default=10_000)
@@ -106,18 +122,7 @@ def main() -> None:
     parser.add_argument("--only", action="append", help="profile only these paths")
     args = parser.parse_args()
 
-    db = database(args.posts)
-    from carescore.settings import load_settings
-    from website import create_app
-
-    settings = load_settings(
-        database_url=f"sqlite:///{db}",
-        api_cache_seconds=0,
-        page_cache_seconds=0,
-        ratelimit="100000000 per minute",
-        log_level="warning",
-    )
-    app = create_app(settings)
+    app = uncached_app(args.posts)
     for path in args.only or ROUTES:
         for _ in range(20):
             status, _body = call(app, path)

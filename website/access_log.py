@@ -57,21 +57,15 @@ class AccessLogger(glogging.Logger):
     """gunicorn's Logger; `atoms` sees only the headers and environ entries the format names."""
 
     def setup(self, cfg: Any) -> None:
+        """The names the format asks for; gunicorn runs this again on a reload."""
         super().setup(cfg)
-        self._format = None
-        self._wanted(cfg.access_log_format)
-
-    def _wanted(self, format_: str) -> None:
-        """The names the format asks for, read again whenever the format changes."""
-        if format_ != self._format:
-            self._format = format_
-            self._in = _names(format_, "i")
-            self._out = _names(format_, "o")
-            self._env = _names(format_, "e")
-            self._plain = tuple(dict.fromkeys(a for a in _ATOM.findall(format_) if a[:1] != "{"))
+        format_ = cfg.access_log_format
+        self._in = _names(format_, "i")
+        self._out = _names(format_, "o")
+        self._env = _names(format_, "e")
+        self._plain = tuple(dict.fromkeys(a for a in _ATOM.findall(format_) if a[:1] != "{"))
 
     def atoms(self, resp: Any, req: Any, environ: dict, request_time: Any) -> dict:
-        self._wanted(self.cfg.access_log_format)
         env = {key: environ[key] for key in _PLAIN_ENVIRON if key in environ}
         if self._env:
             env.update((k, v) for k, v in environ.items() if k.lower() in self._env)

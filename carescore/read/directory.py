@@ -60,7 +60,7 @@ def _directory_statement(by_sector: bool, by_country: bool, by_text: bool, after
     if by_country:
         page = page.where(Brand.country == bindparam("country", type_=String))
     if by_text:
-        page = page.where(Brand.search_key.like(bindparam("pattern", type_=String), escape="/"))
+        page = page.where(Brand.search_key.like(bindparam("pattern", type_=String)))
     if after:
         page = page.where(Brand.slug > bindparam("after", type_=String))
     listed = page.limit(bindparam("limit", type_=Integer)).subquery("listed")

@@ -35,25 +35,22 @@ class SearchResult:
 
 
 def contains_pattern(text: str) -> str | None:
-    """The LIKE pattern (escape character `/`) of `name_or_slug_contains` for a bound
-    parameter: None when nothing is left of `text` once folded."""
+    """The LIKE pattern of `name_or_slug_contains`, for a bound parameter: None when
+    nothing is left of `text` once folded. The fold keeps letters, digits and single
+    spaces only, so no LIKE wildcard (`%`, `_`) reaches the pattern."""
     needle = fold(text)
-    if not needle:
-        return None
-    escaped = needle.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"
+    return f"%{needle}%" if needle else None
 
 
 def name_or_slug_contains(text: str) -> ColumnElement[bool]:
-    """Brands whose name or slug contains `text`, ignoring case, accents and punctuation.
-
-    `%`, `_` and `/` in `text` match themselves, not as LIKE wildcards. A query with
-    nothing left once folded (only punctuation) matches no brand.
+    """Brands whose name or slug contains `text`, ignoring case, accents and punctuation
+    (`%` and `_` among it). A query with nothing left once folded (only punctuation)
+    matches no brand.
     """
     pattern = contains_pattern(text)
     if pattern is None:
         return false()
-    return Brand.search_key.like(pattern, escape="/")
+    return Brand.search_key.like(pattern)
 
 
 def find_brands(session: Session, query: str, limit: int = 50) -> list[SearchResult]:

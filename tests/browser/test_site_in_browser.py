@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from carescore.store.db import make_engine
@@ -99,14 +100,14 @@ def test_a_visit_home_sector_sort_brand(server, page):
     shot(page, "01-home")
 
     page.get_by_role("link", name="Telecoms", exact=True).first.click()
-    assert page.locator("h1").inner_text() == "Telecoms: customer care ranking"
-    assert page.get_by_role("heading", name="Not enough data").is_visible()
-    assert page.get_by_role("link", name="CSV").first.is_visible()
+    expect(page.locator("h1")).to_have_text("Telecoms: customer care ranking")
+    expect(page.get_by_role("heading", name="Not enough data")).to_be_visible()
+    expect(page.get_by_role("link", name="CSV").first).to_be_visible()
     shot(page, "02-sector")
 
     page.get_by_role("link", name="Public reply rate").click()
+    expect(page.locator("table.ranking caption")).to_contain_text("sorted by Public reply rate")
     assert "sort=reply_rate" in page.url
-    assert "sorted by Public reply rate" in page.locator("table.ranking caption").inner_text()
     rates = [
         float(cell.split("%")[0])
         for cell in page.locator("table.ranking tbody td:nth-child(5)").all_inner_texts()
@@ -117,9 +118,9 @@ def test_a_visit_home_sector_sort_brand(server, page):
     first = page.locator("table.ranking tbody th a").first
     name = first.inner_text()
     first.click()
-    assert page.locator("h1").inner_text() == name
-    assert page.get_by_role("heading", name="Monthly trend").is_visible()
-    assert page.get_by_role("heading", name="Cite this").is_visible()
+    expect(page.locator("h1")).to_have_text(name)
+    expect(page.get_by_role("heading", name="Monthly trend")).to_be_visible()
+    expect(page.get_by_role("heading", name="Cite this")).to_be_visible()
     shot(page, "04-brand")
 
 
@@ -128,23 +129,22 @@ def test_compare_two_brands(server, page):
     page.get_by_label("Nimbus Telecom").check()
     page.get_by_label("Ondeline Télécom").check()
     page.get_by_role("button", name="Compare").click()
-    caption = page.locator("table.compare caption").inner_text()
-    assert caption == "Side by side: Nimbus Telecom, Ondeline Télécom"
-    # Brand names in a chart's name are isolated (U+2068 ... U+2069) from the words around.
-    chart = "Carescore per month: \u2068Nimbus Telecom\u2069, \u2068Ondeline Télécom\u2069"
-    assert page.get_by_role("img", name=chart)
+    caption = page.locator("table.compare caption")
+    expect(caption).to_have_text("Side by side: Nimbus Telecom, Ondeline Télécom")
+    # No month of this demo is in a published snapshot: the page says so instead of a chart.
+    expect(page.locator("p.na")).to_contain_text("None of these brands had enough data")
     shot(page, "05-compare")
 
 
 def test_switch_language_and_keep_it(server, page):
     page.goto(server + "/rankings/telecom")
     page.get_by_role("link", name="Français").click()
-    assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.locator("h1").inner_text() == "Télécoms : classement du service client"
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.locator("h1")).to_have_text("Télécoms : classement du service client")
     shot(page, "06-sector-fr")
     page.locator("table.ranking tbody th a").first.click()
-    assert page.locator("html").get_attribute("lang") == "fr"
-    assert page.get_by_role("heading", name="Évolution mensuelle").is_visible()
+    expect(page.get_by_role("heading", name="Évolution mensuelle")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
     shot(page, "07-brand-fr")
 
 

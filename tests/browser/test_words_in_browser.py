@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, time
 
 import pytest
+from playwright.sync_api import expect
 from sqlmodel import Session
 
 from carescore.ranking.snapshots import rank_brands
@@ -67,7 +68,17 @@ def test_the_picker_stops_at_four_brands(server, page):  # noqa: F811
     assert boxes.nth(4).is_enabled()
     boxes.nth(4).check()
     page.get_by_role("button", name="Compare").click()
-    assert page.locator("table.compare thead th").count() == 5  # "Measure" and four brands
+    # The answer is a new page: expect() waits for it, a plain count() could read it half-loaded.
+    expect(page.locator("table.compare thead th")).to_have_count(5)  # "Measure", four brands
+
+
+def test_a_comparison_chart_names_its_brands_isolated(server, page):  # noqa: F811
+    """June is ranked here, so the comparison has a chart; its accessible name isolates each
+    brand's name (U+2068 ... U+2069) from the words around, and only one of the chart's two
+    drawings (wide and narrow) is shown at a time."""
+    page.goto(server + "/compare?brands=nimbus-telecom&brands=ondeline&lang=en")
+    chart = "Carescore per month: \u2068Nimbus Telecom\u2069, \u2068Ondeline Télécom\u2069"
+    expect(page.get_by_role("img", name=chart)).to_have_count(1)
 
 
 @pytest.mark.parametrize("width", WIDTHS)

@@ -81,13 +81,14 @@ def forget(
                 .where(Post.id.in_(parents))
                 .values(first_reply_id=None, first_reply_seconds=None)
             )
-        conversations = set(
-            session.execute(
+        conversations = {
+            (platform, thread_key)
+            for platform, thread_key in session.execute(
                 select(Post.platform, Post.thread_key).where(
                     Post.id.in_(doomed_ids), Post.thread_key.is_not(None)
                 )
-            ).tuples()
-        )
+            )
+        }
         untally(session, doomed_ids)
         _scrub(session, doomed_ids)
         session.execute(delete(Post).where(Post.id.in_(doomed_ids)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from carescore.ranking.snapshots import rank_brands
 from carescore.store.brands import BrandSpec, upsert_brands
@@ -101,7 +101,7 @@ def test_a_brand_name_is_isolated_in_captions_titles_charts_and_feeds(app, clien
     from carescore.store.reply_tables import BrandKey
 
     with Session(engine_for(settings(app).database_url)) as session:
-        brand = session.query(Brand).filter_by(slug="nimbus-telecom").one()
+        brand = session.exec(select(Brand).where(Brand.slug == "nimbus-telecom")).one()
         brand.name = NAME
         issued = issue_key(session, "nimbus-telecom", operator="test")
         key = session.get(BrandKey, issued.id)

@@ -96,6 +96,23 @@ def _has_topic(topic: str):
     )
 
 
+# The columns a `PostRef` shows.
+_SHOWN = (
+    Post.platform,
+    Post.external_id,
+    Post.url,
+    Post.author_handle,
+    Post.created_at,
+    Post.text,
+    Post.lang,
+    Post.label,
+    Post.topics,
+    Post.sentiment,
+    Post.first_reply_seconds,
+    Post.label_source,
+)
+
+
 def posts(
     session: Session,
     *,
@@ -115,7 +132,9 @@ def posts(
     `judged=False` keeps only the posts the scorer did not judge (no label).
     Raises `BadCursor` for a cursor this function did not issue.
     """
-    query = select(Post, Brand.slug).outerjoin(Brand, Brand.id == Post.brand_id)
+    query = select(*_SHOWN, Post.id, Brand.slug.label("brand_slug")).outerjoin(
+        Brand, Brand.id == Post.brand_id
+    )
     if brand_id is not None:
         query = query.where(Post.brand_id == brand_id)
     if label:
@@ -132,12 +151,16 @@ def posts(
         query = query.where(Post.direction == direction)
     if cursor:
         query = query.where(before_cursor(Post.created_at, Post.id, cursor))
-    rows = session.execute(
-        query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
-    ).all()
-    items = _refs(rows[:limit])
-    last = rows[limit - 1][0] if len(rows) > limit else None
-    next_cursor = encode_cursor([last.created_at.isoformat(), last.id]) if last else None
+    # Plain rows of the shown columns on the session's connection: whole `Post` objects,
+    # with every column and the identity map, cost several times the statement.
+    rows = (
+        session.connection()
+        .execute(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1))
+        .all()
+    )
+    items = [_ref(row, row.brand_slug) for row in rows[:limit]]
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = encode_time_cursor(last.created_at, last.id) if last else None
     return PostPage(items, next_cursor)
 
 
@@ -160,27 +183,6 @@ def _ref(p: Any, slug: str | None) -> PostRef:
         # A reviewer's label rests on the reviewer, not on the scorer's cues.
         cues=main_cues(p.text, p.lang) if p.label and p.label_source != "human" else [],
     )
-
-
-def _refs(rows) -> list[PostRef]:
-    return [_ref(p, slug) for p, slug in rows]
-
-
-# The columns a `PostRef` shows.
-_SHOWN = (
-    Post.platform,
-    Post.external_id,
-    Post.url,
-    Post.author_handle,
-    Post.created_at,
-    Post.text,
-    Post.lang,
-    Post.label,
-    Post.topics,
-    Post.sentiment,
-    Post.first_reply_seconds,
-    Post.label_source,
-)
 
 
 # A brand page's three lists of recent customer posts in one statement, built once

@@ -8,17 +8,18 @@ import math
 
 import pytest
 from sqlalchemy import update
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from carescore import METHODOLOGY_VERSION
 from carescore.errors import NotFound
 from carescore.read.brands import brand_report, brand_timeline
 from carescore.read.directory import brand_directory
+from carescore.read.posts import find_posts
 from carescore.read.rankings import ranking
 from carescore.read.sectors import has_demo_data
 from carescore.read.serialize import to_json
 from carescore.store.db import engine_for
-from carescore.store.models import Brand, BrandScore
+from carescore.store.models import Brand, BrandScore, Post
 from website.api.build import (
     METRIC_COLUMNS,
     RANKING_ROW_COLUMNS,
@@ -27,6 +28,8 @@ from website.api.build import (
     directory_document,
     history_document,
     metrics_public,
+    post_list_document,
+    post_public,
     ranking_document,
     ranking_rows_public,
 )
@@ -34,6 +37,7 @@ from website.api.schemas import (
     BrandDetailPublic,
     BrandListPublic,
     HistoryPublic,
+    PostListPublic,
     RankingPublic,
 )
 from website.config import settings
@@ -194,3 +198,51 @@ def test_a_brand_without_figures_or_accounts(awkward_app):
     )
     body = awkward_app.test_client().get("/api/v1/brands/bare").get_data(as_text=True)
     assert body == to_json(brand_document(plain)) == shaped.model_dump_json()
+
+
+POST_FILTERS = [
+    {},
+    {"brand": "nimbus-telecom", "limit": 3},
+    {"label": "fail", "topic": "billing"},
+    {"brand": "ondeline", "label": "praise"},
+    {"brand": "nobody-here-either"},
+]
+
+
+def test_the_post_list_is_what_the_shape_gives(awkward_app):
+    """Every kind of post the list shows: French and English, unjudged (no label, no
+    cues), a reviewer's label (no cues), a sentiment that is not a number, text a writer
+    could mangle; and a page with a next cursor, which the served answer follows."""
+    client = awkward_app.test_client()
+    with Session(engine_for(settings(awkward_app).database_url)) as session:
+        newest = session.exec(
+            select(Post).where(Post.direction == "inbound").order_by(Post.created_at.desc())
+        ).all()[:3]
+        newest[0].label_source, newest[0].label = "human", "praise"
+        newest[1].text = 'Quote " backslash \\ <b>tag</b> 🚀 \u2028 end'
+        newest[2].label, newest[2].sentiment = None, None
+        session.commit()
+        demo = has_demo_data(session)
+        kinds = set()
+        for asked in POST_FILTERS[:-1]:
+            page = find_posts(session, **asked)
+            assert page.items, asked
+            kinds |= {(p.lang, p.label, p.label_source, bool(p.cues)) for p in page.items}
+            shaped = PostListPublic(
+                demo=demo,
+                methodology_version=METHODOLOGY_VERSION,
+                count=len(page.items),
+                next_cursor=page.next_cursor,
+                items=[post_public(p) for p in page.items],
+            )
+            written = to_json(post_list_document(page, demo))
+            assert written == shaped.model_dump_json(), asked
+            served = client.get("/api/v1/posts", query_string=asked).get_data(as_text=True)
+            assert served == written, asked
+        assert {lang for lang, *_ in kinds} >= {"en", "fr"}
+        assert ("en", None, "scorer", False) in kinds or ("fr", None, "scorer", False) in kinds
+        assert any(source == "human" and not cues for _, _, source, cues in kinds)
+        first = client.get("/api/v1/posts", query_string={"limit": 3}).get_json()
+        after = client.get("/api/v1/posts", query_string={"cursor": first["next_cursor"]})
+        assert after.status_code == 200 and after.get_json()["items"]
+    assert client.get("/api/v1/posts", query_string=POST_FILTERS[-1]).status_code == 404

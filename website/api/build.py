@@ -15,7 +15,7 @@ from carescore import METHODOLOGY_VERSION
 from carescore.read.brands import BrandReport, BrandTimeline
 from carescore.read.directory import BrandPage
 from carescore.read.overview import Mover
-from carescore.read.posts import PostRef
+from carescore.read.posts import PostPage, PostRef
 from carescore.read.rankings import RankedBrand, Ranking
 from carescore.read.refs import AccountRef, BrandRef
 from carescore.read.search import SearchResult
@@ -301,20 +301,38 @@ def sector_public(sector: SectorCount) -> SectorPublic:
     )
 
 
+def _post_values(post: PostRef, time: Callable[[Any], Any]) -> dict[str, Any]:
+    return {
+        "platform": post.platform,
+        "external_id": post.external_id,
+        "url": post.url,
+        "author_handle": post.author_handle,
+        "created_at": time(post.created_at),
+        "text": post.text,
+        "lang": post.lang,
+        "label": post.label,
+        "label_source": post.label_source,
+        "topics": list(post.topics),
+        "sentiment": finite(post.sentiment),
+        "first_reply_seconds": post.first_reply_seconds,
+        "brand_slug": post.brand_slug,
+        "cues": list(post.cues),
+    }
+
+
 def post_public(post: PostRef) -> PostPublic:
-    return PostPublic(
-        platform=post.platform,
-        external_id=post.external_id,
-        url=post.url,
-        author_handle=post.author_handle,
-        created_at=post.created_at,
-        text=post.text,
-        lang=post.lang,
-        label=post.label,
-        label_source=post.label_source,
-        topics=list(post.topics),
-        sentiment=finite(post.sentiment),
-        first_reply_seconds=post.first_reply_seconds,
-        brand_slug=post.brand_slug,
-        cues=list(post.cues),
+    return PostPublic.model_validate(_post_values(post, lambda moment: moment))
+
+
+def post_list_document(page: PostPage, demo: bool) -> JSONDocument:
+    """`PostListPublic`'s JSON, written from the read model without building a model per
+    post: the same fields, order and values (tests/api/test_documents.py holds it)."""
+    return JSONDocument(
+        {
+            "demo": demo,
+            "methodology_version": METHODOLOGY_VERSION,
+            "count": len(page.items),
+            "next_cursor": page.next_cursor,
+            "items": [_post_values(post, iso) for post in page.items],
+        }
     )

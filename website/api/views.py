@@ -27,6 +27,7 @@ from website.api import ratelimit, writes
 from website.api.build import (
     RANKING_ROW_COLUMNS,
     mover_public,
+    post_list_document,
     post_public,
     ranking_document,
     ranking_rows_public,
@@ -52,7 +53,6 @@ from website.api.schemas import (
     MethodologyPublic,
     MoverListPublic,
     MoverPublic,
-    PostListPublic,
     PostPublic,
     Public,
     RankingRowPublic,
@@ -202,11 +202,10 @@ def post_list(fmt: str | None = None) -> Response:
         )
     except BadCursor as exc:
         raise BadParameter("cursor", str(exc)) from exc
-    items = [post_public(p) for p in page.items]
-    response = _answer(
-        fmt, PostPublic, items, "posts", PostListPublic, next_cursor=page.next_cursor
-    )
-    if wants_csv(fmt) and page.next_cursor:
+    if not wants_csv(fmt):
+        return json_response(post_list_document(page, _demo()), "posts")
+    response = csv_response(PostPublic, [post_public(p) for p in page.items], "posts")
+    if page.next_cursor:
         response.headers["Link"] = f'<?cursor={page.next_cursor}>; rel="next"'
     return response
 

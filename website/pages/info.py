@@ -7,7 +7,7 @@ from importlib import resources
 from pathlib import Path
 
 import markdown
-from flask import jsonify, render_template
+from flask import Response, jsonify, render_template
 from markupsafe import Markup
 
 from carescore import METHODOLOGY_VERSION
@@ -81,3 +81,22 @@ def healthz():
     except DatabaseUnavailable:
         return jsonify(status="error", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+# Crawlers ask for this on every visit. The pages are for them; the API's answers,
+# searches and embeds are for people and programs, and each answer a crawler pulls
+# through every filter and page is one a reader waits behind.
+ROBOTS = """User-agent: *
+Disallow: /api/
+Disallow: /search
+Disallow: /embed/
+Disallow: /badge/
+"""
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    response = Response(ROBOTS, mimetype="text/plain")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response

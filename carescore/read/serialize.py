@@ -43,7 +43,9 @@ def iso(moment: datetime | None) -> str | None:
     """ISO 8601 in UTC with a Z, whole seconds: the one time format of every output."""
     if moment is None:
         return None
-    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="seconds")[:-6] + "Z"
 
 
 def finite(value: float | None) -> float | None:

@@ -54,16 +54,3 @@ def test_without_settings_the_page_says_what_is_missing(client):
     page = client.get("/legal?lang=en").get_data(as_text=True)
     assert "has not filled in its legal notice yet" in page
     assert "CARESCORE_OPERATOR_NAME" in page
-
-
-def test_robots_txt_opens_the_pages_and_keeps_crawlers_off_the_api(client):
-    """Every crawler asks for /robots.txt first: a plain text answer, not a rendered 404,
-    whose rules keep the API, search and embeds out while the pages stay open."""
-    response = client.get("/robots.txt")
-    assert response.status_code == 200 and response.mimetype == "text/plain"
-    assert "max-age=86400" in response.headers["Cache-Control"]
-    rules = [line.split(":", 1) for line in response.get_data(as_text=True).splitlines()]
-    assert ["User-agent", " *"] in rules
-    disallowed = {path.strip() for name, path in rules if name == "Disallow"}
-    assert disallowed == {"/api/", "/search", "/embed/", "/badge/"}
-    assert not any(path in disallowed for path in ("/", "/rankings/", "/brands/"))

@@ -7,14 +7,16 @@ from importlib import resources
 from pathlib import Path
 
 import markdown
-from flask import Response, jsonify, render_template
+from flask import Response, jsonify, render_template, url_for
 from markupsafe import Markup
 
 from carescore import METHODOLOGY_VERSION
+from carescore.read.site_map import site_map
 from carescore.scoring.accuracy import published_accuracy
 from carescore.store.db import DatabaseUnavailable, ping_within
 from website.config import settings
-from website.db import get_engine
+from website.db import get_engine, get_session
+from website.i18n import LANGUAGES
 from website.page_cache import never_cached
 from website.pages import bp
 
@@ -91,12 +93,23 @@ Disallow: /api/
 Disallow: /search
 Disallow: /embed/
 Disallow: /badge/
+
+Sitemap: {sitemap}
 """
 
 
 @bp.get("/robots.txt")
 def robots() -> Response:
-    response = Response(ROBOTS, mimetype="text/plain")
+    sitemap = url_for("pages.sitemap", lang=None, _external=True)
+    response = Response(ROBOTS.format(sitemap=sitemap), mimetype="text/plain")
     response.cache_control.public = True
     response.cache_control.max_age = 86400
     return response
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    """Every page worth finding, each with its English and French addresses: a crawler
+    follows the language link only from a page it has already found."""
+    body = render_template("sitemap.xml", site=site_map(get_session()), languages=LANGUAGES)
+    return Response(body, mimetype="application/xml")

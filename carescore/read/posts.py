@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, bindparam, literal, or_, select, tuple_, union_all
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    bindparam,
+    literal,
+    or_,
+    select,
+    tuple_,
+    union_all,
+)
 from sqlmodel import Session
 
 from carescore.errors import BadCursor
@@ -86,16 +98,6 @@ def _cursor_key(cursor: str) -> tuple[datetime, int]:
     return moment, post_id
 
 
-def _has_topic(topic: str):
-    """Topics are stored comma-separated: match the code as a whole item of the list."""
-    return or_(
-        Post.topics == topic,
-        Post.topics.like(f"{topic},%"),
-        Post.topics.like(f"%,{topic}"),
-        Post.topics.like(f"%,{topic},%"),
-    )
-
-
 # The columns a `PostRef` shows.
 _SHOWN = (
     Post.platform,
@@ -111,6 +113,53 @@ _SHOWN = (
     Post.first_reply_seconds,
     Post.label_source,
 )
+
+
+@lru_cache(maxsize=128)
+def _posts_statement(
+    brand: bool,
+    label: bool,
+    judged: bool | None,
+    topic: bool,
+    since: bool,
+    until: bool,
+    direction: bool,
+    cursor: bool,
+) -> Select:
+    """Built once per combination of filters, bound on use: building the statement for
+    every request cost about a third of a page of posts."""
+    query = select(*_SHOWN, Post.id, Brand.slug.label("brand_slug")).outerjoin(
+        Brand, Brand.id == Post.brand_id
+    )
+    if brand:
+        query = query.where(Post.brand_id == bindparam("brand", type_=Integer))
+    if label:
+        query = query.where(Post.label == bindparam("label", type_=String))
+    if judged is not None:
+        query = query.where(Post.label.is_not(None) if judged else Post.label.is_(None))
+    if topic:  # stored comma-separated: the code as a whole item of the list
+        query = query.where(
+            or_(
+                Post.topics == bindparam("topic", type_=String),
+                Post.topics.like(bindparam("topic_first", type_=String)),
+                Post.topics.like(bindparam("topic_last", type_=String)),
+                Post.topics.like(bindparam("topic_inside", type_=String)),
+            )
+        )
+    moment = Post.created_at
+    if since:
+        query = query.where(moment >= bindparam("since", type_=moment.type))
+    if until:
+        query = query.where(moment < bindparam("until", type_=moment.type))
+    if direction:
+        query = query.where(Post.direction == bindparam("direction", type_=String))
+    if cursor:  # see `before_cursor`
+        after = tuple_(
+            bindparam("cursor_at", type_=moment.type), bindparam("cursor_id", type_=Integer)
+        )
+        query = query.where(tuple_(moment, Post.id) < after)
+    order = query.order_by(moment.desc(), Post.id.desc())
+    return order.limit(bindparam("limit", type_=Integer))
 
 
 def posts(
@@ -132,32 +181,27 @@ def posts(
     `judged=False` keeps only the posts the scorer did not judge (no label).
     Raises `BadCursor` for a cursor this function did not issue.
     """
-    query = select(*_SHOWN, Post.id, Brand.slug.label("brand_slug")).outerjoin(
-        Brand, Brand.id == Post.brand_id
-    )
+    values: dict[str, Any] = {"limit": limit + 1}
     if brand_id is not None:
-        query = query.where(Post.brand_id == brand_id)
+        values["brand"] = brand_id
     if label:
-        query = query.where(Post.label == label)
-    if judged is not None:
-        query = query.where(Post.label.is_not(None) if judged else Post.label.is_(None))
+        values["label"] = label
     if topic:
-        query = query.where(_has_topic(topic))
+        values.update(topic=topic, topic_first=f"{topic},%", topic_last=f"%,{topic}")
+        values["topic_inside"] = f"%,{topic},%"
     if since:
-        query = query.where(Post.created_at >= since)
+        values["since"] = since
     if until:
-        query = query.where(Post.created_at < until)
+        values["until"] = until
     if direction:
-        query = query.where(Post.direction == direction)
+        values["direction"] = direction
     if cursor:
-        query = query.where(before_cursor(Post.created_at, Post.id, cursor))
+        values["cursor_at"], values["cursor_id"] = _cursor_key(cursor)
+    shape = (brand_id is not None, bool(label), judged, bool(topic), bool(since), bool(until))
+    statement = _posts_statement(*shape, bool(direction), bool(cursor))
     # Plain rows of the shown columns on the session's connection: whole `Post` objects,
     # with every column and the identity map, cost several times the statement.
-    rows = (
-        session.connection()
-        .execute(query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1))
-        .all()
-    )
+    rows = session.connection().execute(statement, values).all()
     items = [_ref(row, row.brand_slug) for row in rows[:limit]]
     last = rows[limit - 1] if len(rows) > limit else None
     next_cursor = encode_time_cursor(last.created_at, last.id) if last else None

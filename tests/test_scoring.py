@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from carescore.scoring import classifier
 from carescore.scoring.classifier import features, load_model, word_features, words_of
 from carescore.scoring.cues import CUE_FAMILIES, FAULT_FAMILIES, find_cues
 from carescore.scoring.score import SCORER_VERSION, Score, score_text
@@ -226,6 +227,45 @@ def test_the_word_memo_adds_what_training_puts_in():
         memoised = [model.probabilities(feats, words) for _ in range(2)]
         assert memoised[0] == pytest.approx(listed, abs=1e-9)
         assert memoised[1] == memoised[0]
+
+
+def test_scoring_path_sums_exactly_what_the_features_give():
+    """`post_probabilities` is the scorer's shortcut through `features`: the same sums in
+    the same order, so the same floats to the last bit, negations, repeated word pairs,
+    capitals and punctuation included, whether a word is new to the memo or not."""
+    model = classifier.Model.from_json(load_model().to_json())
+    rng = random.Random(22)
+    alphabet = "abcdefghijklmnopqrstuvwxyzéèàç  !?#'😡"
+    made_up = ["".join(rng.choices(alphabet, k=rng.randint(1, 80))) for _ in range(300)]
+    vocabulary = [*model.weights, "not", "never", "pas", "sans", "good", "bad", "merci", "!"]
+    shuffled = [
+        " ".join(rng.choice(vocabulary).rpartition(":")[2] for _ in range(rng.randint(1, 40)))
+        for _ in range(300)
+    ]
+    for text in (
+        "NOT good, not bad, never great!!! still waiting? not good again",
+        "pas de réponse, pas de réponse, sans internet, vraiment pas génial",
+        *made_up,
+        *shuffled,
+    ):
+        folded = fold(text)
+        cues = find_cues(folded.folded)
+        for lang in ("en", "fr"):
+            feats = features(folded.tokens, cues, lang, folded.shouting)
+            expected = model.probabilities(feats, words_of(folded.tokens), lang)
+            for _ in range(2):
+                got = model.post_probabilities(folded.tokens, cues, lang, folded.shouting)
+                assert got == expected, text
+
+
+def test_the_scoring_memo_starts_again_when_full(monkeypatch):
+    monkeypatch.setattr(classifier, "_WORD_MEMO_SIZE", 3)
+    model = classifier.Model.from_json(load_model().to_json())
+    posts = [("refund", "waiting"), ("not", "sorted", "!"), ("merci",), ("refund", "waiting")]
+    first = [model.post_probabilities(p, frozenset(), "en") for p in posts]
+    assert len(model._entries["en"]) <= 3 + 3
+    assert [model.post_probabilities(p, frozenset(), "en") for p in posts] == first
+    assert first[0] == first[-1]
 
 
 def test_a_misspelt_word_shares_the_weight_of_its_relatives():

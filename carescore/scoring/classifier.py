@@ -28,7 +28,7 @@ from functools import lru_cache
 from importlib import resources
 from itertools import pairwise
 
-from carescore.scoring.lexicon import polarity
+from carescore.scoring.lexicon import NEGATED, negators, polarity, valences
 
 MODEL_PACKAGE = "carescore.scoring"
 MODEL_NAME = "model.json"
@@ -97,6 +97,10 @@ def features(
     return feats
 
 
+# A word's (fail weight, praise weight, valence, negates, pair weights by second word).
+_Entry = tuple[float, float, float | None, bool, dict[str, tuple[float, float]] | None]
+
+
 @dataclass(frozen=True)
 class Model:
     """Weights per feature for each head, a bias per head and the decision thresholds."""
@@ -112,12 +116,21 @@ class Model:
     _gram_weights: dict[str, dict[str, tuple[float, float]]] = field(
         default_factory=dict, compare=False, repr=False
     )
+    # Per language: first word of a pair -> second word -> the pair's weight.
+    _pair_weights: dict[str, dict[str, dict[str, tuple[float, float]]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+    # Per language: word -> what `post_probabilities` needs of it (see `_word_entry`).
+    _entries: dict[str, dict[str, _Entry]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         for name, w in self.weights.items():
             lang, _, rest = name.partition("|")
             if rest.startswith("g:"):
                 self._gram_weights.setdefault(lang, {})[rest[2:]] = w
+            elif rest.startswith("b:"):
+                first, _, second = rest[2:].partition(" ")
+                self._pair_weights.setdefault(lang, {}).setdefault(first, {})[second] = w
 
     def probabilities(
         self, feats: dict[str, float], words: Iterable[str] = (), lang: str = "en"
@@ -144,6 +157,104 @@ class Model:
             fail += w[0]
             praise += w[1]
         return _sigmoid(fail), _sigmoid(praise)
+
+    def post_probabilities(
+        self, tokens: tuple[str, ...], cues: frozenset[str], lang: str, shouting: int = 0
+    ) -> tuple[float, float]:
+        """Exactly `probabilities(features(tokens, cues, lang, shouting), words_of(tokens),
+        lang)`, the same sums in the same order, at one memo lookup per word.
+
+        Scoring's path: building the feature names (a string per word pair) and looking
+        each up among 90,000 weights cost more than the rest of the model. What a word
+        brings (its weights, its valence, whether it negates, the pairs it starts) depends
+        on the word alone, so it is looked up once per distinct word and kept.
+        """
+        prefix = lang + "|"
+        weights = self.weights
+        fail, praise = self.bias
+        w = weights.get(prefix + "bias")
+        if w is not None:
+            fail += w[0]
+            praise += w[1]
+        if shouting:
+            w = weights.get(prefix + "caps")
+            if w is not None:
+                value = shouting / 3.0
+                fail += w[0] * value
+                praise += w[1] * value
+        memo = self._entries.get(lang)
+        if memo is None or len(memo) >= _WORD_MEMO_SIZE:
+            memo = self._entries[lang] = {}
+        words: list[str] = []
+        positive = negative = 0.0
+        last_negator = -4
+        previous: _Entry | None = None
+        seen: set[tuple[str, str]] | None = None
+        for token in tokens:
+            if token in _MARKS:
+                continue
+            entry = memo.get(token) or self._word_entry(token, lang, memo)
+            if previous is not None and previous[4] is not None:
+                w = previous[4].get(token)
+                if w is not None:
+                    # A pair is one feature however often it occurs.
+                    pair = (words[-1], token)
+                    if seen is None:
+                        seen = set()
+                    if pair not in seen:
+                        seen.add(pair)
+                        fail += w[0]
+                        praise += w[1]
+            value = entry[2]
+            if value is not None:
+                if last_negator >= len(words) - 3:
+                    value *= NEGATED
+                if value > 0:
+                    positive += value
+                else:
+                    negative -= value
+            if entry[3]:
+                last_negator = len(words)
+            words.append(token)
+            previous = entry
+        for cue in cues:
+            w = weights.get(prefix + "c:" + cue)
+            if w is not None:
+                fail += w[0]
+                praise += w[1]
+        for name, value in (
+            ("lex:pos", min(positive / 4.0, 2.0) if positive else 0.0),
+            ("lex:neg", min(negative / 4.0, 2.0) if negative else 0.0),
+            ("p:?", 1.0 if "?" in tokens else 0.0),
+            ("p:!", 1.0 if "!" in tokens else 0.0),
+            ("len:short", 1.0 if len(words) < 4 else 0.0),
+        ):
+            if value:
+                w = weights.get(prefix + name)
+                if w is not None:
+                    fail += w[0] * value
+                    praise += w[1] * value
+        for word in frozenset(words):
+            entry = memo[word]
+            fail += entry[0]
+            praise += entry[1]
+        return _sigmoid(fail), _sigmoid(praise)
+
+    def _word_entry(self, word: str, lang: str, memo: dict[str, _Entry]) -> _Entry:
+        """A word's weight with its grams, valence (None outside the lexicon), whether it
+        negates, and second word -> weight of the pairs it starts (None if none)."""
+        weight = self._word_memo.setdefault(lang, {}).get(word)
+        if weight is None:
+            weight = self._word_weight(word, lang, self._word_memo[lang])
+        entry = (
+            weight[0],
+            weight[1],
+            valences(lang).get(word),
+            word in negators(lang),
+            self._pair_weights.get(lang, {}).get(word),
+        )
+        memo[word] = entry
+        return entry
 
     def contributions(
         self, feats: dict[str, float], words: Iterable[str] = (), lang: str = "en"

@@ -17,7 +17,7 @@ from carescore.scoring.textfold import fold
 from carescore.vocab import JUDGED_LANGUAGES
 
 # VADER's damping of a negated word (vaderSentiment.N_SCALAR).
-_NEGATED = -0.74
+NEGATED = -0.74
 _NEGATORS = {
     "en": frozenset(
         [
@@ -100,20 +100,25 @@ def valences(lang: str) -> dict[str, float]:
     return {}
 
 
+def negators(lang: str) -> frozenset[str]:
+    """The words that flip a valence in the three words after them, for "en" or "fr"."""
+    return _NEGATORS.get(lang, _NEGATORS["en"])
+
+
 def polarity(tokens: tuple[str, ...], lang: str) -> tuple[float, float]:
     """Sums of positive and of negative valence (the latter as a positive number)."""
     lexicon = valences(lang if lang in JUDGED_LANGUAGES else "en")
     if lexicon.keys().isdisjoint(tokens):
         return 0.0, 0.0
-    negators = _NEGATORS.get(lang, _NEGATORS["en"])
+    flips = negators(lang)
     positive = negative = 0.0
     get = lexicon.get
     for i, token in enumerate(tokens):
         value = get(token)
         if value is None:
             continue
-        if i and not negators.isdisjoint(tokens[max(0, i - 3) : i]):
-            value *= _NEGATED
+        if i and not flips.isdisjoint(tokens[max(0, i - 3) : i]):
+            value *= NEGATED
         if value > 0:
             positive += value
         else:

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from carescore.scoring import language
-from carescore.scoring.classifier import features, load_model, words_of
+from carescore.scoring.classifier import load_model
 from carescore.scoring.cues import FAULT_FAMILIES, find_cues
 from carescore.scoring.language import detect_language
 from carescore.scoring.lexicon import valences
@@ -118,8 +118,7 @@ def _score(text: object, lang_hint: str | None) -> Score:
         return Score(lang=lang, sentiment=0.0, label=None, topics=())
     cues = find_cues(folded.folded)
     model = load_model()
-    feats = features(folded.tokens, cues, lang, folded.shouting)
-    p_fail, p_praise = model.probabilities(feats, words_of(folded.tokens), lang)
+    p_fail, p_praise = model.post_probabilities(folded.tokens, cues, lang, folded.shouting)
     label = decide(p_fail, p_praise, cues, model.thresholds, lang)
     topics = find_topics(folded.folded, cues) if label in ACTIONABLE_LABELS else ()
     sentiment = (1.0 - p_fail) * p_praise - p_fail

@@ -49,6 +49,55 @@ def _literal(piece: str) -> str:
     return literal
 
 
+def _inner_literal(piece: str) -> str:
+    """The longest run of plain characters that every match of `piece` contains, wherever
+    it stands ("% off" in "\\b\\d+ ?% off\\b"), for a piece with no literal in front;
+    "" when there is none. Groups, classes, escapes and anything a quantifier makes
+    optional break a run."""
+    if "(?" in piece.replace("(?:", ""):
+        return ""
+    best = run = ""
+    i = 0
+    while i < len(piece):
+        char = piece[i]
+        if char in "|)":
+            return ""
+        if char in "?*+{":
+            run = run[:-1]
+            if char == "{":
+                i = piece.find("}", i)
+        if char in "\\([.^$?*+{":
+            best = max(best, run, key=len)
+            run = ""
+            if char == "\\":
+                i += 1
+            elif char == "(":
+                i = _group_end(piece, i)
+            elif char == "[":
+                i = piece.find("]", i + 2)
+            if i < 0:
+                return ""
+        else:
+            run += char
+        i += 1
+    return max(best, run, key=len)
+
+
+def _group_end(pattern: str, start: int) -> int:
+    """Index of the `)` that closes the group opening at `start` (-1 if none)."""
+    depth, i = 0, start
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\":
+            i += 2
+            continue
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return i
+        i += 1
+    return -1
+
+
 def _expand(piece: str) -> list[str]:
     """Spread a leading group of plain words, "(?:no|zero) answer" -> "no answer", "zero
     answer", so that every piece starts with text a substring test can look for."""
@@ -58,9 +107,11 @@ def _expand(piece: str) -> list[str]:
         return [piece]
     end = piece.find(")")
     inner = piece[3:end]
-    if "(" in inner or "\\" in inner or end < 0:
-        return [piece]
     rest = piece[end + 1 :]
+    if end < 0 or any(c in inner for c in "([") or inner.endswith("\\") or "\\|" in inner:
+        return [piece]
+    if rest[:1] in ("*", "+", "{"):
+        return [piece]
     optional = rest.startswith("?")
     rest = rest[1:] if optional else rest
     expanded = [word + rest for word in inner.split("|")]
@@ -90,6 +141,7 @@ class KeywordSets:
                 for alternative in _alternatives(pattern):
                     for piece in _expand(alternative):
                         key = "^" if piece.startswith("^") else _literal(piece)
+                        key = key or _inner_literal(piece)
                         pieces_by_literal.setdefault(key, []).append(piece)
             for literal, pieces in pieces_by_literal.items():
                 branch = (name, re.compile(_join(pieces)))

@@ -97,8 +97,9 @@ def features(
     return feats
 
 
-# A word's (fail weight, praise weight, valence, negates, pair weights by second word).
-_Entry = tuple[float, float, float | None, bool, dict[str, tuple[float, float]] | None]
+# A word's (fail weight, praise weight, valence, negates, pair weights by second word,
+# whether it has a valence or negates).
+_Entry = tuple[float, float, float | None, bool, dict[str, tuple[float, float]] | None, bool]
 
 
 @dataclass(frozen=True)
@@ -185,38 +186,36 @@ class Model:
         memo = self._entries.get(lang)
         if memo is None or len(memo) >= _WORD_MEMO_SIZE:
             memo = self._entries[lang] = {}
-        words: list[str] = []
+        words = [token for token in tokens if token not in _MARKS]
         positive = negative = 0.0
         last_negator = -4
-        previous: _Entry | None = None
+        pairs: dict[str, tuple[float, float]] | None = None
         seen: set[tuple[str, str]] | None = None
-        for token in tokens:
-            if token in _MARKS:
-                continue
-            entry = memo.get(token) or self._word_entry(token, lang, memo)
-            if previous is not None and previous[4] is not None:
-                w = previous[4].get(token)
+        for i, word in enumerate(words):
+            entry = memo.get(word) or self._word_entry(word, lang, memo)
+            if pairs is not None:
+                w = pairs.get(word)
                 if w is not None:
                     # A pair is one feature however often it occurs.
-                    pair = (words[-1], token)
+                    pair = (words[i - 1], word)
                     if seen is None:
                         seen = set()
                     if pair not in seen:
                         seen.add(pair)
                         fail += w[0]
                         praise += w[1]
-            value = entry[2]
-            if value is not None:
-                if last_negator >= len(words) - 3:
-                    value *= NEGATED
-                if value > 0:
-                    positive += value
-                else:
-                    negative -= value
-            if entry[3]:
-                last_negator = len(words)
-            words.append(token)
-            previous = entry
+            pairs = entry[4]
+            if entry[5]:
+                value = entry[2]
+                if value is not None:
+                    if last_negator >= i - 3:
+                        value *= NEGATED
+                    if value > 0:
+                        positive += value
+                    else:
+                        negative -= value
+                if entry[3]:
+                    last_negator = i
         for cue in cues:
             w = weights.get(prefix + "c:" + cue)
             if w is not None:
@@ -242,17 +241,15 @@ class Model:
 
     def _word_entry(self, word: str, lang: str, memo: dict[str, _Entry]) -> _Entry:
         """A word's weight with its grams, valence (None outside the lexicon), whether it
-        negates, and second word -> weight of the pairs it starts (None if none)."""
+        negates, second word -> weight of the pairs it starts (None if none), and whether
+        the lexicon's sums need to look at it at all."""
         weight = self._word_memo.setdefault(lang, {}).get(word)
         if weight is None:
             weight = self._word_weight(word, lang, self._word_memo[lang])
-        entry = (
-            weight[0],
-            weight[1],
-            valences(lang).get(word),
-            word in negators(lang),
-            self._pair_weights.get(lang, {}).get(word),
-        )
+        valence = valences(lang).get(word)
+        negates = word in negators(lang)
+        pairs = self._pair_weights.get(lang, {}).get(word)
+        entry = (weight[0], weight[1], valence, negates, pairs, valence is not None or negates)
         memo[word] = entry
         return entry
 

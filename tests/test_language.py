@@ -86,3 +86,28 @@ def test_words_other_languages_share_leave_a_post_to_the_model():
     """'tu' and 'les' are Spanish too: a Spanish post holding both is not read as French."""
     text = "hola, les escribo porque tu aplicación no funciona desde ayer en mi teléfono"
     assert detect_language(fold(text)) == "other"
+
+
+def test_the_word_walk_scores_exactly_as_py3langid(monkeypatch):
+    """The per-word memo must give py3langid's own scores, bit for bit, on real posts of
+    both languages and others, with the memo cold, warm, and starting again when full."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    from carescore.scoring import identifier
+
+    texts = ["", " ", "a  b ", "né à Paris ", "¿Por qué? 😀", "x" * 300]
+    for path in ("airline-sentiment/labels-dev.csv", "fr-free/free-tweets-dev.csv"):
+        with shared_data(path).open(encoding="utf-8", newline="") as handle:
+            texts += [row["text"][:200] for row in csv.DictReader(handle)][:1500]
+    plain = LanguageIdentifier.from_model_file(MODEL_FILE)
+    walked = identifier.load()
+    assert isinstance(walked, identifier.WordWalkIdentifier)
+    for ident in (plain, walked):
+        ident.set_languages(["en", "fr", "es", "de", "it", "pt", "nl"])
+    expected = [plain.rank(t) for t in texts]
+    monkeypatch.setattr(identifier, "_memo", {})
+    assert [walked.rank(t) for t in texts] == expected
+    assert [walked.rank(t) for t in texts] == expected
+    monkeypatch.setattr(identifier, "_MEMO_SIZE", 50)
+    assert [walked.rank(t) for t in texts] == expected
+    assert len(identifier._memo) < 50 + 100

@@ -137,9 +137,9 @@ _HINTS = {"en": "en", "fr": "fr", "other": "other"}
 
 @lru_cache(maxsize=1)
 def _identifier():
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    from carescore.scoring.identifier import load
 
-    identifier = LanguageIdentifier.from_model_file(MODEL_FILE)
+    identifier = load()
     identifier.set_languages(_CANDIDATES)
     return identifier
 

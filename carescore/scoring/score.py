@@ -22,6 +22,9 @@ from carescore.vocab import ACTIONABLE_LABELS, JUDGED_LANGUAGES
 
 SCORER_VERSION = "2.4"
 
+# Tokens that are not words: a post of nothing else has no opinion to read.
+_MARKS = frozenset(("!", "?"))
+
 log = logging.getLogger(__name__)
 
 
@@ -112,7 +115,7 @@ def warm_up() -> None:
 def _score(text: object, lang_hint: str | None) -> Score:
     folded = fold(text)
     lang = detect_language(folded, lang_hint)
-    if not any(t not in ("!", "?") for t in folded.tokens):
+    if _MARKS.issuperset(folded.tokens):
         return Score(lang=lang, sentiment=0.0, label="neutral", topics=())
     if lang not in JUDGED_LANGUAGES:
         return Score(lang=lang, sentiment=0.0, label=None, topics=())

@@ -76,5 +76,8 @@ _KEYWORD_SETS = KeywordSets({code: (pattern,) for code, pattern in _KEYWORDS.ite
 def find_topics(folded: str, cues: frozenset[str] = frozenset()) -> tuple[str, ...]:
     """Topic codes of a folded post, in taxonomy order; cue families add their topic."""
     found = _KEYWORD_SETS.find(folded)
-    found.update(_CUE_TOPICS[c] for c in cues if c in _CUE_TOPICS)
+    if not cues.isdisjoint(_CUE_TOPICS):
+        found.update(_CUE_TOPICS[c] for c in cues if c in _CUE_TOPICS)
+    if not found:
+        return ()
     return tuple(code for code in TOPIC_CODES if code in found)

@@ -39,12 +39,13 @@ GRAM_SIZES = (3, 4, 5)
 GRAM_VALUE = 0.3
 # Distinct words whose gram total a model keeps; past it the memo starts again.
 _WORD_MEMO_SIZE = 100_000
-_MARKS = ("!", "?")
+# Tokens that are not words: punctuation kept for its own features.
+MARKS = frozenset(("!", "?"))
 
 
 def words_of(tokens: tuple[str, ...]) -> frozenset[str]:
     """The distinct words of a post, punctuation marks left out: what grams are taken of."""
-    return frozenset(t for t in tokens if t not in _MARKS)
+    return frozenset(t for t in tokens if t not in MARKS)
 
 
 def _grams(word: str) -> set[str]:
@@ -78,7 +79,7 @@ def features(
     feats: dict[str, float] = {prefix + "bias": 1.0}
     if shouting:
         feats[prefix + "caps"] = shouting / 3.0
-    words = [t for t in tokens if t not in _MARKS]
+    words = [t for t in tokens if t not in MARKS]
     for first, second in pairwise(words):
         feats[f"{prefix}b:{first} {second}"] = 1.0
     for cue in cues:
@@ -186,7 +187,7 @@ class Model:
         memo = self._entries.get(lang)
         if memo is None or len(memo) >= _WORD_MEMO_SIZE:
             memo = self._entries[lang] = {}
-        words = [token for token in tokens if token not in _MARKS]
+        words = [token for token in tokens if token not in MARKS]
         positive = negative = 0.0
         last_negator = -4
         pairs: dict[str, tuple[float, float]] | None = None

@@ -12,7 +12,7 @@ import logging
 from dataclasses import dataclass
 
 from carescore.scoring import language
-from carescore.scoring.classifier import load_model
+from carescore.scoring.classifier import MARKS, load_model
 from carescore.scoring.cues import FAULT_FAMILIES, find_cues
 from carescore.scoring.language import detect_language
 from carescore.scoring.lexicon import valences
@@ -21,9 +21,6 @@ from carescore.scoring.topics import find_topics
 from carescore.vocab import ACTIONABLE_LABELS, JUDGED_LANGUAGES
 
 SCORER_VERSION = "2.4"
-
-# Tokens that are not words: a post of nothing else has no opinion to read.
-_MARKS = frozenset(("!", "?"))
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +112,7 @@ def warm_up() -> None:
 def _score(text: object, lang_hint: str | None) -> Score:
     folded = fold(text)
     lang = detect_language(folded, lang_hint)
-    if _MARKS.issuperset(folded.tokens):
+    if MARKS.issuperset(folded.tokens):
         return Score(lang=lang, sentiment=0.0, label="neutral", topics=())
     if lang not in JUDGED_LANGUAGES:
         return Score(lang=lang, sentiment=0.0, label=None, topics=())

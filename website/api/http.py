@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable
-from functools import cache
 from typing import Any
 
 from flask import Flask, Response, request
@@ -37,7 +36,7 @@ def wants_csv(fmt: str | None) -> bool:
     return best == "text/csv"
 
 
-def _etag(data: bytes) -> str:
+def body_etag(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=12).hexdigest()
 
 
@@ -54,23 +53,11 @@ def document_response(document: Any) -> Response:
     return bytes_response(to_json(document).encode())
 
 
-def bytes_response(body: bytes) -> Response:
-    """JSON already written."""
+def bytes_response(body: bytes, etag: str | None = None) -> Response:
+    """JSON already written; `etag` is `body_etag(body)` when the caller keeps it (a
+    document written once per process)."""
     response = Response(body, mimetype="application/json")
-    response.set_etag(_etag(body))
-    return response
-
-
-@cache
-def _constant_etag(body: bytes) -> str:
-    return _etag(body)
-
-
-def constant_response(body: bytes) -> Response:
-    """A document written once per process (the OpenAPI document): its ETag is hashed
-    once too, not on every request (the 90 KB document's hash cost half its answer)."""
-    response = Response(body, mimetype="application/json")
-    response.set_etag(_constant_etag(body))
+    response.set_etag(etag or body_etag(body))
     return response
 
 
@@ -81,7 +68,7 @@ def csv_response(shape_type: type[Public], items: Iterable[Public], filename: st
     before the first byte goes out.
     """
     rows = [plain(item) for _, item in zip(range(CSV_ROW_CAP), items, strict=False)]
-    digest = _etag(to_json(rows).encode())
+    digest = body_etag(to_json(rows).encode())
     response = Response(csv_lines(csv_columns(shape_type), rows), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
     response.set_etag(digest)
@@ -123,7 +110,7 @@ def _finish(response: Response) -> Response:
     else:
         headers.add("Vary", "Accept")
     if "etag" not in present and not response.is_streamed:
-        response.set_etag(_etag(response.get_data()))
+        response.set_etag(body_etag(response.get_data()))
     if response.status_code == 200 and request.method in ("GET", "HEAD"):
         if "cache-control" not in present:
             age = POSTS_MAX_AGE if request.path.startswith(POSTS_PREFIX) else MAX_AGE

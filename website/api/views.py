@@ -35,9 +35,9 @@ from website.api.build import (
     sector_public,
 )
 from website.api.cache import edge_cacheable
-from website.api.http import constant_response, csv_response, json_response, wants_csv
+from website.api.http import bytes_response, csv_response, json_response, wants_csv
 from website.api.methodology import RULES
-from website.api.openapi import document_json
+from website.api.openapi import document_etag, document_json
 from website.api.params import (
     POSTS_QUERY,
     RANKINGS_QUERY,
@@ -222,7 +222,7 @@ def methodology() -> Response:
 @bp.get("/openapi.json")
 @edge_cacheable
 def openapi() -> Response:
-    return constant_response(document_json())
+    return bytes_response(document_json(), document_etag())
 
 
 from website.api import (  # noqa: E402, F401  (register their routes on bp)

@@ -121,10 +121,13 @@ def test_the_brand_page_shows_statements_escaped_and_corrections(app, client, wo
     assert page.index("Fixed &lt;3") < page.index("old one")  # newest first
     assert "Statement by <bdi>Acme Telecom</bdi>" in page and "outage of 3 June" in page
     assert "1 correction made after a dispute by the brand." in page
+    # the dispute counts are over every stored post, not the period the figures show
+    assert "1 dispute filed for 3 customer posts on record (all periods)" in page
     assert "label corrected from complaint to praise" in page
     assert "Says &#34;fixed&#34; &amp; thanks" in page
     french = client.get("/brands/acme?lang=fr").get_data(as_text=True)
     assert "1 correction apportée après une contestation de la marque." in french
+    assert "pour 3 messages de clients enregistrés (toutes périodes)" in french
     # withdrawn: gone from the page
     client.delete(f"/api/v1/brands/acme/statements/{posted.get_json()['id']}", headers=auth)
     assert "Fixed &lt;3" not in client.get("/brands/acme").get_data(as_text=True)

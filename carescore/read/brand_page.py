@@ -62,6 +62,11 @@ _HISTORY = (
     )
     .order_by(BrandScore.period)
 )
+# Read as named tuples: a SQLAlchemy row's attribute lookup first fails as an object
+# attribute (an AttributeError formatted and dropped), and the page's trend, table and
+# links read a dozen columns of every month; a tuple also hashes and compares without
+# Python code, as the kept parts' key does (`website/pages/brand_parts.py`).
+HistoryRow = namedtuple("HistoryRow", _HISTORY.selected_columns.keys())  # type: ignore[misc]
 
 
 @dataclass
@@ -161,7 +166,7 @@ def brand_page(
         reply=brand_reply(session, slug, brand_id=brand_id, figures=figures),
         incidents=incidents_of(session, brand_id, ref, state),
         accounts=accounts_of(session, [brand_id]).get(brand_id, []),
-        history=list(connection.execute(_HISTORY, {"brand": brand_id}).all()),
+        history=list(map(HistoryRow._make, connection.execute(_HISTORY, {"brand": brand_id}))),
         praise=praise,
         fails=fails,
         unjudged=unjudged,

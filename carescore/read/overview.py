@@ -6,11 +6,12 @@ function runs a fixed number of queries whatever the number of brands, months or
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
 
-from sqlalchemy import Row, Select, String, bindparam, select
+from sqlalchemy import Select, String, bindparam, select
 from sqlmodel import Session
 
 from carescore.errors import BadInput
@@ -116,7 +117,10 @@ class FeedEntry:
 
 
 # The digests' statements, built once on the tables' columns and run on the session's
-# connection: building them and the ORM's execution cost more than SQLite's answers.
+# connection: building them and the ORM's execution cost more than SQLite's answers. Their
+# rows are read into named tuples: a SQLAlchemy row's attribute lookup first fails as an
+# object attribute (an AttributeError formatted and dropped) and costs about as much as
+# building the tuple; the digests read each row's columns several times.
 _BRAND = Brand.__table__.c
 _SCORE = BrandScore.__table__.c
 _BRAND_COLUMNS = (_BRAND.slug, _BRAND.name, _BRAND.sector, _BRAND.country, _BRAND.is_demo)
@@ -131,6 +135,9 @@ _LIGHT_COLUMNS = (
     _BRAND.id.label("brand_id"),
     *_BRAND_COLUMNS,
 )
+_BrandRow = namedtuple("_BrandRow", [c.name for c in _BRAND_COLUMNS])  # type: ignore[misc]
+_LightRow = namedtuple("_LightRow", [c.name for c in _LIGHT_COLUMNS])  # type: ignore[misc]
+_TimedRow = namedtuple("_TimedRow", [*_LightRow._fields, "computed_at"])  # type: ignore[misc]
 
 
 @cache
@@ -159,14 +166,14 @@ def _light_statement(periods: int, timed: bool) -> Select:
 
 def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     grouped: dict[str, list[BrandRef]] = {}
-    for row in session.connection().execute(_BRANDS):
+    for row in map(_BrandRow._make, session.connection().execute(_BRANDS)):
         grouped.setdefault(row.sector, []).append(brand_ref(row))
     return grouped
 
 
 def _light_scores(
     session: Session, window: str, periods: list[str], timed: bool = False
-) -> list[Row]:
+) -> list[_LightRow]:
     """The few score columns the digests need, with the brand, for whole periods
     (`computed_at` too when `timed`).
 
@@ -177,7 +184,8 @@ def _light_scores(
         return []
     values = {"window": window} | {f"period{i}": period for i, period in enumerate(periods)}
     statement = _light_statement(len(periods), timed)
-    return list(session.connection().execute(statement, values).all())
+    rows = session.connection().execute(statement, values)
+    return list(map(_TimedRow._make if timed else _LightRow._make, rows))
 
 
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:
@@ -190,7 +198,7 @@ def movers(session: Session, limit: int = 5, months: list[str] | None = None) ->
     if len(months) < 2:
         return []
     current, previous = months[0], months[1]
-    by_period: dict[str, dict[int, Row]] = {current: {}, previous: {}}
+    by_period: dict[str, dict[int, _LightRow]] = {current: {}, previous: {}}
     for row in _light_scores(session, "month", [current, previous]):
         if row.ranked and row.carescore is not None:
             by_period[row.period][row.brand_id] = row
@@ -308,7 +316,7 @@ def ranking_changes(
             raise BadInput(f"as_of must be a date YYYY-MM-DD, not {as_of!r}") from None
         periods = [period for period in periods if period < month]
     periods = periods[: max_months + 1]
-    grouped: dict[tuple[str, str], list[Row]] = {}
+    grouped: dict[tuple[str, str], list[_TimedRow]] = {}
     for row in _light_scores(session, "month", periods, timed=True):
         grouped.setdefault((row.sector, row.period), []).append(row)
     ordered = sorted(periods)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -260,6 +261,9 @@ _RECENT = (
     .where(Post.id.in_(select(_RECENT_IDS.c.id)))
     .order_by(*_RECENT_ORDER)
 )
+# Read as named tuples: a SQLAlchemy row's attribute lookup first fails as an object
+# attribute (an AttributeError formatted and dropped), and `_ref` reads fifteen of them.
+_RecentRow = namedtuple("_RecentRow", _RECENT.selected_columns.keys())  # type: ignore[misc]
 
 
 def recent_posts(
@@ -269,7 +273,7 @@ def recent_posts(
     list them on their first page; one statement."""
     rows = session.connection().execute(_RECENT, {"brand": brand_id, "limit": limit})
     praise, fails, unjudged = [], [], []
-    for row in rows:
+    for row in map(_RecentRow._make, rows):
         label = row.label
         kind = praise if label == "praise" else fails if label == "fail" else unjudged
         kind.append(_ref(row, row.brand_slug))

@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask
 
 from carescore.settings import Settings, load_settings
-from website import bidi, db, errors, i18n, observability, page_cache, security
+from website import bidi, db, errors, i18n, observability, page_cache, security, templating
 from website import config as site_config
 from website.links import Site
 
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, config: Mapping[str, Any] | Non
     db.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    templating.init_app(app)
     i18n.init_app(app)
     bidi.init_app(app)
     observability.init_app(app)

@@ -118,8 +118,13 @@ def post_request(worker, req, environ, resp):
     # worker's connections in turn (bench/api.py, 20 connections, 5 workers: p99 of the
     # hello-world 142 -> 38 ms, of cached answers 142-149 -> 26-34 ms, of built ones
     # 331-341 -> 70-81 ms; docs/performance.md).
+    # The yield is a timer, not sleep(0): sleep(0) queues a callback, and gevent runs up to
+    # 50 queued callbacks before it polls again, each here a whole request, so a busy
+    # worker accepted a new connection (one per poll with several workers) once per 50
+    # requests: under load a new connection's first request waited up to seconds (the
+    # rendered home page's p99 of 391-1,700 ms). A timer resumes after the next poll.
     if worker_class == "gevent":
-        _gevent_sleep(0)
+        _gevent_sleep(1e-6)
 
 
 def child_exit(server, worker):

@@ -166,7 +166,9 @@ def brand_page(
         reply=brand_reply(session, slug, brand_id=brand_id, figures=figures),
         incidents=incidents_of(session, brand_id, ref, state),
         accounts=accounts_of(session, [brand_id]).get(brand_id, []),
-        history=list(map(HistoryRow._make, connection.execute(_HISTORY, {"brand": brand_id}))),
+        history=list(
+            map(HistoryRow._make, connection.execute(_HISTORY, {"brand": brand_id}).all())
+        ),
         praise=praise,
         fails=fails,
         unjudged=unjudged,

@@ -166,7 +166,7 @@ def _light_statement(periods: int, timed: bool) -> Select:
 
 def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     grouped: dict[str, list[BrandRef]] = {}
-    for row in map(_BrandRow._make, session.connection().execute(_BRANDS)):
+    for row in map(_BrandRow._make, session.connection().execute(_BRANDS).all()):
         grouped.setdefault(row.sector, []).append(brand_ref(row))
     return grouped
 
@@ -185,7 +185,7 @@ def _light_scores(
     values = {"window": window} | {f"period{i}": period for i, period in enumerate(periods)}
     statement = _light_statement(len(periods), timed)
     rows = session.connection().execute(statement, values)
-    return list(map(_TimedRow._make if timed else _LightRow._make, rows))
+    return list(map(_TimedRow._make if timed else _LightRow._make, rows.all()))
 
 
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:

@@ -273,7 +273,7 @@ def recent_posts(
     list them on their first page; one statement."""
     rows = session.connection().execute(_RECENT, {"brand": brand_id, "limit": limit})
     praise, fails, unjudged = [], [], []
-    for row in map(_RecentRow._make, rows):
+    for row in map(_RecentRow._make, rows.all()):
         label = row.label
         kind = praise if label == "praise" else fails if label == "fail" else unjudged
         kind.append(_ref(row, row.brand_slug))

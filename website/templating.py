@@ -21,8 +21,20 @@ from jinja2.runtime import Context, Macro
 from jinja2.utils import _PassArg
 
 
+class _GlobalNames(set):
+    """A context's global names; less another mapping's names, read in one pass."""
+
+    def __sub__(self, other: Any) -> set:
+        return set.difference(self, other)
+
+
 class PageContext(Context):
-    """Jinja's context; `call` answers as Jinja's does (tests/site/test_templating.py)."""
+    """Jinja's context; `call` and the global names answer as Jinja's do
+    (tests/site/test_templating.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.globals_keys = _GlobalNames(self.globals_keys)
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         kind = type(__obj)

@@ -90,6 +90,25 @@ def test_calls_answer_as_jinja_does():
     assert "[OUTER inner]" in ours and "autoescape=True" in ours and "True" in ours
 
 
+def imported(context_class: type[Context]) -> str:
+    templates = {
+        "lib.html": "{% macro show() %}{{ extra is defined and extra }}{% endmacro %}",
+        "page.html": '{% import "lib.html" as lib %}[{{ lib.show() }}]',
+    }
+    env = Environment(loader=DictLoader(templates), autoescape=True)
+    env.context_class = context_class
+    env.globals["shared"] = "S"
+    lib = env.get_template("lib.html")
+    plain_page = env.get_template("page.html").render()
+    own_globals = env.get_template("page.html", globals={"extra": "E"}).render()
+    return f"{plain_page} {own_globals} {lib.module.show()}"
+
+
+def test_imports_see_the_globals_as_with_jinja():
+    ours, jinja = imported(PageContext), imported(Context)
+    assert ours == jinja == "[False] [E] False"
+
+
 def test_the_site_renders_with_it():
     app = create_app(load_settings(database_url="sqlite://"))
     assert app.jinja_env.context_class is PageContext

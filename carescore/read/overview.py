@@ -85,6 +85,12 @@ class Overview:
     # The two final months the movers compare (previous, latest), once there are two.
     compared: tuple[str, str] | None = None
 
+    @property
+    def demo(self) -> bool:
+        """Whether the database holds the fictional demo brands: the sectors list every
+        brand, so the page needs no statement of its own to say so."""
+        return any(brand.is_demo for sector in self.sectors for brand in sector.brands)
+
 
 @dataclass
 class RankChange:

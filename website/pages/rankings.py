@@ -29,7 +29,8 @@ def home():
     """The live 90 days, or the period `?window=all|YYYY-MM` / `?as_of=YYYY-MM-DD` names."""
     session = get_session()
     view = overview(session, window=request.args.get("window"), as_of=request.args.get("as_of"))
-    return render_template("home.html", overview=view, broken=broken_now(session))
+    broken = broken_now(session)
+    return render_template("home.html", overview=view, broken=broken, demo=view.demo)
 
 
 @bp.get("/rankings/<sector>")
@@ -47,7 +48,9 @@ def sector(sector: str):
         return redirect(url_for(".snapshot", sector=sector, period=chosen.period, sort=_sort()))
     view = sector_page(get_session(), sector, chosen.window, chosen.period, sort=_sort())
     broken = broken_now(get_session(), sector)
-    return render_template("rankings.html", view=view, ranking=view.ranking, broken=broken)
+    return render_template(
+        "rankings.html", view=view, ranking=view.ranking, broken=broken, demo=view.ranking.demo
+    )
 
 
 @bp.get("/rankings/<sector>/<period>")
@@ -56,7 +59,7 @@ def snapshot(sector: str, period: str):
     if not MONTH.fullmatch(period):
         abort(404)
     view = sector_page(get_session(), sector, "month", period, sort=_sort())
-    return render_template("rankings.html", view=view, ranking=view.ranking)
+    return render_template("rankings.html", view=view, ranking=view.ranking, demo=view.ranking.demo)
 
 
 @bp.get("/search")

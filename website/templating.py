@@ -9,6 +9,12 @@ asking cost about as much as the call. For a plain function, a bound method of o
 macro the answer is the function's own `jinja_pass_arg` (a macro has none), read here
 from its `__dict__`; anything else, and a function that wants the template context (which
 a call inside a loop or a block derives anew), goes through Jinja's own `call`.
+
+An `{% import %}` asks which of the context's global names the imported template lacks,
+as `context.globals_keys - template.globals.keys()`: a set less a view of a `ChainMap`,
+which Python answers name by name through the view (about 45 us for the site's 26
+globals, twice a page). The context keeps its names in a set whose difference reads the
+`ChainMap` once (about 5 us), with the same answer.
 """
 
 from __future__ import annotations
@@ -64,4 +70,6 @@ class PageContext(Context):
 
 
 def init_app(app: Flask) -> None:
+    """Every template the app renders gets a `PageContext` (the pages, the embeds, the
+    error pages, the feeds)."""
     app.jinja_env.context_class = PageContext

@@ -14,7 +14,6 @@ running the statement, and the page only reads them.
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -27,13 +26,14 @@ from carescore.read.incidents import BrandIncidents, incidents_of
 from carescore.read.periods import parse_period
 from carescore.read.posts import RECENT_POSTS, PostRef, recent_posts
 from carescore.read.refs import BRAND_COLUMNS, AccountRef, BrandRef, accounts_of, brand_ref
+from carescore.read.rows import named_rows, row_type
 from carescore.read.trend import TrendPoint, trend_points
 from carescore.reply.public import BrandReply, brand_reply, dispute_figure_columns
 from carescore.store.incident_tables import IncidentState
 from carescore.store.models import Brand, BrandScore
 
 _SCORE = BrandScore.__table__
-ScoreRow = namedtuple("ScoreRow", [c.name for c in _SCORE.c])  # type: ignore[misc]
+ScoreRow = row_type("ScoreRow", [c.name for c in _SCORE.c])
 ScoreRow.__doc__ = "A `BrandScore` row's columns, read as a plain row."
 
 # What the trend, its table, the period links and the citation read of each month.
@@ -62,11 +62,8 @@ _HISTORY = (
     )
     .order_by(BrandScore.period)
 )
-# Read as named tuples: a SQLAlchemy row's attribute lookup first fails as an object
-# attribute (an AttributeError formatted and dropped), and the page's trend, table and
-# links read a dozen columns of every month; a tuple also hashes and compares without
-# Python code, as the kept parts' key does (`website/pages/brand_parts.py`).
-HistoryRow = namedtuple("HistoryRow", _HISTORY.selected_columns.keys())  # type: ignore[misc]
+# The trend, its table and the links read a dozen columns of every month (`rows`).
+HistoryRow = row_type("HistoryRow", _HISTORY.selected_columns.keys())
 
 
 @dataclass
@@ -166,9 +163,7 @@ def brand_page(
         reply=brand_reply(session, slug, brand_id=brand_id, figures=figures),
         incidents=incidents_of(session, brand_id, ref, state),
         accounts=accounts_of(session, [brand_id]).get(brand_id, []),
-        history=list(
-            map(HistoryRow._make, connection.execute(_HISTORY, {"brand": brand_id}).all())
-        ),
+        history=named_rows(connection.execute(_HISTORY, {"brand": brand_id}), HistoryRow),
         praise=praise,
         fails=fails,
         unjudged=unjudged,

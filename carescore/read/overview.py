@@ -6,7 +6,6 @@ function runs a fixed number of queries whatever the number of brands, months or
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache
@@ -25,6 +24,7 @@ from carescore.read.periods import (
 )
 from carescore.read.rankings import final_months
 from carescore.read.refs import BrandRef, brand_ref
+from carescore.read.rows import named_rows, row_type
 from carescore.store.columns import utcnow
 from carescore.store.models import Brand, BrandScore
 
@@ -123,10 +123,8 @@ class FeedEntry:
 
 
 # The digests' statements, built once on the tables' columns and run on the session's
-# connection: building them and the ORM's execution cost more than SQLite's answers. Their
-# rows are read into named tuples: a SQLAlchemy row's attribute lookup first fails as an
-# object attribute (an AttributeError formatted and dropped) and costs about as much as
-# building the tuple; the digests read each row's columns several times.
+# connection: building them and the ORM's execution cost more than SQLite's answers. The
+# digests read each row's columns several times: their rows are named tuples (`rows`).
 _BRAND = Brand.__table__.c
 _SCORE = BrandScore.__table__.c
 _BRAND_COLUMNS = (_BRAND.slug, _BRAND.name, _BRAND.sector, _BRAND.country, _BRAND.is_demo)
@@ -141,9 +139,9 @@ _LIGHT_COLUMNS = (
     _BRAND.id.label("brand_id"),
     *_BRAND_COLUMNS,
 )
-_BrandRow = namedtuple("_BrandRow", [c.name for c in _BRAND_COLUMNS])  # type: ignore[misc]
-_LightRow = namedtuple("_LightRow", [c.name for c in _LIGHT_COLUMNS])  # type: ignore[misc]
-_TimedRow = namedtuple("_TimedRow", [*_LightRow._fields, "computed_at"])  # type: ignore[misc]
+_BrandRow = row_type("_BrandRow", _BRANDS.selected_columns.keys())
+_LightRow = row_type("_LightRow", [c.name for c in _LIGHT_COLUMNS])
+_TimedRow = row_type("_TimedRow", [*_LightRow._fields, "computed_at"])
 
 
 @cache
@@ -172,7 +170,7 @@ def _light_statement(periods: int, timed: bool) -> Select:
 
 def _brands_by_sector(session: Session) -> dict[str, list[BrandRef]]:
     grouped: dict[str, list[BrandRef]] = {}
-    for row in map(_BrandRow._make, session.connection().execute(_BRANDS).all()):
+    for row in named_rows(session.connection().execute(_BRANDS), _BrandRow):
         grouped.setdefault(row.sector, []).append(brand_ref(row))
     return grouped
 
@@ -191,7 +189,7 @@ def _light_scores(
     values = {"window": window} | {f"period{i}": period for i, period in enumerate(periods)}
     statement = _light_statement(len(periods), timed)
     rows = session.connection().execute(statement, values)
-    return list(map(_TimedRow._make if timed else _LightRow._make, rows.all()))
+    return named_rows(rows, _TimedRow if timed else _LightRow)
 
 
 def movers(session: Session, limit: int = 5, months: list[str] | None = None) -> list[Mover]:

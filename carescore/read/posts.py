@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -24,6 +23,7 @@ from sqlmodel import Session
 
 from carescore.errors import BadCursor
 from carescore.read.refs import decode_cursor, encode_cursor, get_brand
+from carescore.read.rows import named_rows, row_type
 from carescore.scoring.explain import main_cues
 from carescore.store.models import Brand, Post
 from carescore.vocab import HANDLE_PREFIXES
@@ -198,8 +198,16 @@ def posts(
         values["direction"] = direction
     if cursor:
         values["cursor_at"], values["cursor_id"] = _cursor_key(cursor)
-    shape = (brand_id is not None, bool(label), judged, bool(topic), bool(since), bool(until))
-    statement = _posts_statement(*shape, bool(direction), bool(cursor))
+    statement = _posts_statement(
+        brand_id is not None,
+        bool(label),
+        judged,
+        bool(topic),
+        bool(since),
+        bool(until),
+        bool(direction),
+        bool(cursor),
+    )
     # Plain rows of the shown columns on the session's connection: whole `Post` objects,
     # with every column and the identity map, cost several times the statement.
     rows = session.connection().execute(statement, values).all()
@@ -261,9 +269,8 @@ _RECENT = (
     .where(Post.id.in_(select(_RECENT_IDS.c.id)))
     .order_by(*_RECENT_ORDER)
 )
-# Read as named tuples: a SQLAlchemy row's attribute lookup first fails as an object
-# attribute (an AttributeError formatted and dropped), and `_ref` reads fifteen of them.
-_RecentRow = namedtuple("_RecentRow", _RECENT.selected_columns.keys())  # type: ignore[misc]
+# `_ref` reads fifteen columns of each row: named tuples (`rows`).
+_RecentRow = row_type("_RecentRow", _RECENT.selected_columns.keys())
 
 
 def recent_posts(
@@ -273,7 +280,7 @@ def recent_posts(
     list them on their first page; one statement."""
     rows = session.connection().execute(_RECENT, {"brand": brand_id, "limit": limit})
     praise, fails, unjudged = [], [], []
-    for row in map(_RecentRow._make, rows.all()):
+    for row in named_rows(rows, _RecentRow):
         label = row.label
         kind = praise if label == "praise" else fails if label == "fail" else unjudged
         kind.append(_ref(row, row.brand_slug))

@@ -13,7 +13,6 @@ import tempfile
 from prometheus_client import values as _prometheus_values
 
 from carescore.settings import load_settings
-from website.access_log import ACCESS_LOG_FORMAT
 
 _settings = load_settings()
 
@@ -24,13 +23,17 @@ _settings = load_settings()
 # Measured in bench/slowclients.py (sync, gthread and gevent side by side).
 worker_class = _settings.worker_class
 if worker_class == "gevent":
-    # Patched here, in the master, before the app is imported (preload_app): patching
-    # after the import, as the worker does by itself, leaves already imported modules
-    # holding the blocking socket and threading functions.
+    # Patched here, in the master, before any module of the site is imported (the app is
+    # preloaded): patching after the import, as the worker does by itself, leaves already
+    # imported modules holding the blocking socket and threading functions, and psycopg
+    # chooses its way of waiting for the server when it is imported (a blocking one, that
+    # stops the whole worker, unless gevent is already in place).
     from gevent import monkey
     from gevent import sleep as _gevent_sleep
 
     monkey.patch_all()
+
+from website.access_log import ACCESS_LOG_FORMAT  # noqa: E402  (after the patch, above)
 
 # The monitoring listener, when set, is a second socket of the same workers; the app
 # serves /metrics there (website/observability.py tells the listeners apart).

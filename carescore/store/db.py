@@ -30,9 +30,16 @@ CONNECT_TIMEOUT_S = 5
 # For the site only (web_engine): a request's statement, its wait for a pooled connection
 # and its connection attempt are all bounded, so a sick database gives quick 503s instead
 # of requests that hang for the whole outage. Batch jobs (ranking, imports) keep no limit.
-WEB_STATEMENT_TIMEOUT_MS = 10_000
+# The site reads precomputed snapshots in milliseconds: a statement still running after
+# 5 s is a fault, not a slow page.
+WEB_STATEMENT_TIMEOUT_MS = 5_000
 WEB_CONNECT_TIMEOUT_S = 2
 WEB_POOL_TIMEOUT_S = 2
+# The statement timeout is the server's, and a frozen server enforces nothing: the site's
+# connections also give up on any single exchange that gets no answer within this long.
+# It is a second longer than the statement timeout so that a merely slow statement is
+# cancelled by the server first, which leaves its connection usable.
+WEB_ANSWER_TIMEOUT_S = WEB_STATEMENT_TIMEOUT_MS / 1000 + 1
 
 
 def make_engine(
@@ -42,12 +49,15 @@ def make_engine(
     statement_timeout_ms: int | None = None,
     connect_timeout_s: int = CONNECT_TIMEOUT_S,
     pool_timeout_s: float = 30,
+    answer_timeout_s: float | None = None,
 ) -> Engine:
     """Create an engine tuned for our two databases.
 
     SQLite runs in WAL mode with a busy timeout so that the site keeps reading while a
     collector writes; PostgreSQL gets a pre-ping so a restarted server heals the pool,
-    a connect timeout, and the statement timeout asked for (None: no limit).
+    a connect timeout, the statement timeout asked for (None: no limit) and, with
+    `answer_timeout_s`, a limit on each wait for the server's answer that holds even when
+    the server is frozen.
     """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -63,7 +73,7 @@ def make_engine(
     connect_args: dict = {"connect_timeout": connect_timeout_s}
     if statement_timeout_ms is not None:
         connect_args["options"] = f"-c statement_timeout={int(statement_timeout_ms)}"
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
         pool_pre_ping=True,
@@ -74,6 +84,16 @@ def make_engine(
         connect_args=connect_args,
         hide_parameters=True,
     )
+    if answer_timeout_s is not None:
+        from carescore.store.answer_timeout import AnswerBoundConnection
+
+        @event.listens_for(engine, "do_connect")
+        def _bounded(_dialect, _record, cargs, cparams):
+            return AnswerBoundConnection.connect(
+                *cargs, answer_timeout_s=answer_timeout_s, **cparams
+            )
+
+    return engine
 
 
 def one_of(session: Session, column: Any, values: Iterable[Any]) -> ColumnElement[bool]:
@@ -178,6 +198,7 @@ def web_engine(url: str) -> Engine:
         statement_timeout_ms=WEB_STATEMENT_TIMEOUT_MS,
         connect_timeout_s=WEB_CONNECT_TIMEOUT_S,
         pool_timeout_s=WEB_POOL_TIMEOUT_S,
+        answer_timeout_s=WEB_ANSWER_TIMEOUT_S,
     )
 
 
@@ -200,9 +221,9 @@ _stuck_lock = threading.Lock()
 def ping_within(engine: Engine, seconds: float) -> None:
     """`ping`, but DatabaseUnavailable after `seconds` even if the database never answers.
 
-    A frozen server accepts connections and then says nothing, and no driver timeout
-    covers a query already sent; the ping runs in a thread that is left to finish on its
-    own. While one has been waiting longer than `seconds`, the next health check answers at
+    A frozen server accepts connections and then says nothing; the site's connections give
+    up on it only after WEB_ANSWER_TIMEOUT_S, longer than a load balancer waits, so the
+    ping runs in a thread that is left to finish on its own. While one has been waiting longer than `seconds`, the next health check answers at
     once, so a freeze costs at most one thread per engine; pings that are merely running
     at the same moment (concurrent health checks under load) each get their answer.
     """

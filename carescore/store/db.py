@@ -223,9 +223,10 @@ def ping_within(engine: Engine, seconds: float) -> None:
 
     A frozen server accepts connections and then says nothing; the site's connections give
     up on it only after WEB_ANSWER_TIMEOUT_S, longer than a load balancer waits, so the
-    ping runs in a thread that is left to finish on its own. While one has been waiting longer than `seconds`, the next health check answers at
-    once, so a freeze costs at most one thread per engine; pings that are merely running
-    at the same moment (concurrent health checks under load) each get their answer.
+    ping runs in a thread that is left to finish on its own. While one has been waiting
+    longer than `seconds`, the next health check answers at once, so a freeze costs at
+    most one thread per engine; pings that are merely running at the same moment
+    (concurrent health checks under load) each get their answer.
     """
     key = engine.url.render_as_string()
     now = time.monotonic()

@@ -83,9 +83,10 @@ def language(query: str, accept_language: str | None) -> str:
 
 def _page_answer(response: Response) -> Response:
     """ETag and conditional GET on pages; marks a 200 page as one the cache may keep."""
+    here = request._get_current_object()  # type: ignore[attr-defined]
     if (
-        request.blueprint not in BLUEPRINTS
-        or request.method not in ("GET", "HEAD")
+        here.blueprint not in BLUEPRINTS
+        or here.method not in ("GET", "HEAD")
         or response.status_code != 200
         or response.is_streamed
         or response.direct_passthrough
@@ -94,10 +95,12 @@ def _page_answer(response: Response) -> Response:
     if "ETag" not in response.headers:
         digest = hashlib.blake2b(response.get_data(), digest_size=12).hexdigest()
         response.set_etag(digest)
-    if not request.environ.get(NEVER):
-        request.environ[MARK] = request.url_rule.rule if request.url_rule else request.path
-    if any(name in request.environ for name in CONDITIONAL):
-        response.make_conditional(request)
+    environ = here.environ
+    if not environ.get(NEVER):
+        rule = here.url_rule
+        environ[MARK] = rule.rule if rule else here.path
+    if any(name in environ for name in CONDITIONAL):
+        response.make_conditional(here)
     return response
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy import bindparam, func, select
@@ -48,7 +49,13 @@ class AccountRef:
 
 def brand_ref(row: _BrandColumns) -> BrandRef:
     """The reference of a `Brand` or of a result row selecting the same five columns."""
-    return BrandRef(row.slug, row.name, row.sector, row.country, bool(row.is_demo))
+    return _ref(row.slug, row.name, row.sector, row.country, bool(row.is_demo))
+
+
+# A frozen dataclass sets each field through object.__setattr__; a ranking or a post
+# list names the same few brands row after row, so each is built once. Its key is all
+# five values: a renamed brand is a new reference, never a stale one.
+_ref = lru_cache(maxsize=4096)(BrandRef)
 
 
 BRAND_COLUMNS = (Brand.slug, Brand.name, Brand.sector, Brand.country, Brand.is_demo)

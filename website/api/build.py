@@ -167,7 +167,7 @@ def history_document(timeline: BrandTimeline) -> JSONDocument:
 
 
 def _row_values(row: RankedBrand, position: int | None) -> dict[str, Any]:
-    b = row.brand
+    b, score = row.brand, row.score
     values: dict[str, Any] = {
         "position": position,
         "slug": b.slug,
@@ -176,7 +176,9 @@ def _row_values(row: RankedBrand, position: int | None) -> dict[str, Any]:
         "country": b.country,
         "is_demo": b.is_demo,
     }
-    values.update(_values(_ROW, row.score))
+    for name, convert in _ROW:
+        value = getattr(score, name)
+        values[name] = value if convert is None else convert(value)
     return values
 
 

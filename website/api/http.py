@@ -97,12 +97,15 @@ CONDITIONAL = (
 
 
 def _finish(response: Response) -> Response:
-    if not request.path.startswith("/api/"):
+    here = request._get_current_object()  # type: ignore[attr-defined]
+    path = here.path
+    if not path.startswith("/api/"):
         return response
     headers = response.headers
     present = {name.lower() for name, _ in headers}
     headers.extend(_CORS)
-    if request.method == "OPTIONS":
+    method = here.method
+    if method == "OPTIONS":
         headers.extend(_PREFLIGHT)
         return response
     if "vary" in present:
@@ -111,12 +114,13 @@ def _finish(response: Response) -> Response:
         headers.add("Vary", "Accept")
     if "etag" not in present and not response.is_streamed:
         response.set_etag(body_etag(response.get_data()))
-    if response.status_code == 200 and request.method in ("GET", "HEAD"):
+    if response.status_code == 200 and method in ("GET", "HEAD"):
         if "cache-control" not in present:
-            age = POSTS_MAX_AGE if request.path.startswith(POSTS_PREFIX) else MAX_AGE
+            age = POSTS_MAX_AGE if path.startswith(POSTS_PREFIX) else MAX_AGE
             headers.add("Cache-Control", f"public, max-age={age}")
-        if any(name in request.environ for name in CONDITIONAL):
-            response.make_conditional(request)
+        environ = here.environ
+        if any(name in environ for name in CONDITIONAL):
+            response.make_conditional(here)
     elif "cache-control" not in present:
         headers.add("Cache-Control", "no-store")
     return response

@@ -135,12 +135,14 @@ def _problem(exc: BadParameter) -> Response:
 
 
 def _check() -> None:
-    check_utf8(request.query_string)
-    if request.method == "OPTIONS":
+    here = request._get_current_object()  # type: ignore[attr-defined]
+    check_utf8(here.query_string)
+    if here.method == "OPTIONS":
         return
-    params = declared(current_app.view_functions.get(request.endpoint or ""))
-    refuse_unknown(request.args, params)
-    setattr(g, _QUERY, parse(request.args, params))
+    params = declared(current_app.view_functions.get(here.endpoint or ""))
+    args = here.args
+    refuse_unknown(args, params)
+    setattr(g, _QUERY, parse(args, params))
 
 
 def check_query(blueprint: Blueprint) -> None:

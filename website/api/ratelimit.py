@@ -165,9 +165,10 @@ class RateLimit:
 
 def _check() -> None:
     limiter: RateLimit = current_app.extensions["carescore_ratelimit"]
-    if request.blueprint != limiter.blueprint or request.method == "OPTIONS":
+    here = request._get_current_object()  # type: ignore[attr-defined]
+    if here.blueprint != limiter.blueprint or here.method == "OPTIONS":
         return
-    window = request.environ.get(COUNTED) or limiter.hit(request.remote_addr or "unknown")
+    window = here.environ.get(COUNTED) or limiter.hit(here.remote_addr or "unknown")
     g.ratelimit = window
     if not window.allowed:
         raise TooManyRequests(

@@ -125,6 +125,14 @@ def start_gunicorn(
             "CARESCORE_LOG_LEVEL": "warning",
             "CARESCORE_ACCESS_LOG_FILE": "/dev/null",
             "PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench'}",
+            # No worker restarts during a run: at bench rates a worker reaches its quota of
+            # requests (max_requests) within a few rows, so the restarts fell on whichever
+            # rows came next in every round; they cut that row's connections, and an exited
+            # worker's CPU time is no longer counted in the master's children (the third
+            # row of the API bench showed 2.4 ms of CPU per cached answer, and ran at
+            # 0.61-0.94 x the hello-world that always ran first). In production a restart
+            # comes once per 20,000 requests of a worker, spread over minutes.
+            "GUNICORN_CMD_ARGS": "--max-requests 0",
             **env,
         },
         stdout=subprocess.DEVNULL,

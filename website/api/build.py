@@ -87,8 +87,10 @@ def _plan(
     )
 
 
-def _values(plan: Plan, source: Any) -> dict[str, Any]:
-    values = {}
+def _values(plan: Plan, source: Any, values: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`plan`'s fields of `source`, added to `values` when given (a ranking row starts with
+    its brand's: one dict per row instead of two merged)."""
+    values = {} if values is None else values
     for name, convert in plan:
         value = getattr(source, name)
         values[name] = value if convert is None else convert(value)
@@ -167,7 +169,7 @@ def history_document(timeline: BrandTimeline) -> JSONDocument:
 
 
 def _row_values(row: RankedBrand, position: int | None) -> dict[str, Any]:
-    b, score = row.brand, row.score
+    b = row.brand
     values: dict[str, Any] = {
         "position": position,
         "slug": b.slug,
@@ -176,10 +178,7 @@ def _row_values(row: RankedBrand, position: int | None) -> dict[str, Any]:
         "country": b.country,
         "is_demo": b.is_demo,
     }
-    for name, convert in _ROW:
-        value = getattr(score, name)
-        values[name] = value if convert is None else convert(value)
-    return values
+    return _values(_ROW, row.score, values)
 
 
 def _ranking_rows(result: Ranking) -> list[dict[str, Any]]:

@@ -40,6 +40,8 @@ CUE_POSTS = [
     ("my bowl was only three bucks!! Happy Halloween!", "offer"),
     ("premier mois offert avec le code promo NOEL", "offer"),
     ("Okay amazon lost my package gr8", "sarcasm"),
+    ("great, another delay", "sarcasm"),
+    ("Génial... encore une coupure de la fibre", "sarcasm"),
     ("how do I add a bag to my booking", "question"),
     ("est-ce que l'option tv est incluse dans l'offre ?", "question"),
 ]
@@ -388,3 +390,33 @@ def test_the_error_classes_seen_on_the_pages(post, not_label):
     """Sarcasm is not praise, leaving for another brand is not praise, and an offer the
     author shares is not a complaint (issue #22)."""
     assert score_text(post).label != not_label
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "great, another delay",
+        "Perfect... yet another cancelled flight",
+        "yay another delay",
+        "Awesome. One more hour on hold",
+        "Super, encore une panne",
+        "Bravo, de nouveau plus de réseau",
+    ],
+)
+def test_delight_before_another_fault_is_sarcasm(post):
+    """The delight word is what VADER and the praise head read; the fault it greets
+    "again" or "another" time is what the author means."""
+    assert "sarcasm" in find_cues(fold(post).folded)
+    assert score_text(post).label == "fail"
+
+
+@pytest.mark.parametrize(
+    "post",
+    [
+        "great, another great flight with you",
+        "perfect, thanks again for fixing the problem",
+        "Super, encore une belle soirée devant la télé, merci",
+    ],
+)
+def test_delight_before_another_good_thing_is_not_sarcasm(post):
+    assert "sarcasm" not in find_cues(fold(post).folded)

@@ -71,6 +71,13 @@ CUE_PATTERNS: dict[str, tuple[str, ...]] = {
         r"merci (?:bien )?pour rien|quel bonheur|(?:c'|c)est genial",
         r"\b(?:lost|losing|broke|broken|damaged|cancelled|canceled)\b.{0,60}"
         r"\b(?:gr8|great|awesome|amazing|fantastic|well done)\b",
+        # Delight, then "another" or "again" of a fault: "great, another delay".
+        r"\b(?:great|awesome|fantastic|wonderful|perfect|brilliant|lovely|yay)\W{1,4}"
+        r"(?:just |oh )?(?:another|yet another|one more|more|again)\b.{0,30}"
+        r"(?:delay|cancel|lost|wait|on hold|stuck|outage|problem|issue)",
+        r"\b(?:genial|super|parfait|top|bravo|trop bien)\W{1,4}(?:encore|une fois de plus|"
+        r"a nouveau|de nouveau)\b.{0,30}(?:panne|coupure|bug|retard|attente|probleme|souci|"
+        r"deconnex|plus de (?:reseau|connexion|internet))",
     ),
     # Leaving the brand for another: dissatisfaction even when the post ends in thanks
     # ("I've cancelled my order and gone to Best Buy. Thank you.").

@@ -20,7 +20,7 @@ from carescore.scoring.textfold import fold
 from carescore.scoring.topics import find_topics
 from carescore.vocab import ACTIONABLE_LABELS, JUDGED_LANGUAGES
 
-SCORER_VERSION = "2.4"
+SCORER_VERSION = "2.5"
 
 log = logging.getLogger(__name__)
 

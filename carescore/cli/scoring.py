@@ -13,6 +13,7 @@ from carescore.cli.common import interactive, session
 from carescore.scoring.evaluation import TASKS, evaluate, read_brands, read_labelled
 from carescore.scoring.score import SCORER_VERSION, score_text
 from carescore.store.models import Post
+from carescore.store.posts import BrandDirectory, brand_label
 from carescore.threads.cases import build_cases
 
 BATCH = 2000
@@ -31,6 +32,7 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
     """
     done = 0
     last_id = 0
+    directory = BrandDirectory(s)
     table = Post.__table__
     scored = (
         table.update()
@@ -39,6 +41,7 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
             lang=bindparam("b_lang"),
             sentiment=bindparam("b_sentiment"),
             label=bindparam("b_label"),
+            label_source=bindparam("b_source"),
             topics=bindparam("b_topics"),
             scorer_version=bindparam("b_version"),
         )
@@ -49,7 +52,15 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
         .values(lang=bindparam("b_lang"), scorer_version=bindparam("b_version"))
     )
     while True:
-        query = select(Post.id, Post.text, Post.label, Post.sentiment).where(Post.id > last_id)
+        query = select(
+            Post.id,
+            Post.text,
+            Post.label,
+            Post.sentiment,
+            Post.platform,
+            Post.brand_id,
+            Post.direction,
+        ).where(Post.id > last_id)
         if not everything:
             query = query.where(
                 or_(Post.scorer_version.is_(None), Post.scorer_version != SCORER_VERSION)
@@ -59,16 +70,20 @@ def rescore_posts(s, *, everything: bool = False, progress=None) -> int:
             return done
         changes = []
         relabelled = []
-        for post_id, text, label, sentiment in rows:
+        for post_id, text, label, sentiment, platform, brand_id, direction in rows:
             result = score_text(text)
-            if (result.label, result.sentiment) != (label, sentiment):
+            new_label, source = brand_label(
+                result.label, platform, text, brand_id, direction, directory
+            )
+            if (new_label, result.sentiment) != (label, sentiment):
                 relabelled.append(post_id)
             changes.append(
                 {
                     "b_id": post_id,
                     "b_lang": result.lang,
                     "b_sentiment": result.sentiment,
-                    "b_label": result.label,
+                    "b_label": new_label,
+                    "b_source": source,
                     "b_topics": ",".join(result.topics),
                     "b_version": result.version,
                 }

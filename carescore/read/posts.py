@@ -26,7 +26,7 @@ from carescore.read.refs import decode_cursor, encode_cursor, get_brand
 from carescore.read.rows import named_rows, row_type
 from carescore.scoring.explain import main_cues
 from carescore.store.models import Brand, Post
-from carescore.vocab import HANDLE_PREFIXES
+from carescore.vocab import HANDLE_PREFIXES, LABEL_SOURCES
 
 
 @dataclass(slots=True)
@@ -217,6 +217,20 @@ def posts(
     return PostPage(items, next_cursor)
 
 
+# What a label set by the addressee rule rests on (carescore.store.posts.brand_label).
+ADDRESSEE_CUE = "written to another brand's account"
+
+
+def _cues(p: Any) -> list[str]:
+    """A reviewer's label rests on the reviewer, not on the scorer's cues; the addressee
+    rule's on the accounts the post is written to."""
+    if not p.label or p.label_source == LABEL_SOURCES[1]:
+        return []
+    if p.label_source == LABEL_SOURCES[2]:
+        return [ADDRESSEE_CUE]
+    return main_cues(p.text, p.lang)
+
+
 def _ref(p: Any, slug: str | None) -> PostRef:
     """A post as shown, from a `Post` or a row of the columns of `_SHOWN`."""
     return PostRef(
@@ -233,8 +247,7 @@ def _ref(p: Any, slug: str | None) -> PostRef:
         first_reply_seconds=p.first_reply_seconds,
         brand_slug=slug,
         label_source=p.label_source,
-        # A reviewer's label rests on the reviewer, not on the scorer's cues.
-        cues=main_cues(p.text, p.lang) if p.label and p.label_source != "human" else [],
+        cues=_cues(p),
     )
 
 

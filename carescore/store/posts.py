@@ -21,6 +21,7 @@ from carescore.store.models import Brand, BrandAccount, Post, Removal
 from carescore.store.normalised import NewPost
 from carescore.threads.cases import build_cases, thread_keys
 from carescore.threads.replies import link_replies
+from carescore.vocab import LABEL_SOURCES
 
 
 @dataclass
@@ -40,6 +41,7 @@ class StoreResult:
 # Posts from a dataset of another platform's posts are matched to that platform's accounts.
 ACCOUNT_PLATFORM = {"twcs": "x"}
 _MENTION = re.compile(r"@([A-Za-z0-9_]{1,50})")
+ADDRESSEE = LABEL_SOURCES[2]
 
 
 class BrandDirectory:
@@ -76,12 +78,39 @@ class BrandDirectory:
 
     def mentioned_brand(self, post: NewPost) -> int | None:
         """The first brand whose official account the post @mentions."""
-        platform = ACCOUNT_PLATFORM.get(post.platform, post.platform)
-        for handle in _MENTION.findall(post.text or ""):
-            found = self.by_handle.get((platform, handle.lower()))
-            if found:
-                return found
-        return None
+        brands = self.mentioned_brands(post.platform, post.text)
+        return brands[0] if brands else None
+
+    def mentioned_brands(self, platform: str, text: str | None) -> list[int]:
+        """The brands whose official accounts the text @mentions, in order of mention."""
+        platform = ACCOUNT_PLATFORM.get(platform, platform)
+        found = (self.by_handle.get((platform, h.lower())) for h in _MENTION.findall(text or ""))
+        return list(dict.fromkeys(b for b in found if b is not None))
+
+
+def brand_label(
+    label: str | None,
+    platform: str,
+    text: str | None,
+    brand_id: int | None,
+    direction: str | None,
+    directory: BrandDirectory,
+) -> tuple[str | None, str]:
+    """The label a customer post counts with for `brand_id`, and who set it.
+
+    A post collected for one brand (its name in the text, say) that @mentions other
+    brands' official accounts and none of this brand's is written to those brands: its
+    praise is theirs, and by the labelling guideline a post about another brand is
+    neutral for this one ("@OtherTel super service, rien à voir avec Acme" counted no
+    praise for Acme). Only praise moves: a complaint written to a rival often names this
+    brand to leave it ("@OtherTel je vous rejoins, marre d'Acme").
+    """
+    if label != "praise" or brand_id is None or direction != "inbound":
+        return label, "scorer"
+    mentioned = directory.mentioned_brands(platform, text)
+    if mentioned and brand_id not in mentioned:
+        return "neutral", ADDRESSEE
+    return label, "scorer"
 
 
 def _removed_keys(session: Session, posts: Sequence[NewPost]) -> set[tuple[str, str, str]]:
@@ -201,6 +230,9 @@ def _row(post: NewPost, directory: BrandDirectory, now, run_id: int | None) -> d
     if brand_id is None and direction == "inbound":
         brand_id = directory.mentioned_brand(post)
     score = score_text(post.text, lang_hint=post.lang)
+    label, label_source = brand_label(
+        score.label, post.platform, post.text, brand_id, direction, directory
+    )
     return {
         "platform": post.platform,
         "external_id": post.external_id,
@@ -217,7 +249,8 @@ def _row(post: NewPost, directory: BrandDirectory, now, run_id: int | None) -> d
         "conversation_id": post.conversation_id,
         "reply_ids": _join_ids(post.reply_ids),
         "sentiment": score.sentiment,
-        "label": score.label,
+        "label": label,
+        "label_source": label_source,
         "topics": ",".join(score.topics),
         "scorer_version": score.version,
         "collected_at": now,

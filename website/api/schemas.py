@@ -12,12 +12,10 @@ brand's figures for one period and its page's tables in `website.api.figure_shap
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel
 
 from website.api.figure_shapes import MetricsPublic
-from website.api.shape_base import Label, Public, Sort, UTCTime, Window
+from website.api.shape_base import Label, LabelSource, Public, Sort, UTCTime, Window
 from website.api.shape_base import described as _d
 
 
@@ -132,8 +130,9 @@ class PostPublic(Public):
     label: Label | None = _d(
         "praise, fail, question or neutral; null if not judged (a language other than en or fr)"
     )
-    label_source: Literal["scorer", "human"] = _d(
-        "human when a reviewer accepted a dispute of this post"
+    label_source: LabelSource = _d(
+        "human when a reviewer accepted a dispute of this post; addressee when the scorer's"
+        " praise counts as neutral because the post is written to other brands' accounts"
     )
     topics: list[str]
     sentiment: float | None = _d("the scorer's P(praise) - P(fail), -1 to 1")

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, WithJsonSchema
 
 from carescore.read.serialize import iso
-from carescore.vocab import LABELS, SORTS, WINDOWS
+from carescore.vocab import LABEL_SOURCES, LABELS, SORTS, WINDOWS
 
 
 class Public(BaseModel):
@@ -27,6 +27,7 @@ UTCTime = Annotated[
 Window = Literal[WINDOWS]
 Sort = Literal[SORTS]
 Label = Literal[LABELS]
+LabelSource = Literal[LABEL_SOURCES]
 
 
 def _d(text: str) -> object:

@@ -21,6 +21,28 @@ def load_acme(session: Session) -> None:
     upsert_brands(session, parse_registry(ACME_REGISTRY))
 
 
+RIVALS_REGISTRY = """
+[[brand]]
+slug = "acme"
+name = "Acme"
+sector = "telecom"
+country = "FR"
+accounts.x = ["AcmeHelp", "AcmeCare"]
+
+[[brand]]
+slug = "zenith"
+name = "Zenith"
+sector = "telecom"
+country = "FR"
+accounts.x = ["ZenithHelp"]
+"""
+
+
+def load_rivals(session: Session) -> None:
+    """Two French telecom brands: Acme (@AcmeHelp, @AcmeCare) and Zenith (@ZenithHelp)."""
+    upsert_brands(session, parse_registry(RIVALS_REGISTRY))
+
+
 # Text a spreadsheet would run as a formula (OWASP CSV injection), for names, handles
 # and posts.
 HOSTILE = (

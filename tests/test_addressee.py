@@ -8,26 +8,10 @@ from sqlalchemy import select, update
 from carescore.cli.scoring import rescore_posts
 from carescore.read.posts import ADDRESSEE_CUE, find_posts
 from carescore.scoring.score import score_text
-from carescore.store.brands import parse_registry, upsert_brands
 from carescore.store.models import Post
 from carescore.store.normalised import NewPost
 from carescore.store.posts import store_posts
-
-REGISTRY = """
-[[brand]]
-slug = "acme"
-name = "Acme"
-sector = "telecom"
-country = "FR"
-accounts.x = ["AcmeHelp"]
-
-[[brand]]
-slug = "othertel"
-name = "OtherTel"
-sector = "telecom"
-country = "FR"
-accounts.x = ["OtherTelHelp"]
-"""
+from tests.factories import load_rivals
 
 T0 = datetime(2026, 3, 4, 10, 0, tzinfo=UTC)
 PRAISE = "thank you so much, amazing service and the best support ever"
@@ -36,7 +20,7 @@ COMPLAINT = "switching to you, Acme has had no signal for three days, worst netw
 
 def _store(session, *posts: tuple[str, str]) -> dict[str, tuple[str, str]]:
     """Store customer posts found for Acme (by its keywords); each one's label and source."""
-    upsert_brands(session, parse_registry(REGISTRY))
+    load_rivals(session)
     store_posts(
         session,
         [
@@ -50,11 +34,11 @@ def _store(session, *posts: tuple[str, str]) -> dict[str, tuple[str, str]]:
 
 
 def test_praise_written_to_a_rival_is_neutral_for_the_brand_it_was_found_for(session):
-    assert score_text(f"@OtherTelHelp {PRAISE}").label == "praise"
+    assert score_text(f"@ZenithHelp {PRAISE}").label == "praise"
     stored = _store(
         session,
-        ("rival", f"@OtherTelHelp {PRAISE}"),
-        ("both", f"@OtherTelHelp @AcmeHelp {PRAISE}"),
+        ("rival", f"@ZenithHelp {PRAISE}"),
+        ("both", f"@ZenithHelp @AcmeHelp {PRAISE}"),
         ("own", f"@AcmeHelp {PRAISE}"),
         ("nobody", f"@somefriend {PRAISE}"),
     )
@@ -68,13 +52,13 @@ def test_praise_written_to_a_rival_is_neutral_for_the_brand_it_was_found_for(ses
 
 def test_a_complaint_written_to_a_rival_stays_a_complaint(session):
     """Leaving for the rival names the brand left: it is still that brand's complaint."""
-    assert _store(session, ("leaving", f"@OtherTelHelp {COMPLAINT}")) == {
+    assert _store(session, ("leaving", f"@ZenithHelp {COMPLAINT}")) == {
         "leaving": ("fail", "scorer")
     }
 
 
 def test_the_api_record_says_why_the_label_is_neutral(session):
-    _store(session, ("rival", f"@OtherTelHelp {PRAISE}"), ("own", f"@AcmeHelp {PRAISE}"))
+    _store(session, ("rival", f"@ZenithHelp {PRAISE}"), ("own", f"@AcmeHelp {PRAISE}"))
     records = {p.external_id: p for p in find_posts(session, brand="acme").items}
     assert records["rival"].label_source == "addressee"
     assert records["rival"].cues == [ADDRESSEE_CUE]
@@ -84,8 +68,8 @@ def test_the_api_record_says_why_the_label_is_neutral(session):
 def test_rescoring_applies_the_rule_and_keeps_a_reviewers_label(session):
     _store(
         session,
-        ("rival", f"@OtherTelHelp {PRAISE}"),
-        ("reviewed", f"@OtherTelHelp {PRAISE} again"),
+        ("rival", f"@ZenithHelp {PRAISE}"),
+        ("reviewed", f"@ZenithHelp {PRAISE} again"),
     )
     # As an older scorer left them: praise for Acme; a reviewer then set one by hand.
     session.execute(

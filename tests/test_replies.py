@@ -4,32 +4,17 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from carescore.store.brands import parse_registry, upsert_brands
 from carescore.store.models import Brand, Post
 from carescore.store.normalised import NewPost
 from carescore.store.posts import store_posts
 from carescore.threads.replies import link_replies
+from tests.factories import load_rivals
 
 T0 = datetime(2025, 3, 4, 10, 0, tzinfo=UTC)
-REGISTRY = """
-[[brand]]
-slug = "acme"
-name = "Acme"
-sector = "telecom"
-country = "FR"
-accounts.x = ["AcmeHelp", "AcmeCare"]
-
-[[brand]]
-slug = "zenith"
-name = "Zenith"
-sector = "telecom"
-country = "FR"
-accounts.x = ["ZenithHelp"]
-"""
 
 
 def _brands(session):
-    upsert_brands(session, parse_registry(REGISTRY))
+    load_rivals(session)
     session.commit()
 
 

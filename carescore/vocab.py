@@ -42,10 +42,13 @@ complaint topics."""
 OPINION_LABELS: tuple[str, ...] = ("praise", "fail")
 """Labels that are an opinion of the brand: satisfaction is praise among them."""
 
-LABEL_SOURCES: tuple[str, ...] = ("scorer", "human", "addressee")
+ADDRESSEE_LABEL: str = "addressee"
+"""The label source of the scorer's praise counted as neutral because the post is written
+to other brands' accounts, not to its brand's (`carescore.store.posts.brand_label`)."""
+
+LABEL_SOURCES: tuple[str, ...] = ("scorer", "human", ADDRESSEE_LABEL)
 """Who set a post's label: the scorer; a reviewer who accepted a dispute (rescoring keeps
-it); or the addressee rule, the scorer's praise counted as neutral because the post is
-written to other brands' accounts, not to its brand's (`carescore.store.posts.brand_label`)."""
+it); or the addressee rule."""
 
 LANGUAGES: tuple[str, ...] = ("en", "fr", "other")
 """A post's language as stored: English, French, or any other (which the scorer does not

@@ -26,7 +26,7 @@ from carescore.read.refs import decode_cursor, encode_cursor, get_brand
 from carescore.read.rows import named_rows, row_type
 from carescore.scoring.explain import main_cues
 from carescore.store.models import Brand, Post
-from carescore.vocab import HANDLE_PREFIXES, LABEL_SOURCES
+from carescore.vocab import ADDRESSEE_LABEL, HANDLE_PREFIXES
 
 
 @dataclass(slots=True)
@@ -224,9 +224,9 @@ ADDRESSEE_CUE = "written to another brand's account"
 def _cues(p: Any) -> list[str]:
     """A reviewer's label rests on the reviewer, not on the scorer's cues; the addressee
     rule's on the accounts the post is written to."""
-    if not p.label or p.label_source == LABEL_SOURCES[1]:
+    if not p.label or p.label_source == "human":
         return []
-    if p.label_source == LABEL_SOURCES[2]:
+    if p.label_source == ADDRESSEE_LABEL:
         return [ADDRESSEE_CUE]
     return main_cues(p.text, p.lang)
 

@@ -21,7 +21,7 @@ from carescore.store.models import Brand, BrandAccount, Post, Removal
 from carescore.store.normalised import NewPost
 from carescore.threads.cases import build_cases, thread_keys
 from carescore.threads.replies import link_replies
-from carescore.vocab import LABEL_SOURCES
+from carescore.vocab import ADDRESSEE_LABEL
 
 
 @dataclass
@@ -41,7 +41,6 @@ class StoreResult:
 # Posts from a dataset of another platform's posts are matched to that platform's accounts.
 ACCOUNT_PLATFORM = {"twcs": "x"}
 _MENTION = re.compile(r"@([A-Za-z0-9_]{1,50})")
-ADDRESSEE = LABEL_SOURCES[2]
 
 
 class BrandDirectory:
@@ -109,7 +108,7 @@ def brand_label(
         return label, "scorer"
     mentioned = directory.mentioned_brands(platform, text)
     if mentioned and brand_id not in mentioned:
-        return "neutral", ADDRESSEE
+        return "neutral", ADDRESSEE_LABEL
     return label, "scorer"
 
 
